@@ -1,0 +1,1 @@
+"""Code shared by every Mauzo package: settings, logging, events, messaging, storage, database."""

@@ -1,0 +1,136 @@
+"""FastStream/Kafka wiring: the broker factory, publishing, and the one subscriber decorator.
+
+Delivery contract (architecture.md "Events"):
+- at-least-once: the consumer offset is committed only after the handler returned (AckPolicy.ACK
+  with auto-commit off), so a crash mid-handler means redelivery, never loss;
+- a failing handler is retried a bounded number of times with exponential backoff, then the
+  message goes to the dead-letter topic with the error and is acknowledged, so it never blocks its
+  partition and is never silently dropped;
+- handlers must be idempotent: redelivery after a crash is normal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import structlog
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from pydantic import ValidationError
+
+from mauzo_common.errors import InputRejected
+from mauzo_common.events import DEAD_LETTER_TOPIC, DeadLettered, Envelope, ErrorInfo, Payload
+from mauzo_common.logging import bind, unbind
+from mauzo_common.settings import MauzoSettings
+
+log = structlog.get_logger(__name__)
+
+P = TypeVar("P", bound=Payload)
+Handler = Callable[[Envelope[P]], Awaitable[None]]
+
+
+def make_broker(settings: MauzoSettings) -> KafkaBroker:
+    return KafkaBroker(
+        settings.bootstrap_servers,
+        enable_idempotence=settings.kafka_idempotence,
+        acks="all" if settings.kafka_idempotence else 1,
+        logger=None,
+    )
+
+
+async def publish(broker: KafkaBroker, envelope: Envelope[Any]) -> None:
+    """Publish and wait for the broker's acknowledgement; the key keeps one task's events ordered."""
+    await broker.publish(
+        envelope.model_dump(mode="json"),
+        topic=topic_of(envelope),
+        key=envelope.task_id.encode(),
+        headers={"event_type": envelope.type, "event_id": str(envelope.event_id)},
+    )
+
+
+def topic_of(envelope: Envelope[Any]) -> str:
+    payload: Payload = envelope.payload
+    return payload.topic()
+
+
+class Consumer:
+    """Registers idempotent, retried, dead-lettering subscribers on one broker for one group."""
+
+    def __init__(self, broker: KafkaBroker, settings: MauzoSettings, *, group: str, producer: str):
+        self.broker = broker
+        self.settings = settings
+        self.group = group
+        self.producer = producer
+
+    def on(self, payload_type: type[P]) -> Callable[[Handler[P]], Handler[P]]:
+        def register(handler: Handler[P]) -> Handler[P]:
+            async def consume(body: dict[str, Any]) -> None:
+                await self._deliver(payload_type, handler, body)
+
+            consume.__name__ = f"{handler.__name__}_{self.group}"
+            self.broker.subscriber(
+                payload_type.topic(),
+                group_id=self.group,
+                ack_policy=AckPolicy.ACK,
+                auto_offset_reset="earliest",
+            )(consume)
+            return handler
+
+        return register
+
+    async def _deliver(self, payload_type: type[P], handler: Handler[P], body: dict[str, Any]) -> None:
+        topic = payload_type.topic()
+        try:
+            envelope = Envelope[payload_type].model_validate(body)  # type: ignore[valid-type]
+        except ValidationError as exc:
+            # A malformed message will never succeed: straight to the dead-letter topic.
+            await self._dead_letter(topic, body, 1, ErrorInfo(code="malformed_event", message=str(exc)))
+            return
+        bind(task_id=envelope.task_id, event_id=str(envelope.event_id), event_type=envelope.type)
+        try:
+            await self._run_with_retries(topic, handler, envelope, body)
+        finally:
+            unbind("task_id", "event_id", "event_type")
+
+    async def _run_with_retries(
+        self, topic: str, handler: Handler[P], envelope: Envelope[P], body: dict[str, Any]
+    ) -> None:
+        attempts = self.settings.kafka_max_retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                await handler(envelope)
+                return
+            except InputRejected as exc:
+                # Handlers turn bad input into a `rejected` event themselves; one that escapes is
+                # still permanent, so retrying it would only delay the dead letter.
+                await self._dead_letter(topic, body, attempt, ErrorInfo(**exc.as_dict()))
+                return
+            except Exception as exc:
+                log.warning("handler_failed", attempt=attempt, attempts=attempts, error=repr(exc))
+                if attempt == attempts:
+                    error = ErrorInfo(
+                        code="handler_failed",
+                        message=f"{type(exc).__name__}: {exc}",
+                        hint="Fix the cause, then replay the message from the dead-letter topic.",
+                    )
+                    await self._dead_letter(topic, body, attempt, error)
+                    return
+                await asyncio.sleep(self.settings.kafka_retry_backoff_seconds * 2 ** (attempt - 1))
+
+    async def _dead_letter(
+        self, topic: str, body: dict[str, Any], attempts: int, error: ErrorInfo
+    ) -> None:
+        task_id = str(body.get("task_id") or "unknown") if isinstance(body, dict) else "unknown"
+        letter = DeadLettered(
+            source_topic=topic,
+            attempts=attempts,
+            error=error,
+            original=body if isinstance(body, dict) else {"raw": repr(body)},
+        )
+        log.error("dead_lettered", source_topic=topic, attempts=attempts, code=error.code)
+        await publish(self.broker, Envelope.wrap(letter, task_id=task_id, producer=self.producer))
+
+
+__all__ = ["DEAD_LETTER_TOPIC", "Consumer", "make_broker", "publish"]

@@ -1,0 +1,86 @@
+"""Typed settings read from MAUZO_* environment variables; the embedded defaults are built in.
+
+Every service reads the same base so that one environment (what `mauzo up` exports) configures
+the whole stack; a service adds only what is its own by subclassing `MauzoSettings`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class MauzoSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MAUZO_", extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Interface every service binds to")
+    data_dir: Path = Field(Path(".mauzo"), description="Root for embedded-mode state")
+    log_level: str = "INFO"
+    business_timezone: str = "Africa/Nairobi"
+
+    # Ports (Druid's router listens on 8888, so olap-lite does too).
+    query_api_port: int = 8000
+    upload_port: int = 8001
+    task_tracker_port: int = 8002
+    validator_port: int = 8003
+    spec_builder_port: int = 8004
+    olap_lite_port: int = 8888
+    broker_port: int = 9092
+
+    # Kafka. Empty bootstrap means "the embedded Tansu broker on broker_port".
+    kafka_bootstrap: str = ""
+    # Tansu refuses InitProducerId, so idempotent producers are off in embedded mode.
+    kafka_idempotence: bool = False
+    kafka_max_retries: int = Field(3, ge=0, description="Attempts after the first one")
+    kafka_retry_backoff_seconds: float = Field(0.5, gt=0)
+
+    # Object store: a local directory (embedded) or S3 through boto3.
+    object_store: Literal["local", "s3"] = "local"
+    object_store_root: Path | None = None
+    s3_bucket: str = "mauzo"
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: SecretStr | None = None
+    s3_secret_access_key: SecretStr | None = None
+
+    # Task database (owned by task-tracker).
+    database_url: str = ""
+
+    # Druid (or olap-lite): Overlord for tasks, router/broker for SQL.
+    druid_overlord_url: str = ""
+    druid_router_url: str = ""
+
+    # Service URLs other services call; empty means "the local one on its default port".
+    task_tracker_url: str = ""
+    upload_url: str = ""
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return self.kafka_bootstrap or f"127.0.0.1:{self.broker_port}"
+
+    @property
+    def objects_root(self) -> Path:
+        return (self.object_store_root or self.data_dir / "objects").resolve()
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'tasks.db').resolve()}"
+
+    @property
+    def overlord_url(self) -> str:
+        return (self.druid_overlord_url or f"http://127.0.0.1:{self.olap_lite_port}").rstrip("/")
+
+    @property
+    def router_url(self) -> str:
+        return (self.druid_router_url or f"http://127.0.0.1:{self.olap_lite_port}").rstrip("/")
+
+    @property
+    def tracker_url(self) -> str:
+        return (self.task_tracker_url or f"http://127.0.0.1:{self.task_tracker_port}").rstrip("/")
+
+    @property
+    def uploader_url(self) -> str:
+        return (self.upload_url or f"http://127.0.0.1:{self.upload_port}").rstrip("/")

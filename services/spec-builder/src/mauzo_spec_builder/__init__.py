@@ -1,0 +1,1 @@
+"""Mauzo spec-builder service."""

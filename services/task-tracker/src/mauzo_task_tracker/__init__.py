@@ -1,0 +1,1 @@
+"""Mauzo task-tracker service."""

@@ -1,0 +1,1 @@
+"""Mauzo upload service."""

@@ -1,0 +1,1 @@
+"""Mauzo validator service."""

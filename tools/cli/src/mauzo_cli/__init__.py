@@ -1,0 +1,1 @@
+"""The mauzo command-line tool."""
