@@ -1,0 +1,113 @@
+"""Run the embedded stack exactly as a user does (`mauzo up` as a child process): for e2e tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from mauzo_common.testing.components import free_port, port_open, wait_until
+
+PORT_SETTINGS = (
+    "QUERY_API_PORT", "UPLOAD_PORT", "TASK_TRACKER_PORT", "VALIDATOR_PORT",
+    "SPEC_BUILDER_PORT", "OLAP_LITE_PORT", "BROKER_PORT",
+)
+TERMINAL = {"succeeded", "rejected", "failed", "duplicate"}
+
+
+@dataclass
+class RunningStack:
+    process: subprocess.Popen[bytes]
+    env: dict[str, str]
+    data_dir: Path
+
+    def port(self, name: str) -> int:
+        return int(self.env[f"MAUZO_{name}_PORT"])
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.port(name)}"
+
+    @property
+    def ports(self) -> list[int]:
+        return [self.port(name.removesuffix("_PORT")) for name in PORT_SETTINGS]
+
+    def all_healthy(self) -> bool:
+        checks = [self.url(n) + "/api/health" for n in
+                  ("QUERY_API", "UPLOAD", "TASK_TRACKER", "VALIDATOR", "SPEC_BUILDER")]
+        checks.append(self.url("OLAP_LITE") + "/status/health")
+        try:
+            return all(httpx.get(u, timeout=1).status_code == 200 for u in checks)
+        except httpx.HTTPError:
+            return False
+
+    def upload(self, path: Path, datasource: str, **fields: str) -> dict[str, Any]:
+        with path.open("rb") as handle:
+            response = httpx.post(
+                self.url("UPLOAD") + "/api/ingest/upload",
+                data={"datasource": datasource, **fields},
+                files={"file": (path.name, handle, "text/csv")},
+                timeout=120,
+            )
+        assert response.status_code == 202, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def wait_for_task(self, task_id: str, timeout: float = 120) -> dict[str, Any]:
+        url = f"{self.url('TASK_TRACKER')}/api/ingest/status/{task_id}"
+        deadline = time.monotonic() + timeout
+        status: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            response = httpx.get(url, timeout=10)
+            assert response.status_code == 200, response.text
+            status = response.json()
+            if status["state"] in TERMINAL:
+                return status
+            time.sleep(0.2)
+        raise TimeoutError(f"task {task_id} still {status.get('state')} after {timeout}s")
+
+    def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = httpx.post(
+            self.url("QUERY_API") + "/graphql",
+            json={"query": query, "variables": variables or {}},
+            timeout=60,
+        )
+        body: dict[str, Any] = response.json()
+        assert not body.get("errors"), body["errors"]
+        return body["data"]  # type: ignore[no-any-return]
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(30)
+
+
+def start_stack(data_dir: Path, extra_env: dict[str, str] | None = None,
+                timeout: float = 120) -> RunningStack:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAUZO_")}
+    env.update({f"MAUZO_{name}": str(free_port()) for name in PORT_SETTINGS})
+    env["MAUZO_DATA_DIR"] = str(data_dir)
+    env.update(extra_env or {})
+    mauzo = Path(sys.executable).parent / "mauzo"
+    log = (data_dir / f"mauzo-up-{uuid.uuid4().hex[:6]}.log").open("wb")
+    process = subprocess.Popen([str(mauzo), "up"], env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+    stack = RunningStack(process, env, data_dir)
+    try:
+        wait_until(lambda: stack.all_healthy() or process.poll() is not None, timeout, "mauzo up")
+    except TimeoutError:
+        stack.stop()
+        raise
+    if process.poll() is not None:
+        logs = "\n".join(p.read_text()[-3000:] for p in sorted(data_dir.rglob("*.log")))
+        raise RuntimeError(f"mauzo up exited with {process.returncode}:\n{logs}")
+    return stack
+
+
+def ports_released(stack: RunningStack) -> bool:
+    return not any(port_open(port) for port in stack.ports)

@@ -1,0 +1,108 @@
+"""The `mauzo` command line: run the embedded stack, drop files, make demo data."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+from mauzo_cli import demo
+from mauzo_cli.drop import DropRefused, follow, upload
+from mauzo_cli.launcher import StackError, running_stack
+from mauzo_common.settings import MauzoSettings
+
+app = typer.Typer(help="Mauzo: sales files and events in, dashboard answers out.", no_args_is_help=True)
+console = Console()
+
+
+@app.command()
+def up(
+    with_demo: Annotated[bool, typer.Option("--demo", help="Generate and drop the demo data set")] = False,
+    demo_rows: Annotated[int, typer.Option(help="Lines in the demo data set")] = 120_000,
+) -> None:
+    """Start the broker, olap-lite and every service on loopback; Ctrl-C stops them all."""
+    settings = MauzoSettings()
+    started = time.monotonic()
+    try:
+        with running_stack(settings, settings.data_dir / "logs") as stack:
+            console.print(f"[green]Mauzo is up[/] in {time.monotonic() - started:.1f}s")
+            for spec in stack.specs():
+                where = f"127.0.0.1:{spec.port}" if spec.name == "broker" else spec.url
+                console.print(f"  {spec.name:<13} {where}")
+            console.print(f"  GraphQL       http://127.0.0.1:{settings.query_api_port}/graphql")
+            console.print(f"  logs          {settings.data_dir.resolve() / 'logs'}")
+            if with_demo:
+                path = settings.data_dir / "demo" / "mauzo_demo_sales.csv"
+                console.print(f"Generating {demo_rows:,} demo lines into {path} ...")
+                demo.generate(path, demo.DemoConfig(lines=demo_rows))
+                _drop(settings, path, "sales", timeout=900)
+            console.print("Press Ctrl-C to stop.")
+            while not (dead := stack.dead()):
+                time.sleep(0.5)
+            console.print(f"[red]stopped unexpectedly:[/] {', '.join(dead)}; stopping the rest")
+            raise typer.Exit(1)
+    except StackError as exc:
+        console.print(f"[red]Could not start Mauzo:[/] {exc}")
+        raise typer.Exit(1) from exc
+    except KeyboardInterrupt:
+        console.print("Stopped.")
+
+
+@app.command()
+def drop(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    datasource: Annotated[str, typer.Option(help="Datasource to load into")] = "sales",
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the task")] = 600,
+) -> None:
+    """Upload a sales file to a running stack and follow it to its end."""
+    outcome = _drop(MauzoSettings(), file, datasource, timeout)
+    if outcome.get("state") != "succeeded":
+        raise typer.Exit(1)
+
+
+@app.command("demo-data")
+def demo_data(
+    path: Annotated[Path, typer.Argument(help="CSV file to write")],
+    rows: Annotated[int, typer.Option(help="Lines to generate")] = 120_000,
+) -> None:
+    """Write the demo data set to a CSV file without starting anything."""
+    written = demo.generate(path, demo.DemoConfig(lines=rows))
+    console.print(f"wrote {written:,} lines to {path}")
+
+
+def _drop(settings: MauzoSettings, path: Path, datasource: str, timeout: float) -> dict[str, Any]:
+    size = path.stat().st_size
+    columns = (*Progress.get_default_columns()[:1], BarColumn(), DownloadColumn(), TransferSpeedColumn())
+    with Progress(*columns, console=console) as progress:
+        bar = progress.add_task(f"uploading {path.name}", total=size)
+        try:
+            accepted = upload(settings.uploader_url, path, datasource, lambda n: progress.advance(bar, n))
+        except DropRefused as exc:
+            console.print(f"[red]Refused:[/] {exc}")
+            raise typer.Exit(1) from exc
+    task_id = accepted["task_id"]
+    console.print(f"task {task_id} accepted; following {accepted['status_url']}")
+    seen: set[str] = set()
+
+    def show(status: dict[str, Any]) -> None:
+        state = str(status.get("state"))
+        if state not in seen:
+            seen.add(state)
+            console.print(f"  {state}")
+
+    outcome = follow(accepted["status_url"], timeout, show)
+    state = outcome.get("state")
+    if state == "succeeded":
+        console.print(f"[green]Loaded {outcome.get('rows_ingested')} rows[/] into {datasource!r}")
+    elif state == "duplicate":
+        console.print(f"[yellow]Already loaded[/]: {outcome.get('error') or outcome}")
+    else:
+        error = outcome.get("error") or {}
+        console.print(f"[red]{state}[/]: {error.get('code')}: {error.get('message')}")
+        if error.get("hint"):
+            console.print(f"  how to fix: {error['hint']}")
+    return outcome

@@ -1,0 +1,140 @@
+"""`mauzo up`: start the broker, olap-lite and the five services, watch them, stop them all.
+
+Every child gets PR_SET_PDEATHSIG so that even a SIGKILLed launcher leaves no orphan behind,
+and shutdown goes in reverse start order (consumers stop before the broker they commit to).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from mauzo_cli.processes import ServiceSpec, broker_spec, service_specs
+from mauzo_common.settings import MauzoSettings
+from mauzo_common.testing.components import port_open
+
+PR_SET_PDEATHSIG = 1
+
+
+class StackError(RuntimeError):
+    pass
+
+
+def _die_with_parent() -> None:
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class Stack:
+    def __init__(self, settings: MauzoSettings, log_dir: Path) -> None:
+        self.settings = settings
+        self.log_dir = log_dir
+        self.children: list[tuple[ServiceSpec, subprocess.Popen[bytes]]] = []
+
+    def specs(self) -> list[ServiceSpec]:
+        embedded_broker = [] if self.settings.kafka_bootstrap else [broker_spec(self.settings)]
+        return embedded_broker + service_specs(self.settings)
+
+    def child_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env["MAUZO_KAFKA_BOOTSTRAP"] = self.settings.bootstrap_servers
+        env["MAUZO_DATA_DIR"] = str(self.settings.data_dir.resolve())
+        # The venv's scripts must be found even when `mauzo` was started by absolute path.
+        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+        return env
+
+    def check_ports_free(self) -> None:
+        busy = [s for s in self.specs() if port_open(s.port)]
+        if busy:
+            names = ", ".join(f"{s.name} ({s.port})" for s in busy)
+            raise StackError(
+                f"ports already in use: {names}. Stop what holds them, or choose other ports "
+                "with MAUZO_<SERVICE>_PORT (see README, Configuration)."
+            )
+
+    def start(self, timeout: float = 60) -> None:
+        self.check_ports_free()
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        env = self.child_env()
+        for spec in self.specs():
+            self._spawn(spec, env)
+            self._wait_healthy(spec, timeout)
+
+    def _spawn(self, spec: ServiceSpec, env: dict[str, str]) -> None:
+        command = list(spec.command)
+        resolved = shutil.which(command[0], path=env["PATH"])
+        if resolved is None:
+            raise StackError(f"cannot find the {spec.name} command {command[0]!r}; run `uv sync`")
+        command[0] = resolved
+        log = (self.log_dir / f"{spec.name}.log").open("ab")
+        proc = subprocess.Popen(  # noqa: S603 - fixed argument lists, no shell
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+        )
+        self.children.append((spec, proc))
+
+    def _wait_healthy(self, spec: ServiceSpec, timeout: float) -> None:
+        proc = dict((s.name, p) for s, p in self.children)[spec.name]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise StackError(
+                    f"{spec.name} exited with code {proc.returncode} while starting; "
+                    f"see {self.log_dir / (spec.name + '.log')}"
+                )
+            if healthy(spec):
+                return
+            time.sleep(0.1)
+        raise StackError(f"{spec.name} was not healthy within {timeout:.0f}s")
+
+    def dead(self) -> list[str]:
+        return [s.name for s, p in self.children if p.poll() is not None]
+
+    def stop(self, grace: float = 10) -> None:
+        for _spec, proc in reversed(self.children):
+            if proc.poll() is None:
+                proc.terminate()
+        deadline = time.monotonic() + grace
+        for _spec, proc in reversed(self.children):
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self.children.clear()
+
+
+def healthy(spec: ServiceSpec) -> bool:
+    if spec.health_path is None:
+        return port_open(spec.port)
+    try:
+        return httpx.get(spec.url + spec.health_path, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@contextmanager
+def running_stack(settings: MauzoSettings, log_dir: Path) -> Iterator[Stack]:
+    """Start the stack; stop it on exit, on Ctrl-C and on SIGTERM alike."""
+    stack = Stack(settings, log_dir)
+
+    def on_sigterm(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        stack.start()
+        yield stack
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stack.stop()
+        signal.signal(signal.SIGTERM, previous)
