@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from mauzo_common.testing.stack import start_stack
 from mauzo_cli.demo import DemoConfig, generate
+from mauzo_common.testing.stack import start_stack
 
 
 def main() -> None:
@@ -42,10 +42,14 @@ def main() -> None:
                 assert status["state"] == "succeeded", status
         finally:
             stack.stop()
-    print(f"mauzo up -> all healthy: median {statistics.median(startup):.2f}s "
-          f"(runs: {', '.join(f'{s:.2f}' for s in startup)})")
-    print(f"upload -> succeeded, {args.rows} rows: median {statistics.median(latencies):.2f}s "
-          f"(runs: {', '.join(f'{s:.2f}' for s in latencies)})")
+    print(
+        f"mauzo up -> all healthy: median {statistics.median(startup):.2f}s "
+        f"(runs: {', '.join(f'{s:.2f}' for s in startup)})"
+    )
+    print(
+        f"upload -> succeeded, {args.rows} rows: median {statistics.median(latencies):.2f}s "
+        f"(runs: {', '.join(f'{s:.2f}' for s in latencies)})"
+    )
 
 
 if __name__ == "__main__":

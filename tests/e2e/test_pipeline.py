@@ -7,7 +7,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-
 from mauzo_common.testing.stack import RunningStack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka]
@@ -31,18 +30,20 @@ def write_sales_csv(path: Path) -> pl.DataFrame:
         is_return = i % 37 == 0
         quantity = (i % 7 + 1) * (-1 if is_return else 1)
         amount = round(quantity * (50 + i % 13 * 10.5), 2)
-        rows.append({
-            "time": f"2025-03-{day:02d} {hour:02d}:{i % 60:02d}:00",
-            "branch": branches[i % 3 if i % 5 else (i + 1) % 3],
-            "product": f"Product {i % 17}",
-            "product_line": f"Line {i % 4}",
-            "salesperson": f"Rep {i % 6}",
-            "customer": f"Customer {i % 45}",
-            "invoice_id": f"INV-{i // 3}",
-            "quantity": quantity,
-            "amount": amount,
-            "cost": round(amount * 0.8, 2),
-        })
+        rows.append(
+            {
+                "time": f"2025-03-{day:02d} {hour:02d}:{i % 60:02d}:00",
+                "branch": branches[i % 3 if i % 5 else (i + 1) % 3],
+                "product": f"Product {i % 17}",
+                "product_line": f"Line {i % 4}",
+                "salesperson": f"Rep {i % 6}",
+                "customer": f"Customer {i % 45}",
+                "invoice_id": f"INV-{i // 3}",
+                "quantity": quantity,
+                "amount": amount,
+                "cost": round(amount * 0.8, 2),
+            }
+        )
     frame = pl.DataFrame(rows)
     frame.write_csv(path)
     return frame

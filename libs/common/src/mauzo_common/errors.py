@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-class InputRejected(Exception):  # noqa: N818 - the name states the outcome, as events do
+class InputRejected(Exception):
     """The user's input is wrong: never retried; the task becomes `rejected` with this reason."""
 
     def __init__(self, code: str, message: str, hint: str = "") -> None:

@@ -124,7 +124,8 @@ class Envelope(BaseModel, Generic[P]):
     def wrap(
         cls, payload: P, *, task_id: str, producer: str, correlation_id: str | None = None
     ) -> Envelope[P]:
-        return Envelope[type(payload)](  # type: ignore[misc]
+        envelope_type: Any = Envelope[type(payload)]  # type: ignore[misc]
+        envelope: Envelope[P] = envelope_type(
             type=payload.EVENT_TYPE,
             version=payload.VERSION,
             producer=producer,
@@ -132,6 +133,7 @@ class Envelope(BaseModel, Generic[P]):
             correlation_id=correlation_id or task_id,
             payload=payload,
         )
+        return envelope
 
 
 ALL_PAYLOADS: tuple[type[Payload], ...] = (

@@ -41,7 +41,7 @@ def make_broker(settings: MauzoSettings) -> KafkaBroker:
 
 
 async def publish(broker: KafkaBroker, envelope: Envelope[Any]) -> None:
-    """Publish and wait for the broker's acknowledgement; the key keeps one task's events ordered."""
+    """Publish and await the broker's ack; keying by task id keeps one task's events in order."""
     await broker.publish(
         envelope.model_dump(mode="json"),
         topic=topic_of(envelope),
@@ -80,13 +80,17 @@ class Consumer:
 
         return register
 
-    async def _deliver(self, payload_type: type[P], handler: Handler[P], body: dict[str, Any]) -> None:
+    async def _deliver(
+        self, payload_type: type[P], handler: Handler[P], body: dict[str, Any]
+    ) -> None:
         topic = payload_type.topic()
         try:
             envelope = Envelope[payload_type].model_validate(body)  # type: ignore[valid-type]
         except ValidationError as exc:
             # A malformed message will never succeed: straight to the dead-letter topic.
-            await self._dead_letter(topic, body, 1, ErrorInfo(code="malformed_event", message=str(exc)))
+            await self._dead_letter(
+                topic, body, 1, ErrorInfo(code="malformed_event", message=str(exc))
+            )
             return
         bind(task_id=envelope.task_id, event_id=str(envelope.event_id), event_type=envelope.type)
         try:

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
-
 from mauzo_common.events import (
     DEAD_LETTER_TOPIC,
     DeadLettered,
@@ -25,14 +24,19 @@ pytestmark = pytest.mark.kafka
 
 def _uploaded(task_id: str) -> Envelope[FileUploaded]:
     payload = FileUploaded(
-        datasource="sales", object_key=f"uploads/sales/{task_id}/a.csv", file_name="a.csv",
-        size_bytes=3, sha256="0" * 64,
+        datasource="sales",
+        object_key=f"uploads/sales/{task_id}/a.csv",
+        file_name="a.csv",
+        size_bytes=3,
+        sha256="0" * 64,
     )
     return Envelope.wrap(payload, task_id=task_id, producer="test")
 
 
 async def _committed(bootstrap: str, group: str, topic: str) -> int | None:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+    )
     await consumer.start()
     try:
         return await consumer.committed(TopicPartition(topic, 0))
@@ -40,15 +44,17 @@ async def _committed(bootstrap: str, group: str, topic: str) -> int | None:
         await consumer.stop()
 
 
-async def _dead_letters(bootstrap: str, task_id: str, timeout: float = 20) -> list[dict[str, Any]]:
+async def _dead_letters(bootstrap: str, task_id: str, wait_s: float = 20) -> list[dict[str, Any]]:
     consumer = AIOKafkaConsumer(
-        DEAD_LETTER_TOPIC, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+        DEAD_LETTER_TOPIC,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
         group_id=f"dlq-reader-{uuid.uuid4().hex}",
     )
     await consumer.start()
     found = []
     try:
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + wait_s
         while not found and asyncio.get_running_loop().time() < deadline:
             batch = await consumer.getmany(timeout_ms=500)
             for records in batch.values():
@@ -108,7 +114,9 @@ async def test_failing_handler_is_retried_then_dead_lettered(kafka_bootstrap: st
 
     async with broker:
         await broker.start()
-        started = Envelope.wrap(ValidationStarted(datasource="sales"), task_id=task_id, producer="t")
+        started = Envelope.wrap(
+            ValidationStarted(datasource="sales"), task_id=task_id, producer="t"
+        )
         await publish(broker, started)
         letters = await _dead_letters(kafka_bootstrap, task_id)
 

@@ -7,21 +7,25 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from mauzo_common.settings import MauzoSettings
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
 from mauzo_cli import demo
 from mauzo_cli.drop import DropRefused, follow, upload
 from mauzo_cli.launcher import StackError, running_stack
-from mauzo_common.settings import MauzoSettings
 
-app = typer.Typer(help="Mauzo: sales files and events in, dashboard answers out.", no_args_is_help=True)
+app = typer.Typer(
+    help="Mauzo: sales files and events in, dashboard answers out.", no_args_is_help=True
+)
 console = Console()
 
 
 @app.command()
 def up(
-    with_demo: Annotated[bool, typer.Option("--demo", help="Generate and drop the demo data set")] = False,
+    with_demo: Annotated[
+        bool, typer.Option("--demo", help="Generate and drop the demo data set")
+    ] = False,
     demo_rows: Annotated[int, typer.Option(help="Lines in the demo data set")] = 120_000,
 ) -> None:
     """Start the broker, olap-lite and every service on loopback; Ctrl-C stops them all."""
@@ -76,11 +80,18 @@ def demo_data(
 
 def _drop(settings: MauzoSettings, path: Path, datasource: str, timeout: float) -> dict[str, Any]:
     size = path.stat().st_size
-    columns = (*Progress.get_default_columns()[:1], BarColumn(), DownloadColumn(), TransferSpeedColumn())
+    columns = (
+        *Progress.get_default_columns()[:1],
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+    )
     with Progress(*columns, console=console) as progress:
         bar = progress.add_task(f"uploading {path.name}", total=size)
         try:
-            accepted = upload(settings.uploader_url, path, datasource, lambda n: progress.advance(bar, n))
+            accepted = upload(
+                settings.uploader_url, path, datasource, lambda n: progress.advance(bar, n)
+            )
         except DropRefused as exc:
             console.print(f"[red]Refused:[/] {exc}")
             raise typer.Exit(1) from exc

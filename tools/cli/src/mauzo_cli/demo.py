@@ -15,8 +15,16 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 COLUMNS = [
-    "time", "branch", "product", "product_line", "salesperson", "customer",
-    "invoice_id", "quantity", "amount", "cost",
+    "time",
+    "branch",
+    "product",
+    "product_line",
+    "salesperson",
+    "customer",
+    "invoice_id",
+    "quantity",
+    "amount",
+    "cost",
 ]
 
 BRANCHES: dict[str, list[str]] = {
@@ -58,8 +66,23 @@ PRODUCTS: dict[str, tuple[str, float, float]] = {
     "Kabras Sugar 1kg": ("Sugar & Sweeteners", 165.0, 0.89),
 }
 
-_NAMES = ["Baraka", "Neema", "Upendo", "Tumaini", "Jamii", "Amani", "Harambee", "Faraja",
-          "Zawadi", "Bidii", "Imani", "Furaha", "Riziki", "Uhuru", "Jirani"]
+_NAMES = [
+    "Baraka",
+    "Neema",
+    "Upendo",
+    "Tumaini",
+    "Jamii",
+    "Amani",
+    "Harambee",
+    "Faraja",
+    "Zawadi",
+    "Bidii",
+    "Imani",
+    "Furaha",
+    "Riziki",
+    "Uhuru",
+    "Jirani",
+]
 _KINDS = ["Shop", "Stores", "Supermarket", "Wholesalers", "Mini Mart", "Traders", "Enterprises"]
 
 
@@ -76,7 +99,9 @@ def _customers(rng: random.Random) -> dict[str, list[str]]:
     """Each branch has its own regular customers."""
     out: dict[str, list[str]] = {}
     for branch in BRANCHES:
-        names = {f"{rng.choice(_NAMES)} {rng.choice(_KINDS)} {branch.split()[0]}" for _ in range(70)}
+        names = {
+            f"{rng.choice(_NAMES)} {rng.choice(_KINDS)} {branch.split()[0]}" for _ in range(70)
+        }
         out[branch] = sorted(names)
     return out
 
@@ -91,7 +116,7 @@ def _day_weight(day: date, start: date) -> float:
 def generate(path: Path, config: DemoConfig | None = None) -> int:
     """Write the demo CSV; returns the number of lines written."""
     cfg = config or DemoConfig()
-    rng = random.Random(cfg.seed)
+    rng = random.Random(cfg.seed)  # noqa: S311 - reproducible demo data, not security
     customers = _customers(rng)
     days = [cfg.start + timedelta(d) for d in range((cfg.end - cfg.start).days + 1)]
     day_cum = list(itertools.accumulate(_day_weight(d, cfg.start) for d in days))
@@ -110,8 +135,15 @@ def generate(path: Path, config: DemoConfig | None = None) -> int:
             branch = rng.choices(branches, cum_weights=branch_cum)[0]
             seller = rng.choice(BRANCHES[branch])
             customer = rng.choice(customers[branch])
-            at = datetime(day.year, day.month, day.day, rng.randint(8, 19), rng.randint(0, 59),
-                          rng.randint(0, 59))
+            # Wall-clock Nairobi time without offset, as tills export it.
+            at = datetime(  # noqa: DTZ001
+                day.year,
+                day.month,
+                day.day,
+                rng.randint(8, 19),
+                rng.randint(0, 59),
+                rng.randint(0, 59),
+            )
             is_return = rng.random() < cfg.return_rate
             n_lines = 1 if is_return else rng.randint(1, 6)
             invoice = f"{'CN' if is_return else 'INV'}-{branch[:3].upper()}-{invoice_no}"
@@ -121,8 +153,20 @@ def generate(path: Path, config: DemoConfig | None = None) -> int:
                 sign = -1 if is_return else 1
                 amount = round(sign * quantity * price * rng.uniform(0.95, 1.0), 2)
                 cost = round(sign * quantity * price * cost_ratio, 2)
-                out.writerow([at.strftime("%Y-%m-%d %H:%M:%S"), branch, product, line, seller,
-                              customer, invoice, sign * quantity, f"{amount:.2f}", f"{cost:.2f}"])
+                out.writerow(
+                    [
+                        at.strftime("%Y-%m-%d %H:%M:%S"),
+                        branch,
+                        product,
+                        line,
+                        seller,
+                        customer,
+                        invoice,
+                        sign * quantity,
+                        f"{amount:.2f}",
+                        f"{cost:.2f}",
+                    ]
+                )
                 written += 1
                 if written >= cfg.lines:
                     break

@@ -35,7 +35,10 @@ def multipart_body(
 
 
 def upload(
-    upload_url: str, path: Path, datasource: str, on_chunk: Callable[[int], None],
+    upload_url: str,
+    path: Path,
+    datasource: str,
+    on_chunk: Callable[[int], None],
     extra: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     boundary = uuid.uuid4().hex
@@ -52,7 +55,7 @@ def upload(
     return body
 
 
-class DropRefused(Exception):  # noqa: N818 - reads as the outcome
+class DropRefused(Exception):
     def __init__(self, status: int, body: dict[str, Any]) -> None:
         error = body.get("error") or body.get("detail") or body
         super().__init__(f"HTTP {status}: {error}")
@@ -60,7 +63,9 @@ class DropRefused(Exception):  # noqa: N818 - reads as the outcome
         self.body = body
 
 
-def follow(status_url: str, timeout: float, on_state: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+def follow(
+    status_url: str, timeout: float, on_state: Callable[[dict[str, Any]], None]
+) -> dict[str, Any]:
     """Poll the task until it reaches a terminal state (or the deadline passes)."""
     deadline = time.monotonic() + timeout
     last: dict[str, Any] = {}

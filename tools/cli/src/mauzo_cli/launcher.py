@@ -18,10 +18,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-
-from mauzo_cli.processes import ServiceSpec, broker_spec, service_specs
 from mauzo_common.settings import MauzoSettings
 from mauzo_common.testing.components import port_open
+
+from mauzo_cli.processes import ServiceSpec, broker_spec, service_specs
 
 PR_SET_PDEATHSIG = 1
 
@@ -83,7 +83,7 @@ class Stack:
         self.children.append((spec, proc))
 
     def _wait_healthy(self, spec: ServiceSpec, timeout: float) -> None:
-        proc = dict((s.name, p) for s, p in self.children)[spec.name]
+        proc = {s.name: p for s, p in self.children}[spec.name]
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:

@@ -29,9 +29,13 @@ def service_specs(settings: MauzoSettings) -> list[ServiceSpec]:
     """The services in start order: each one's dependencies come before it."""
     return [
         ServiceSpec("olap-lite", ["mauzo-olap-lite"], settings.olap_lite_port, "/status/health"),
-        ServiceSpec("task-tracker", ["mauzo-task-tracker"], settings.task_tracker_port, "/api/health"),
+        ServiceSpec(
+            "task-tracker", ["mauzo-task-tracker"], settings.task_tracker_port, "/api/health"
+        ),
         ServiceSpec("upload", ["mauzo-upload"], settings.upload_port, "/api/health"),
         ServiceSpec("validator", ["mauzo-validator"], settings.validator_port, "/api/health"),
-        ServiceSpec("spec-builder", ["mauzo-spec-builder"], settings.spec_builder_port, "/api/health"),
+        ServiceSpec(
+            "spec-builder", ["mauzo-spec-builder"], settings.spec_builder_port, "/api/health"
+        ),
         ServiceSpec("query-api", ["mauzo-query-api"], settings.query_api_port, "/api/health"),
     ]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 
-class ObjectNotFound(KeyError):  # noqa: N818 - mirrors KeyError's naming
+class ObjectNotFound(KeyError):
     pass
 
 

@@ -9,7 +9,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from mauzo_common.object_store.base import Hasher, ObjectNotFound, StoredObject, check_key, iter_file
+from mauzo_common.object_store.base import (
+    Hasher,
+    ObjectNotFound,
+    StoredObject,
+    check_key,
+    iter_file,
+)
 
 
 class _FileWriter:

@@ -34,8 +34,11 @@ class _MultipartWriter:
     def _flush(self) -> None:
         number = len(self._parts) + 1
         response = self._client.upload_part(
-            Bucket=self._bucket, Key=self._key, UploadId=self._upload_id,
-            PartNumber=number, Body=bytes(self._buffer),
+            Bucket=self._bucket,
+            Key=self._key,
+            UploadId=self._upload_id,
+            PartNumber=number,
+            Body=bytes(self._buffer),
         )
         self._parts.append({"ETag": response["ETag"], "PartNumber": number})
         self._buffer.clear()
@@ -44,7 +47,9 @@ class _MultipartWriter:
         if self._buffer or not self._parts:
             self._flush()
         self._client.complete_multipart_upload(
-            Bucket=self._bucket, Key=self._key, UploadId=self._upload_id,
+            Bucket=self._bucket,
+            Key=self._key,
+            UploadId=self._upload_id,
             MultipartUpload={"Parts": self._parts},
         )
 

@@ -1,4 +1,4 @@
-"""Run the embedded stack exactly as a user does (`mauzo up` as a child process): for e2e tests and benchmarks."""
+"""The embedded stack run exactly as a user runs it (`mauzo up`), for e2e tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -17,8 +17,13 @@ import httpx
 from mauzo_common.testing.components import free_port, port_open, wait_until
 
 PORT_SETTINGS = (
-    "QUERY_API_PORT", "UPLOAD_PORT", "TASK_TRACKER_PORT", "VALIDATOR_PORT",
-    "SPEC_BUILDER_PORT", "OLAP_LITE_PORT", "BROKER_PORT",
+    "QUERY_API_PORT",
+    "UPLOAD_PORT",
+    "TASK_TRACKER_PORT",
+    "VALIDATOR_PORT",
+    "SPEC_BUILDER_PORT",
+    "OLAP_LITE_PORT",
+    "BROKER_PORT",
 )
 TERMINAL = {"succeeded", "rejected", "failed", "duplicate"}
 
@@ -40,8 +45,10 @@ class RunningStack:
         return [self.port(name.removesuffix("_PORT")) for name in PORT_SETTINGS]
 
     def all_healthy(self) -> bool:
-        checks = [self.url(n) + "/api/health" for n in
-                  ("QUERY_API", "UPLOAD", "TASK_TRACKER", "VALIDATOR", "SPEC_BUILDER")]
+        checks = [
+            self.url(n) + "/api/health"
+            for n in ("QUERY_API", "UPLOAD", "TASK_TRACKER", "VALIDATOR", "SPEC_BUILDER")
+        ]
         checks.append(self.url("OLAP_LITE") + "/status/health")
         try:
             return all(httpx.get(u, timeout=1).status_code == 200 for u in checks)
@@ -88,8 +95,9 @@ class RunningStack:
         return self.process.wait(30)
 
 
-def start_stack(data_dir: Path, extra_env: dict[str, str] | None = None,
-                timeout: float = 120) -> RunningStack:
+def start_stack(
+    data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 120
+) -> RunningStack:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAUZO_")}
     env.update({f"MAUZO_{name}": str(free_port()) for name in PORT_SETTINGS})
     env["MAUZO_DATA_DIR"] = str(data_dir)
