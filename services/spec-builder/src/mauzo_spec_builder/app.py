@@ -1,0 +1,59 @@
+"""Composition root: the FastAPI app whose lifespan runs the Kafka subscriber."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import structlog
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from mauzo_common.events import FileValidated
+from mauzo_common.messaging import Consumer, make_broker
+from mauzo_common.object_store import open_object_store
+
+from mauzo_spec_builder.handlers import PRODUCER, Handlers
+from mauzo_spec_builder.overlord import OverlordClient
+from mauzo_spec_builder.settings import SpecBuilderSettings
+
+GROUP = "mauzo-spec-builder"
+
+log = structlog.get_logger(__name__)
+
+
+def create_app(settings: SpecBuilderSettings | None = None) -> FastAPI:
+    settings = settings or SpecBuilderSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = await asyncio.to_thread(open_object_store, settings)
+        timeout = httpx.Timeout(settings.druid_submit_timeout_seconds)
+        async with httpx.AsyncClient(timeout=timeout) as http:
+            broker = make_broker(settings)
+            handlers = Handlers(
+                broker=broker, store=store, overlord=OverlordClient(http, settings.overlord_url)
+            )
+            consumer = Consumer(broker, settings, group=GROUP, producer=PRODUCER)
+            consumer.on(FileValidated)(handlers.on_file_validated)
+            app.state.broker = broker
+            await broker.start()
+            log.info("started", overlord_url=settings.overlord_url, object_store=store.kind)
+            try:
+                yield
+            finally:
+                await broker.stop()
+                log.info("stopped")
+
+    app = FastAPI(title="Mauzo spec-builder", lifespan=lifespan)
+    app.state.broker = None
+
+    @app.get("/api/health")
+    async def health() -> JSONResponse:
+        broker = app.state.broker
+        if broker is None or not broker.running:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    return app

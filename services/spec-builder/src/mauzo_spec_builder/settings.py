@@ -1,0 +1,12 @@
+"""spec-builder's own settings on top of the shared MAUZO_* base."""
+
+from __future__ import annotations
+
+from mauzo_common.settings import MauzoSettings
+from pydantic import Field
+
+
+class SpecBuilderSettings(MauzoSettings):
+    druid_submit_timeout_seconds: float = Field(
+        30.0, gt=0, description="How long one task submission to the Overlord may take"
+    )
