@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from mauzo_common.settings import MauzoSettings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.stack import RunningStack, ports_released, start_stack
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+
 from mauzo_common.testing.stack import RunningStack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka]

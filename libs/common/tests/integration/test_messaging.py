@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
+
 from mauzo_common.events import (
     DEAD_LETTER_TOPIC,
     DeadLettered,

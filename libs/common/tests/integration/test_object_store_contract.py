@@ -8,6 +8,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+
 from mauzo_common.object_store import ObjectNotFound, ObjectStore, open_object_store
 from mauzo_common.settings import MauzoSettings
 

@@ -10,7 +10,8 @@ PUBLISHED = Path(__file__).parents[4] / "docs" / "asyncapi.json"
 
 def test_published_asyncapi_document_matches_the_event_models() -> None:
     assert PUBLISHED.read_text() == render(), (
-        "docs/asyncapi.json is stale: run `uv run python -m mauzo_common.asyncapi > docs/asyncapi.json`"
+        "docs/asyncapi.json is stale; regenerate it: "
+        "uv run python -m mauzo_common.asyncapi > docs/asyncapi.json"
     )
 
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+
 from mauzo_common.db import make_engine, normalise_url
 from mauzo_common.events import ALL_PAYLOADS, Envelope, ErrorInfo, FileRejected
 from mauzo_common.settings import MauzoSettings
-from sqlalchemy import text
 
 
 def test_embedded_defaults_need_no_configuration(monkeypatch: pytest.MonkeyPatch) -> None:

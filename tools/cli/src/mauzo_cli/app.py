@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from mauzo_common.settings import MauzoSettings
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
 from mauzo_cli import demo
 from mauzo_cli.drop import DropRefused, follow, upload
 from mauzo_cli.launcher import StackError, running_stack
+from mauzo_common.settings import MauzoSettings
 
 app = typer.Typer(
     help="Mauzo: sales files and events in, dashboard answers out.", no_args_is_help=True

@@ -18,10 +18,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from mauzo_common.settings import MauzoSettings
-from mauzo_common.testing.components import port_open
 
 from mauzo_cli.processes import ServiceSpec, broker_spec, service_specs
+from mauzo_common.settings import MauzoSettings
+from mauzo_common.testing.components import port_open
 
 PR_SET_PDEATHSIG = 1
 
