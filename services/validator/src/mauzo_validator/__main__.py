@@ -1,0 +1,21 @@
+"""`mauzo-validator`: settings -> logging -> serve."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from mauzo_common.logging import configure_logging
+from mauzo_validator.app import create_app
+from mauzo_validator.settings import ValidatorSettings
+
+
+def main() -> None:
+    settings = ValidatorSettings()
+    configure_logging("validator", settings.log_level)
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.validator_port, log_config=None
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Composition root: settings -> object store -> broker and subscribers -> FastAPI app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from mauzo_common.messaging import make_broker
+from mauzo_common.object_store import open_object_store
+from mauzo_validator.handlers import register
+from mauzo_validator.settings import ValidatorSettings
+
+
+def create_app(settings: ValidatorSettings | None = None) -> FastAPI:
+    settings = settings or ValidatorSettings()
+    broker = make_broker(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_object_store(settings)
+        register(broker, store, settings)
+        await broker.start()
+        app.state.ready = True
+        try:
+            yield
+        finally:
+            app.state.ready = False
+            await broker.stop()
+
+    app = FastAPI(title="Mauzo validator", lifespan=lifespan)
+    app.state.ready = False
+    app.state.broker = broker
+
+    @app.get("/api/health")
+    async def health() -> JSONResponse:
+        if not app.state.ready:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    return app

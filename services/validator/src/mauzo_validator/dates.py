@@ -1,0 +1,239 @@
+"""Date and time columns: the format is detected per column from a sample, then parsed to UTC.
+
+Candidates: ISO (with or without time, with or without offset), D/M/Y and M/D/Y with `/`, `-` or `.`
+and four- or two-digit years, day-month-name forms ('5-Jan-19', '05 January 2024', 'Jan 5, 2024'),
+each with an optional time (24 h or AM/PM), and Excel serial days. The format that reads the most
+sample values wins; further formats are added only for values the first ones cannot read (a column
+mixing formats), and never the opposite day/month order, so one column is read one way. When every
+day is <= 12 both orders read the column: the `day_first` setting decides and a warning says so.
+
+Wall-clock values are in the business time zone and converted to UTC; a date alone is local
+midnight.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+import polars as pl
+
+from mauzo_validator.numbers import is_missing
+
+Order = Literal["dmy", "mdy", "ymd", "name", "serial"]
+
+_TIMES = (
+    ("", ""),
+    (" %H:%M", " H:MM"),
+    (" %H:%M:%S", " H:MM:SS"),
+    (" %I:%M %p", " H:MM AM"),
+    (" %I:%M:%S %p", " H:MM:SS AM"),
+)
+_SERIAL = re.compile(r"^[1-9]\d{4}(\.\d+)?$")  # 1927-05-18 .. 2173-10-14
+_TIME_OF_DAY = r"^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s?[AaPp][Mm])?$"
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+@dataclass(frozen=True)
+class DateFormat:
+    label: str
+    pattern: str
+    order: Order
+    has_time: bool
+    aware: bool = False
+
+
+def _build_formats() -> list[DateFormat]:
+    formats: list[DateFormat] = []
+    for iso_date, iso_label in (("%Y-%m-%d", "YYYY-MM-DD"), ("%Y/%m/%d", "YYYY/MM/DD")):
+        formats.append(DateFormat(iso_label, iso_date, "ymd", False))
+        for sep in ("T", " "):
+            for tpat, tlabel in (("%H:%M:%S%.f", "HH:MM:SS"), ("%H:%M", "HH:MM")):
+                label = f"{iso_label}{sep}{tlabel}"
+                formats.append(DateFormat(label, f"{iso_date}{sep}{tpat}", "ymd", True))
+                formats.append(
+                    DateFormat(label + "±HH:MM", f"{iso_date}{sep}{tpat}%:z", "ymd", True, True)
+                )
+    for sep in ("/", "-", "."):
+        for order, parts, labels in (
+            ("dmy", "%d{s}%m{s}", "D{s}M{s}"),
+            ("mdy", "%m{s}%d{s}", "M{s}D{s}"),
+        ):
+            for year, ylabel in (("%Y", "YYYY"), ("%y", "YY")):
+                for tpat, tlabel in _TIMES:
+                    formats.append(
+                        DateFormat(
+                            labels.format(s=sep) + ylabel + tlabel,
+                            parts.format(s=sep) + year + tpat,
+                            order,  # type: ignore[arg-type]
+                            bool(tpat),
+                        )
+                    )
+    for pattern, label in (
+        ("%d-%b-%y", "D-Mon-YY"),
+        ("%d-%b-%Y", "D-Mon-YYYY"),
+        ("%d %b %Y", "D Mon YYYY"),
+        ("%d %b %y", "D Mon YY"),
+        ("%d %B %Y", "D Month YYYY"),
+        ("%d-%B-%Y", "D-Month-YYYY"),
+        ("%b %d, %Y", "Mon D, YYYY"),
+        ("%B %d, %Y", "Month D, YYYY"),
+        ("%b %d %Y", "Mon D YYYY"),
+    ):
+        for tpat, tlabel in _TIMES[:3]:
+            formats.append(DateFormat(label + tlabel, pattern + tpat, "name", bool(tpat)))
+    return formats
+
+
+FORMATS = _build_formats()
+SERIAL = DateFormat("Excel serial days", "", "serial", True)
+
+
+@dataclass(frozen=True)
+class DateDetection:
+    formats: list[DateFormat]
+    coverage: float
+    """Share of the sampled values the formats read."""
+    ambiguous: bool = False
+    evidence: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def has_time(self) -> bool:
+        return any(f.has_time for f in self.formats)
+
+    @property
+    def label(self) -> str:
+        return " | ".join(f.label for f in self.formats)
+
+
+def _prepared(text: pl.Expr) -> pl.Expr:
+    s = text.str.strip_chars().str.replace_all(r"\s+", " ")
+    return s.str.replace(r"Z$", "+00:00").str.replace(r"(\d)([AaPp][Mm])$", "$1 $2")
+
+
+def _parse_one(text: pl.Expr, fmt: DateFormat) -> pl.Expr:
+    dtype = pl.Datetime("ms", "UTC") if fmt.aware else pl.Datetime("ms")
+    value = text.str.strptime(dtype, fmt.pattern, strict=False)
+    plausible = value.dt.year().is_between(MIN_YEAR, MAX_YEAR)
+    return pl.when(plausible).then(value)
+
+
+def detect_format(
+    sample: pl.Series, *, day_first: bool, allow_serial: bool
+) -> DateDetection | None:
+    """The formats that read a column's sample, or None when nothing reads any value."""
+    values = sample.cast(pl.String).drop_nulls()
+    values = values.filter(~pl.DataFrame({"v": values}).select(is_missing(pl.col("v")))["v"])
+    values = values.unique(maintain_order=True)
+    if values.len() == 0:
+        return None
+    serial = values.str.contains(_SERIAL.pattern) if allow_serial else values.str.contains("^$")
+    if serial.all():
+        return DateDetection(
+            [SERIAL], 1.0, evidence=f"numbers such as {values[0]} are Excel day serials"
+        )
+    if serial.any():
+        rest = detect_format(values.filter(~serial), day_first=day_first, allow_serial=False)
+        if rest is None:
+            return None
+        share = serial.mean() or 0.0
+        coverage = float(share) + (1 - float(share)) * rest.coverage  # type: ignore[arg-type]
+        return DateDetection(
+            [*rest.formats, SERIAL], coverage, rest.ambiguous, rest.evidence, rest.warnings
+        )
+    frame = pl.DataFrame({"v": values}).select(_prepared(pl.col("v")).alias("v"))
+    parsed = frame.select(
+        _parse_one(pl.col("v"), f).is_not_null().alias(str(i)) for i, f in enumerate(FORMATS)
+    )
+    hits = {i: parsed[str(i)] for i in range(len(FORMATS))}
+    remaining = pl.Series([True] * values.len())
+    chosen: list[int] = []
+    banned: set[Order] = set()
+    preferred: Order = "dmy" if day_first else "mdy"
+    while remaining.any() and len(chosen) < 4:
+        best, best_key = -1, (0, False)
+        for i, fmt in enumerate(FORMATS):
+            if i in chosen or fmt.order in banned:
+                continue
+            count = int((hits[i] & remaining).sum())
+            key = (count, fmt.order == preferred)
+            if key > best_key:
+                best, best_key = i, key
+        if best < 0 or best_key[0] == 0:
+            break
+        chosen.append(best)
+        remaining = remaining & ~hits[best]
+        order = FORMATS[best].order
+        if order in ("dmy", "mdy"):
+            banned.add("mdy" if order == "dmy" else "dmy")
+    if not chosen:
+        return None
+    coverage = 1 - int(remaining.sum()) / values.len()
+    formats = [FORMATS[i] for i in chosen]
+    return _explain(formats, coverage, values, hits, chosen)
+
+
+def _explain(
+    formats: list[DateFormat],
+    coverage: float,
+    values: pl.Series,
+    hits: dict[int, pl.Series],
+    chosen: list[int],
+) -> DateDetection:
+    first = formats[0]
+    read = values.filter(hits[chosen[0]])
+    if first.order not in ("dmy", "mdy"):
+        return DateDetection(
+            formats, coverage, evidence=f"values such as {read[0]!r} read as {first.label}"
+        )
+    position = 0 if first.order == "dmy" else 1
+    parts = read.str.extract_all(r"\d+")
+    beyond = read.filter(
+        parts.list.get(position, null_on_oob=True).cast(pl.Int32, strict=False) > 12
+    )
+    if beyond.len():
+        return DateDetection(
+            formats,
+            coverage,
+            evidence=f"{beyond[0]!r} can only be read as {first.label} ({beyond.len()} such)",
+        )
+    warning = (
+        f"Every day in this column is 12 or less, so {read[0]!r} could be day- or month-first; "
+        f"read as {first.label} (the day-first setting). Set the option if that is wrong."
+    )
+    return DateDetection(formats, coverage, ambiguous=True, evidence=warning, warnings=[warning])
+
+
+def to_utc(text: pl.Expr, detection: DateDetection, timezone: str) -> pl.Expr:
+    """Datetime[ms, UTC] from a text column; null where no detected format reads the value."""
+    prepared = _prepared(text)
+    naive = [_parse_one(prepared, f) for f in detection.formats if not f.aware and f != SERIAL]
+    if SERIAL in detection.formats:
+        days = pl.when(prepared.str.contains(_SERIAL.pattern)).then(prepared.cast(pl.Float64))
+        naive.append(
+            pl.datetime(1899, 12, 30, time_unit="ms")
+            + pl.duration(milliseconds=(days * 86_400_000).round(0).cast(pl.Int64))
+        )
+    aware = [_parse_one(prepared, f) for f in detection.formats if f.aware]
+    parts: list[pl.Expr] = []
+    if aware:
+        parts.append(pl.coalesce(aware))
+    if naive:
+        parts.append(_localise(pl.coalesce(naive), timezone))
+    return pl.coalesce(parts) if len(parts) > 1 else parts[0]
+
+
+def _localise(naive: pl.Expr, timezone: str) -> pl.Expr:
+    return (
+        naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
+        .dt.convert_time_zone("UTC")
+        .cast(pl.Datetime("ms", "UTC"))
+    )
+
+
+def is_time_of_day(sample: pl.Series) -> bool:
+    values = sample.cast(pl.String).drop_nulls().str.strip_chars()
+    share = values.str.contains(_TIME_OF_DAY).cast(pl.Float64).mean()
+    return values.len() > 0 and isinstance(share, float) and share >= 0.95

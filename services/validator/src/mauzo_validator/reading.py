@@ -1,0 +1,204 @@
+"""Any supported file in, one all-string Polars frame out (plus how it was read).
+
+The container is sniffed from the bytes, never trusted from the name. Every cell becomes text so
+that numbers and dates go through one set of parsing rules whatever the format; Parquet and JSON
+lines keep their values, rendered as text.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from mauzo_validator.delimited import read_delimited
+from mauzo_validator.encoding import decode
+from mauzo_validator.errors import Code, rejected
+from mauzo_validator.headers import clean_header
+from mauzo_validator.settings import ValidatorSettings
+from mauzo_validator.sniffing import sniff_kind
+
+SheetScore = Callable[[list[str]], float]
+
+
+@dataclass(frozen=True)
+class Table:
+    frame: pl.DataFrame
+    kind: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    dropped_columns: list[str] = field(default_factory=list)
+
+
+def read_table(
+    path: Path, settings: ValidatorSettings, *, score: SheetScore, sheet: str | None = None
+) -> Table:
+    data = path.read_bytes()
+    if not data.strip():
+        raise rejected(
+            Code.EMPTY_FILE,
+            "The file is empty (0 bytes of data).",
+            "Export the sales data again; the file you uploaded has no content.",
+        )
+    kind = sniff_kind(data[:4096], data)
+    if kind == "delimited":
+        text = read_delimited(
+            data, max_columns=settings.max_columns, max_field_bytes=settings.max_field_bytes
+        )
+        return Table(
+            _as_text(text.frame),
+            "delimited",
+            text.encoding,
+            text.delimiter,
+            dropped_columns=text.header.dropped,
+        )
+    if kind in ("zip", "xlsx"):
+        _check_zip(data, settings.max_unzipped_bytes)
+        return _read_excel(data, "xlsx", settings, score, sheet)
+    if kind == "xls":
+        return _read_excel(data, "xls", settings, score, sheet)
+    if kind == "encrypted_office":
+        raise rejected(
+            Code.PASSWORD_PROTECTED,
+            "The workbook is password-protected (encrypted), so it cannot be read.",
+            "Open it in Excel, remove the password (File > Info > Protect Workbook) and upload "
+            "it again, or save it as CSV.",
+        )
+    if kind == "parquet":
+        return _finish(_read_parquet(data), "parquet", settings)
+    return _finish(_read_ndjson(data), "ndjson", settings)
+
+
+def _finish(frame: pl.DataFrame, kind: str, settings: ValidatorSettings) -> Table:
+    header = clean_header(frame.columns, settings.max_columns)
+    frame = frame.select(pl.col(frame.columns[i]).alias(header.names[i]) for i in header.keep)
+    if frame.height == 0:
+        raise rejected(
+            Code.HEADER_ONLY,
+            "The file has columns but no rows.",
+            "Export the data again including the rows.",
+        )
+    return Table(_as_text(frame), kind, dropped_columns=header.dropped)
+
+
+def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    exprs = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if dtype == pl.String:
+            exprs.append(column)
+        elif dtype.is_temporal():
+            exprs.append(column.dt.to_string("iso").alias(name))
+        elif dtype.is_nested():
+            exprs.append(column.cast(pl.String, strict=False).alias(name))
+        else:
+            exprs.append(column.cast(pl.String).alias(name))
+    return frame.select(exprs)
+
+
+def _check_zip(data: bytes, limit: int) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise rejected(
+            Code.UNREADABLE_FILE,
+            "The file starts like a zip/xlsx archive but is damaged.",
+            "Open it in Excel and save it again as .xlsx or CSV.",
+        ) from exc
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        raise rejected(
+            Code.UNSUPPORTED_FORMAT,
+            "The file is a zip archive, not an Excel workbook.",
+            "Unzip it and upload the CSV or Excel file inside.",
+        )
+    unzipped = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if unzipped > limit or (unzipped > 50 * 1024 * 1024 and unzipped / packed > 200):
+        raise rejected(
+            Code.ZIP_BOMB,
+            f"The workbook expands to {unzipped:,} bytes from {packed:,} (a zip bomb or far too "
+            "large a sheet).",
+            "Save the sheet as CSV, or split it into smaller workbooks.",
+        )
+
+
+def _read_excel(
+    data: bytes, kind: str, settings: ValidatorSettings, score: SheetScore, sheet: str | None
+) -> Table:
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(data)
+        names = list(reader.sheet_names)
+        if sheet is not None and sheet not in names:
+            raise rejected(
+                Code.UNREADABLE_FILE,
+                f"The workbook has no sheet named {sheet!r}; it has {', '.join(names)}.",
+                "Choose one of the sheet names listed.",
+            )
+        chosen = sheet or _best_sheet(reader, names, score)
+        raw = reader.load_sheet(chosen, header_row=None, dtypes="string").to_polars()
+    except fastexcel.FastExcelError as exc:
+        raise rejected(
+            Code.UNREADABLE_FILE,
+            f"The Excel file could not be read: {exc}.",
+            "Open it in Excel and save it again as .xlsx, or export it as CSV.",
+        ) from exc
+    raw = raw.filter(~pl.all_horizontal(pl.all().is_null()))
+    if raw.height == 0:
+        raise rejected(
+            Code.EMPTY_FILE, f"Sheet {chosen!r} is empty.", "Choose the sheet with data."
+        )
+    header = clean_header([v or "" for v in raw.row(0)], settings.max_columns)
+    body = raw.slice(1)
+    frame = body.select(pl.col(body.columns[i]).alias(header.names[i]) for i in header.keep)
+    if frame.height == 0:
+        raise rejected(
+            Code.HEADER_ONLY,
+            f"Sheet {chosen!r} has a header row but no data rows.",
+            "Export the data again including the rows.",
+        )
+    return Table(frame, kind, sheet=chosen, sheets=names, dropped_columns=header.dropped)
+
+
+def _best_sheet(reader: object, names: list[str], score: SheetScore) -> str:
+    best, best_score = names[0], -1.0
+    for name in names:
+        head = reader.load_sheet(name, header_row=None, n_rows=1, dtypes="string")  # type: ignore[attr-defined]
+        frame = head.to_polars()
+        header = [str(v) for v in frame.row(0) if v is not None] if frame.height else []
+        value = score(header)
+        if value > best_score:
+            best, best_score = name, value
+    return best
+
+
+def _read_parquet(data: bytes) -> pl.DataFrame:
+    try:
+        return pl.read_parquet(io.BytesIO(data))
+    except Exception as exc:  # Polars raises several error types for a damaged file
+        raise rejected(
+            Code.UNREADABLE_FILE,
+            f"The Parquet file could not be read: {exc}.",
+            "Write the file again with a standard Parquet writer.",
+        ) from exc
+
+
+def _read_ndjson(data: bytes) -> pl.DataFrame:
+    text = decode(data).data
+    try:
+        return pl.read_ndjson(io.BytesIO(text), infer_schema_length=None)
+    except Exception as exc:  # Polars raises several error types for bad JSON
+        raise rejected(
+            Code.UNREADABLE_FILE,
+            f"The JSON lines could not be read: {exc}.",
+            "Write one JSON object per line with the same keys on every line.",
+        ) from exc

@@ -1,0 +1,23 @@
+"""The validator's own settings (MAUZO_* environment variables) on top of the shared base."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from mauzo_common.settings import MauzoSettings
+
+
+class ValidatorSettings(MauzoSettings):
+    error_budget: float = Field(
+        0.05, ge=0, le=1, description="Reject the file when more than this share of rows is invalid"
+    )
+    day_first: bool = Field(True, description="How to read a date column whose days are all <= 12")
+    decimal_comma: bool = Field(False, description="Numbers are written 1.200,50")
+    future_tolerance_days: float = Field(
+        2, ge=0, description="Rows dated later than now + this are flagged as future"
+    )
+    max_columns: int = Field(1000, gt=0)
+    max_field_bytes: int = Field(1 << 20, gt=0, description="Longest single cell accepted")
+    max_unzipped_bytes: int = Field(1 << 30, gt=0, description="Largest decompressed Excel file")
+    sample_rows: int = Field(2000, gt=0, description="Rows looked at to detect formats and roles")
+    report_examples: int = Field(50, ge=0, description="Error examples kept in the quality report")
