@@ -55,6 +55,14 @@ class FileUploaded(Payload):
     size_bytes: int
     sha256: str
     content_type: str = ""
+    mapping: dict[str, str] = Field(
+        default_factory=dict,
+        description="User override: canonical field -> source column or expression",
+    )
+    options: dict[str, str] = Field(
+        default_factory=dict,
+        description="Parsing options: day_first, decimal_comma, timezone, sheet",
+    )
 
 
 class ValidationStarted(Payload):
@@ -70,6 +78,12 @@ class FileValidated(Payload):
     columns: list[ColumnInfo]
     interval_start: datetime
     interval_end: datetime = Field(description="Exclusive end, UTC")
+    rows_read: int = 0
+    rows_rejected: int = 0
+    report_key: str | None = None
+    rejected_rows_key: str | None = None
+    mapping: dict[str, str] = Field(default_factory=dict, description="Canonical field -> source")
+    date_formats: dict[str, str] = Field(default_factory=dict, description="Column -> format")
 
 
 class FileRejected(Payload):
