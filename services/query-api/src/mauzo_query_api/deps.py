@@ -1,0 +1,68 @@
+"""What a resolver needs for one request: checked schemas, cached SQL, limits, the time zone."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from strawberry.fastapi import BaseContext
+
+from mauzo_query_api.catalog import Catalog, DatasourceSchema
+from mauzo_query_api.errors import InvalidArgument
+from mauzo_query_api.olap import DruidSqlClient, Row, SqlQuery
+from mauzo_query_api.runner import QueryRunner
+from mauzo_query_api.settings import QueryApiSettings
+
+
+@dataclass
+class Services:
+    """Process-wide parts, built once by the composition root."""
+
+    settings: QueryApiSettings
+    olap: DruidSqlClient
+    catalog: Catalog
+    runner: QueryRunner
+    zone: ZoneInfo
+    broker_ready: bool = False
+
+
+class Ask(BaseContext):
+    """Per-request handle: every resolver talks to the OLAP through this."""
+
+    def __init__(self, services: Services, request_id: str) -> None:
+        super().__init__()
+        self.services = services
+        self.request_id = request_id
+
+    @property
+    def settings(self) -> QueryApiSettings:
+        return self.services.settings
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.services.zone
+
+    def datasource_name(self, datasource: str | None) -> str:
+        return datasource or self.settings.default_datasource
+
+    async def schema(self, datasource: str | None) -> DatasourceSchema:
+        return await self.services.catalog.schema(self.datasource_name(datasource), self.request_id)
+
+    async def rows(self, query: SqlQuery) -> list[Row]:
+        return await self.services.runner.rows(query, self.request_id)
+
+    async def all_rows(self, queries: Sequence[SqlQuery]) -> list[list[Row]]:
+        return list(await asyncio.gather(*(self.rows(q) for q in queries)))
+
+    def limit(self, requested: int | None) -> int:
+        if requested is None:
+            return self.settings.default_row_limit
+        if requested < 1 or requested > self.settings.max_row_limit:
+            raise InvalidArgument(f"limit must be between 1 and {self.settings.max_row_limit}")
+        return requested
+
+    def extensions(self) -> dict[str, Any]:
+        return {"requestId": self.request_id}

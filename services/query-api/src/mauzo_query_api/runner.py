@@ -1,0 +1,52 @@
+"""Runs SQL through the cache, merging identical in-flight queries into one OLAP call.
+
+A per-datasource generation guards against a race: a result that was being computed while the
+datasource was invalidated is returned to its callers but never stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+
+import structlog
+
+from mauzo_query_api.cache import ResultCache, cache_key
+from mauzo_query_api.olap import DruidSqlClient, Row, SqlQuery
+
+log = structlog.get_logger(__name__)
+
+
+class QueryRunner:
+    def __init__(self, olap: DruidSqlClient, cache: ResultCache) -> None:
+        self.olap = olap
+        self.cache = cache
+        self._inflight: dict[str, asyncio.Future[list[Row]]] = {}
+        self._generation: defaultdict[str, int] = defaultdict(int)
+        self.olap_calls = 0
+
+    async def rows(self, query: SqlQuery, request_id: str) -> list[Row]:
+        key = cache_key(query)
+        cached = await self.cache.get(query.datasource, key)
+        if cached is not None:
+            return cached
+        pending = self._inflight.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(self._load(query, key, request_id))
+            self._inflight[key] = pending
+            pending.add_done_callback(lambda _: self._inflight.pop(key, None))
+        return await asyncio.shield(pending)
+
+    async def _load(self, query: SqlQuery, key: str, request_id: str) -> list[Row]:
+        generation = self._generation[query.datasource]
+        self.olap_calls += 1
+        rows = await self.olap.execute(query, request_id)
+        if self._generation[query.datasource] == generation:
+            await self.cache.put(query.datasource, key, rows)
+        return rows
+
+    async def invalidate(self, datasource: str) -> int:
+        self._generation[datasource] += 1
+        removed = await self.cache.invalidate(datasource)
+        log.info("cache_invalidated", datasource=datasource, entries=removed)
+        return removed

@@ -1,0 +1,29 @@
+"""query-api's own settings on top of the shared MAUZO_* base."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from mauzo_common.settings import MauzoSettings
+
+
+class QueryApiSettings(MauzoSettings):
+    redis_url: str = Field("", description="Redis for the shared result cache; empty = in-process")
+    default_datasource: str = "sales"
+    cache_ttl_seconds: float = Field(300.0, ge=0, description="0 disables result caching")
+    cache_max_entries: int = Field(10_000, ge=1, description="In-process cache size")
+    catalog_ttl_seconds: float = Field(10.0, ge=0, description="How long column lists are reused")
+    olap_timeout_ms: int = Field(30_000, gt=0, description="Per-query timeout passed to the OLAP")
+    default_row_limit: int = Field(1_000, ge=1)
+    max_row_limit: int = Field(10_000, ge=1)
+    max_filter_values: int = Field(1_000, ge=1, description="Values per filter list")
+    graphql_max_depth: int = Field(10, ge=1)
+    graphql_max_tokens: int = Field(2_000, ge=1)
+    graphql_max_aliases: int = Field(30, ge=1)
+    consume_events: bool = Field(True, description="Consume IngestionCompleted for invalidation")
+    events_group: str = Field(
+        "mauzo-query-api",
+        description="Consumer group for IngestionCompleted. Replicas sharing Redis share the "
+        "group; replicas with in-process caches each need their own group (every one must see "
+        "every event).",
+    )

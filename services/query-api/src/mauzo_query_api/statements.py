@@ -1,0 +1,153 @@
+"""Druid SQL statements built from checked identifiers and bound values.
+
+Rules this module keeps:
+- identifiers (datasource, columns) come only from `DatasourceSchema.column`, i.e. real columns;
+- every value (dates, filter values) is a positional `?` with a typed parameter;
+- the only literals spliced into the text are ones the code owns: ISO periods from the Granularity
+  enum, the configured time zone (checked against the tz database), and LIMIT as a validated int;
+- time filters are `__time >= ? AND __time < ?` on UTC bounds of whole local days.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from mauzo_query_api.catalog import TIME_COLUMN, DatasourceSchema
+from mauzo_query_api.filters import SalesFilter
+from mauzo_query_api.measures import Measure, kpi_aggregates, measure_expression
+from mauzo_query_api.olap import Param, SqlQuery
+from mauzo_query_api.timewindow import (
+    Granularity,
+    local_midnight_utc,
+    sql_timestamp,
+    window,
+)
+
+_ZONE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$")
+
+
+def zone_literal(zone: ZoneInfo) -> str:
+    """The zone as a SQL string literal; only tz-database names pass (Druid needs a literal)."""
+    name = zone.key
+    if not _ZONE_NAME.match(name):
+        raise ValueError(f"time zone {name!r} cannot be used in SQL")
+    return f"'{name}'"
+
+
+def time_bucket(granularity: Granularity, zone: ZoneInfo) -> str:
+    return f"TIME_FLOOR({TIME_COLUMN}, '{granularity.value}', NULL, {zone_literal(zone)})"
+
+
+@dataclass
+class Where:
+    """Conditions joined by AND, with their parameters in placeholder order."""
+
+    conditions: list[str] = field(default_factory=list)
+    params: list[Param] = field(default_factory=list)
+
+    def add(self, condition: str, *params: Param) -> None:
+        self.conditions.append(condition)
+        self.params.extend(params)
+
+    def sql(self) -> str:
+        return f" WHERE {' AND '.join(self.conditions)}" if self.conditions else ""
+
+
+def where(schema: DatasourceSchema, flt: SalesFilter, zone: ZoneInfo) -> Where:
+    out = Where()
+    if flt.date_from is not None and flt.date_to is not None:
+        span = window(flt.date_from, flt.date_to, zone)
+        out.add(
+            f"{TIME_COLUMN} >= ? AND {TIME_COLUMN} < ?",
+            Param("TIMESTAMP", sql_timestamp(span.start)),
+            Param("TIMESTAMP", sql_timestamp(span.end)),
+        )
+    elif flt.date_from is not None:
+        start = local_midnight_utc(flt.date_from, zone)
+        out.add(f"{TIME_COLUMN} >= ?", Param("TIMESTAMP", sql_timestamp(start)))
+    elif flt.date_to is not None:
+        end = local_midnight_utc(flt.date_to + timedelta(days=1), zone)
+        out.add(f"{TIME_COLUMN} < ?", Param("TIMESTAMP", sql_timestamp(end)))
+    for dimension, values in sorted(flt.values.items(), key=lambda item: item[0].value):
+        column = schema.column(dimension.value)
+        placeholders = ", ".join("?" for _ in values)
+        out.add(f"{column} IN ({placeholders})", *(Param("VARCHAR", v) for v in values))
+    return out
+
+
+@dataclass(frozen=True)
+class Ordering:
+    measure: Measure
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class KpiStatement:
+    """What to group by and how to rank; `group_by` holds column names checked by the schema."""
+
+    group_by: Sequence[str] = ()
+    bucket: Granularity | None = None
+    order: Ordering | None = None
+    limit: int | None = None
+    distinct: tuple[str, ...] = ()
+    first_last: bool = False
+
+
+def kpi_query(
+    schema: DatasourceSchema, flt: SalesFilter, zone: ZoneInfo, spec: KpiStatement
+) -> SqlQuery:
+    """One KPI row per group (or one row overall): keys k0.., optional bucket, raw aggregates."""
+    keys = [(f"k{i}", schema.column(name)) for i, name in enumerate(spec.group_by)]
+    if spec.bucket is not None:
+        keys.append(("bucket", time_bucket(spec.bucket, zone)))
+    select = [f"{expr} AS {alias}" for alias, expr in keys]
+    select += [
+        f"{expr} AS {alias}" for alias, expr in kpi_aggregates(schema, distinct=spec.distinct)
+    ]
+    if spec.first_last:
+        select += [f"MIN({TIME_COLUMN}) AS first_time", f"MAX({TIME_COLUMN}) AS last_time"]
+    order: list[str] = []
+    if spec.order is not None:
+        expr = measure_expression(schema, spec.order.measure)
+        select += [
+            f"CASE WHEN {expr} IS NULL THEN 1 ELSE 0 END AS sort_missing",
+            f"{expr} AS sort_value",
+        ]
+        order += ["sort_missing ASC", f"sort_value {'DESC' if spec.order.descending else 'ASC'}"]
+    if spec.bucket is not None:
+        order.insert(0, "bucket ASC")
+    order += [f"{alias} ASC" for alias, _ in keys if alias != "bucket"]
+    filters = where(schema, flt, zone)
+    text = f"SELECT {', '.join(select)} FROM {schema.table}{filters.sql()}"
+    if keys:
+        text += f" GROUP BY {', '.join(expr for _, expr in keys)}"
+        text += f" ORDER BY {', '.join(order)}"
+    if spec.limit is not None:
+        text += f" LIMIT {int(spec.limit)}"
+    return SqlQuery(text, tuple(filters.params), schema.name)
+
+
+def distinct_values_query(
+    schema: DatasourceSchema, column: str, flt: SalesFilter, zone: ZoneInfo, limit: int
+) -> SqlQuery:
+    """The values of one column present in the data (nulls left out), in order."""
+    quoted = schema.column(column)
+    filters = where(schema, flt, zone)
+    filters.add(f"{quoted} IS NOT NULL")
+    text = (
+        f"SELECT {quoted} AS v FROM {schema.table}{filters.sql()} "
+        f"GROUP BY {quoted} ORDER BY {quoted} ASC LIMIT {int(limit)}"
+    )
+    return SqlQuery(text, tuple(filters.params), schema.name)
+
+
+def data_range_query(schema: DatasourceSchema) -> SqlQuery:
+    text = (
+        f"SELECT MIN({TIME_COLUMN}) AS min_time, MAX({TIME_COLUMN}) AS max_time, "
+        f"COUNT(*) AS row_count FROM {schema.table}"
+    )
+    return SqlQuery(text, (), schema.name)
