@@ -1,0 +1,25 @@
+"""`mauzo-task-tracker`: settings → logging → serve."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from mauzo_common.logging import configure_logging
+from mauzo_task_tracker.app import create_app
+from mauzo_task_tracker.settings import TrackerSettings
+
+
+def main() -> None:
+    settings = TrackerSettings()
+    configure_logging("task-tracker", settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.task_tracker_port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
+
+
+if __name__ == "__main__":
+    main()

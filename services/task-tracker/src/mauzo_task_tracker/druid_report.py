@@ -1,0 +1,121 @@
+"""Reads the Overlord's task status and completion report (druid-contracts.md §3) into a verdict.
+
+A Druid task can report SUCCESS having loaded nothing (every row unparseable or thrown away), so
+success here needs statusCode SUCCESS *and* a row count that adds up: processed > 0, no
+unparseable rows, no rows processed with errors, nothing thrown away, and (when known) exactly the
+rows the validator handed over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from mauzo_common.events import ErrorInfo
+
+ROW_STAT_KEYS = ("processed", "processedBytes", "processedWithError", "thrownAway", "unparseable")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Literal["running", "succeeded", "failed"]
+    rows_ingested: int = 0
+    row_stats: dict[str, int] = field(default_factory=dict)
+    error: ErrorInfo | None = None
+
+
+def status_code(status_body: Any) -> str:
+    """RUNNING | SUCCESS | FAILED from GET /task/{id}/status (`status` is the old alias)."""
+    status = status_body.get("status") if isinstance(status_body, dict) else None
+    if not isinstance(status, dict):
+        return "UNKNOWN"
+    code = status.get("statusCode") or status.get("status")
+    return str(code).upper() if code else "UNKNOWN"
+
+
+def row_stats(report_body: Any) -> dict[str, int] | None:
+    """rowStats.buildSegments from GET /task/{id}/reports, or None when the report lacks it."""
+    if not isinstance(report_body, dict):
+        return None
+    section = report_body.get("ingestionStatsAndErrors", report_body)
+    payload = section.get("payload") if isinstance(section, dict) else None
+    stats = payload.get("rowStats") if isinstance(payload, dict) else None
+    build = stats.get("buildSegments") if isinstance(stats, dict) else None
+    if not isinstance(build, dict):
+        return None
+    return {key: int(build.get(key) or 0) for key in ROW_STAT_KEYS}
+
+
+def judge(
+    druid_task_id: str,
+    status_body: Any,
+    report_body: Any,
+    expected_rows: int | None,
+) -> Verdict:
+    code = status_code(status_body)
+    if code not in ("SUCCESS", "FAILED"):
+        return Verdict("running")
+    stats = row_stats(report_body)
+    if code == "FAILED":
+        message = (status_body.get("status") or {}).get("errorMsg") or "no error message"
+        return Verdict(
+            "failed",
+            row_stats=stats or {},
+            error=ErrorInfo(
+                code="druid_task_failed",
+                message=f"Druid task {druid_task_id} failed: {message}",
+                hint=f"Read the task log: GET /druid/indexer/v1/task/{druid_task_id}/log",
+            ),
+        )
+    if stats is None:
+        return Verdict(
+            "failed",
+            error=ErrorInfo(
+                code="druid_report_missing",
+                message=f"Druid task {druid_task_id} succeeded but its report has no row counts.",
+                hint="Check the datasource before trusting this upload; then upload it again.",
+            ),
+        )
+    return _judge_rows(druid_task_id, stats, expected_rows)
+
+
+def _judge_rows(druid_task_id: str, stats: dict[str, int], expected: int | None) -> Verdict:
+    processed = stats["processed"]
+    problem: tuple[str, str] | None = None
+    if stats["unparseable"]:
+        problem = ("rows_unparseable", f"{stats['unparseable']} row(s) could not be parsed")
+    elif stats["processedWithError"]:
+        problem = ("rows_with_errors", f"{stats['processedWithError']} row(s) had errors")
+    elif stats["thrownAway"]:
+        problem = ("rows_thrown_away", f"{stats['thrownAway']} row(s) were thrown away")
+    elif processed <= 0:
+        problem = ("no_rows_ingested", "no rows were ingested")
+    elif expected is not None and processed != expected:
+        problem = ("row_count_mismatch", f"{processed} row(s) ingested, {expected} expected")
+    if problem is None:
+        return Verdict("succeeded", rows_ingested=processed, row_stats=stats)
+    code, what = problem
+    return Verdict(
+        "failed",
+        rows_ingested=processed,
+        row_stats=stats,
+        error=ErrorInfo(
+            code=code,
+            message=f"Druid task {druid_task_id} reported SUCCESS but {what}.",
+            hint=(
+                f"{processed} row(s) may be loaded; retract this upload before loading it again. "
+                f"Details: GET /druid/indexer/v1/task/{druid_task_id}/reports"
+            ),
+        ),
+    )
+
+
+def not_found_verdict(druid_task_id: str) -> Verdict:
+    return Verdict(
+        "failed",
+        error=ErrorInfo(
+            code="druid_task_not_found",
+            message=f"The Overlord does not know Druid task {druid_task_id}.",
+            hint="The OLAP store may have lost the task; upload the file again.",
+        ),
+    )

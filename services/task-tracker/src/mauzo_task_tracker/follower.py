@@ -1,0 +1,145 @@
+"""Follows submitted tasks on the Overlord and publishes IngestionCompleted exactly once per task.
+
+Once per task: the terminal state and the IngestionCompleted envelope (with an event id derived
+from the task id) are written in one transaction that only the first follower wins (outbox); the
+envelope is then published and marked published. A crash in between re-publishes the same event
+id on the next start, which consumers drop as a duplicate. An unreachable Overlord is transient:
+the task stays submitted and is polled again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import structlog
+from faststream.kafka import KafkaBroker
+
+from mauzo_common.events import Envelope, IngestionCompleted
+from mauzo_common.logging import bind, unbind
+from mauzo_common.messaging import publish
+from mauzo_task_tracker.druid_report import Verdict, judge, not_found_verdict, status_code
+from mauzo_task_tracker.lifecycle import PRODUCER
+from mauzo_task_tracker.models import utcnow
+from mauzo_task_tracker.repository import Followed, TaskRepository
+from mauzo_task_tracker.settings import TrackerSettings
+
+log = structlog.get_logger(__name__)
+
+COMPLETION_NAMESPACE = uuid.UUID("6f1c9d3e-2b1a-4c55-9a57-6d2f4a7e0c11")
+
+
+def completion_event_id(task_id: str) -> uuid.UUID:
+    """The same id however often (and by whichever replica) a task's completion is published."""
+    return uuid.uuid5(COMPLETION_NAMESPACE, f"ingestion-completed:{task_id}")
+
+
+class OverlordUnavailable(Exception):
+    pass
+
+
+class OverlordFollower:
+    def __init__(
+        self,
+        repository: TaskRepository,
+        broker: KafkaBroker,
+        settings: TrackerSettings,
+        client: httpx.AsyncClient,
+    ) -> None:
+        self.repository = repository
+        self.broker = broker
+        self.settings = settings
+        self.client = client
+        self._wake = asyncio.Event()
+
+    def nudge(self) -> None:
+        """Poll now (a task was just submitted) instead of waiting for the next tick."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.poll_once()
+            except Exception as exc:  # the loop must outlive any one bad round
+                log.exception("follower_round_failed", error=repr(exc))
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.settings.overlord_poll_seconds)
+
+    async def poll_once(self) -> None:
+        await self.publish_pending()
+        for task in await asyncio.to_thread(self.repository.followed):
+            bind(task_id=task.task_id)
+            try:
+                await self.follow(task)
+            except OverlordUnavailable as exc:
+                log.warning("overlord_unavailable", error=str(exc))
+            finally:
+                unbind("task_id")
+
+    async def follow(self, task: Followed) -> None:
+        status = await self._get(f"/druid/indexer/v1/task/{task.druid_task_id}/status")
+        if status is None:
+            if self._past_grace(task):
+                await self.complete(task, not_found_verdict(task.druid_task_id))
+            return
+        report = await self._get(f"/druid/indexer/v1/task/{task.druid_task_id}/reports")
+        verdict = judge(task.druid_task_id, status, report, task.expected_rows)
+        if verdict.status == "running":
+            return
+        if report is None and status_code(status) == "SUCCESS" and not self._past_grace(task):
+            return  # reports can lag the status briefly; a missing one is decided after the grace
+        await self.complete(task, verdict)
+
+    async def complete(self, task: Followed, verdict: Verdict) -> None:
+        assert verdict.status != "running"
+        payload = IngestionCompleted(
+            datasource=task.datasource,
+            druid_task_id=task.druid_task_id,
+            status=verdict.status,
+            rows_ingested=verdict.rows_ingested,
+            row_stats=verdict.row_stats,
+            error=verdict.error,
+        )
+        envelope = Envelope.wrap(payload, task_id=task.task_id, producer=PRODUCER).model_copy(
+            update={"event_id": completion_event_id(task.task_id)}
+        )
+        if await asyncio.to_thread(self.repository.record_completion, envelope):
+            log.info("ingestion_completed", status=verdict.status, rows=verdict.rows_ingested)
+            await self._publish(envelope.model_dump(mode="json"))
+
+    async def publish_pending(self) -> None:
+        """Publish completions recorded but not yet published (a crash in between)."""
+        for body in await asyncio.to_thread(self.repository.unpublished_completions):
+            await self._publish(body)
+
+    async def _publish(self, body: dict[str, Any]) -> None:
+        envelope = Envelope[IngestionCompleted].model_validate(body)
+        await asyncio.wait_for(
+            publish(self.broker, envelope), self.settings.publish_timeout_seconds
+        )
+        await asyncio.to_thread(self.repository.mark_published, envelope.task_id)
+
+    async def _get(self, path: str) -> Any:
+        """JSON body, None for 404, OverlordUnavailable for anything transient."""
+        url = f"{self.settings.overlord_url}{path}"
+        try:
+            response = await self.client.get(url, timeout=self.settings.overlord_timeout_seconds)
+        except httpx.HTTPError as exc:
+            raise OverlordUnavailable(f"GET {url}: {exc!r}") from exc
+        if response.status_code == httpx.codes.NOT_FOUND:
+            return None
+        if response.status_code >= httpx.codes.BAD_REQUEST:
+            raise OverlordUnavailable(f"GET {url}: HTTP {response.status_code}")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise OverlordUnavailable(f"GET {url}: not JSON") from exc
+
+    def _past_grace(self, task: Followed) -> bool:
+        grace = timedelta(seconds=self.settings.overlord_missing_grace_seconds)
+        return utcnow() - task.submitted_at > grace

@@ -1,0 +1,68 @@
+"""Subscriber functions: every ingest event is applied to the task table, idempotently."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import structlog
+
+from mauzo_common.events import (
+    ALL_PAYLOADS,
+    DeadLettered,
+    Envelope,
+    FileRejected,
+    FileUploaded,
+    FileValidated,
+    IngestionCompleted,
+    IngestionSubmitted,
+    ValidationStarted,
+)
+from mauzo_task_tracker.follower import OverlordFollower
+from mauzo_task_tracker.lifecycle import dead_letter_effect
+from mauzo_task_tracker.repository import TaskRepository
+from mauzo_task_tracker.subscription import SingleMemberConsumer
+
+log = structlog.get_logger(__name__)
+
+
+def register_handlers(
+    consumer: SingleMemberConsumer, repository: TaskRepository, follower: OverlordFollower
+) -> None:
+    async def on_event(envelope: Envelope[Any]) -> None:
+        applied = await asyncio.to_thread(repository.apply, envelope)
+        log.info("event_applied" if applied else "event_duplicate", type=envelope.type)
+
+    async def on_ingestion_submitted(envelope: Envelope[IngestionSubmitted]) -> None:
+        await on_event(envelope)
+        follower.nudge()
+
+    async def on_dead_lettered(envelope: Envelope[DeadLettered]) -> None:
+        if envelope.task_id == "unknown":
+            log.error("dead_letter_without_task", source_topic=envelope.payload.source_topic)
+            return
+        if dead_letter_effect(envelope.payload, envelope.producer) == "replay":
+            # The tracker itself failed to record this event earlier: record it now.
+            original = _original(envelope.payload)
+            if original is not None:
+                await on_event(original)
+        await on_event(envelope)
+
+    consumer.on_each(
+        {
+            FileUploaded: on_event,
+            ValidationStarted: on_event,
+            FileValidated: on_event,
+            FileRejected: on_event,
+            IngestionSubmitted: on_ingestion_submitted,
+            IngestionCompleted: on_event,
+            DeadLettered: on_dead_lettered,
+        }
+    )
+
+
+def _original(letter: DeadLettered) -> Envelope[Any] | None:
+    for payload_type in ALL_PAYLOADS:
+        if payload_type.topic() == letter.source_topic:
+            return Envelope[payload_type].model_validate(letter.original)  # type: ignore[valid-type]
+    return None

@@ -1,0 +1,95 @@
+"""The task table and the log of applied events (SQLAlchemy 2 typed models)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out, also on SQLite (which stores naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store timezone-aware UTC values only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_datasource_sha256", "datasource", "sha256"),)
+
+    task_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    datasource: Mapped[str] = mapped_column(String(64), index=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    object_key: Mapped[str | None] = mapped_column(String(1024))
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    rows_validated: Mapped[int | None] = mapped_column(BigInteger)
+    expected_rows: Mapped[int | None] = mapped_column(BigInteger)
+    rows_ingested: Mapped[int | None] = mapped_column(BigInteger)
+    druid_task_id: Mapped[str | None] = mapped_column(String(255))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    error_hint: Mapped[str | None] = mapped_column(Text)
+    mapping: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    options: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    rows_read: Mapped[int | None] = mapped_column(BigInteger)
+    rows_rejected: Mapped[int | None] = mapped_column(BigInteger)
+    report_key: Mapped[str | None] = mapped_column(String(1024))
+    rejected_rows_key: Mapped[str | None] = mapped_column(String(1024))
+    date_formats: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Outbox for IngestionCompleted: written with the terminal state, cleared once published.
+    completion_envelope: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    completion_published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    events: Mapped[list[TaskEvent]] = relationship(
+        back_populates="task",
+        order_by="TaskEvent.recorded_at",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+
+class TaskEvent(Base):
+    """One applied event (its id makes redelivery a no-op) and the state it left the task in."""
+
+    __tablename__ = "task_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    task_id: Mapped[str] = mapped_column(
+        ForeignKey("tasks.task_id", ondelete="CASCADE"), index=True
+    )
+    type: Mapped[str] = mapped_column(String(64))
+    state_after: Mapped[str] = mapped_column(String(16))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    task: Mapped[Task] = relationship(back_populates="events")

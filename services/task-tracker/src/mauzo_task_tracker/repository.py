@@ -1,0 +1,326 @@
+"""The task table behind one small interface: register, apply events, read, follow, complete.
+
+Methods are synchronous (call them through a thread from async code). Every write locks the
+task row (`SELECT … FOR UPDATE` on PostgreSQL; SQLite serialises writers, and one process owns a
+SQLite file, so a process-wide lock stands in for row locks there).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from mauzo_common.db import make_session_factory
+from mauzo_common.events import Envelope, ErrorInfo
+from mauzo_task_tracker import lifecycle
+from mauzo_task_tracker.errors import TaskAlreadyFinished, TaskNotFound
+from mauzo_task_tracker.lifecycle import TERMINAL, Progress, TaskState
+from mauzo_task_tracker.models import Task, TaskEvent, utcnow
+from mauzo_task_tracker.schemas import HistoryEntry, Registration, TaskStatus
+
+T = TypeVar("T")
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Followed:
+    """A submitted task the Overlord follower has to watch."""
+
+    task_id: str
+    datasource: str
+    druid_task_id: str
+    expected_rows: int | None
+    submitted_at: datetime
+
+
+class TaskRepository:
+    def __init__(self, engine: Engine) -> None:
+        self._sessions = make_session_factory(engine)
+        self._lock: AbstractContextManager[Any] = (
+            threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+        )
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def register(self, registration: Registration) -> tuple[TaskStatus, bool]:
+        """Create the task in `received` (True), or fill what an early event left unknown."""
+
+        def write(session: Session) -> tuple[TaskStatus, bool]:
+            task = _locked(session, registration.task_id)
+            created = task is None
+            if task is None:
+                task = Task(task_id=registration.task_id, state=TaskState.RECEIVED)
+                session.add(task)
+            for name in ("datasource", "file_name", "object_key", "size_bytes", "sha256"):
+                if getattr(task, name) in (None, ""):
+                    setattr(task, name, getattr(registration, name))
+            if task.mapping is None and registration.mapping:
+                task.mapping = dict(registration.mapping)
+            if task.options is None and registration.options:
+                task.options = dict(registration.options)
+            task.updated_at = utcnow()
+            session.flush()
+            return _status(task), created
+
+        return self._write(write)
+
+    def apply(self, envelope: Envelope[Any]) -> bool:
+        """Apply one event; False when this event id was applied before (redelivery)."""
+
+        def write(session: Session) -> bool:
+            return _apply(session, envelope)
+
+        return self._write(write)
+
+    def abort(self, task_id: str, error: ErrorInfo) -> TaskStatus:
+        """Fail a task whose upload could not be finished (e.g. the broker was down)."""
+
+        def write(session: Session) -> TaskStatus:
+            task = _locked(session, task_id)
+            if task is None:
+                raise TaskNotFound(task_id)
+            if task.state == TaskState.FAILED:
+                return _status(task)
+            if task.state in TERMINAL:
+                raise TaskAlreadyFinished(task_id, task.state)
+            now = utcnow()
+            _store(task, lifecycle.replace_state(_progress(task), TaskState.FAILED, error))
+            task.updated_at = now
+            task.events.append(
+                TaskEvent(
+                    event_id=f"aborted-{task_id}",
+                    task_id=task_id,
+                    type="upload-aborted",
+                    state_after=TaskState.FAILED,
+                    occurred_at=now,
+                    recorded_at=now,
+                )
+            )
+            session.flush()
+            return _status(task)
+
+        return self._write(write)
+
+    def record_completion(self, envelope: Envelope[Any]) -> bool:
+        """Apply the tracker's own IngestionCompleted and keep it in the outbox.
+
+        False when the task already reached a terminal state (another follower won).
+        """
+
+        def write(session: Session) -> bool:
+            task = _locked(session, envelope.task_id)
+            if task is None or task.state in TERMINAL:
+                return False
+            if not _apply(session, envelope, task):
+                return False
+            task.completion_envelope = envelope.model_dump(mode="json")
+            return True
+
+        return self._write(write)
+
+    def mark_published(self, task_id: str) -> None:
+        def write(session: Session) -> None:
+            task = _locked(session, task_id)
+            if task is not None:
+                task.completion_published_at = utcnow()
+
+        self._write(write)
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def get(self, task_id: str) -> TaskStatus:
+        with self._sessions() as session:
+            task = session.get(Task, task_id)
+            if task is None:
+                raise TaskNotFound(task_id)
+            return _status(task)
+
+    def search(
+        self,
+        *,
+        datasource: str | None = None,
+        state: str | None = None,
+        sha256: str | None = None,
+        limit: int = 50,
+    ) -> list[TaskStatus]:
+        query = select(Task).order_by(Task.created_at.desc(), Task.task_id).limit(limit)
+        if datasource is not None:
+            query = query.where(Task.datasource == datasource)
+        if state is not None:
+            query = query.where(Task.state == state)
+        if sha256 is not None:
+            query = query.where(Task.sha256 == sha256)
+        with self._sessions() as session:
+            return [_status(task) for task in session.scalars(query)]
+
+    def followed(self) -> list[Followed]:
+        query = select(Task).where(
+            Task.state == TaskState.SUBMITTED, Task.druid_task_id.is_not(None)
+        )
+        with self._sessions() as session:
+            return [
+                Followed(
+                    task_id=t.task_id,
+                    datasource=t.datasource,
+                    druid_task_id=t.druid_task_id or "",
+                    expected_rows=t.expected_rows,
+                    submitted_at=t.submitted_at or t.updated_at,
+                )
+                for t in session.scalars(query)
+            ]
+
+    def unpublished_completions(self) -> list[dict[str, Any]]:
+        query = select(Task.completion_envelope).where(
+            Task.completion_envelope.is_not(None), Task.completion_published_at.is_(None)
+        )
+        with self._sessions() as session:
+            return [body for body in session.scalars(query) if body is not None]
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _write(self, work: Callable[[Session], T]) -> T:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self._lock, self._transaction() as session:
+                    return work(session)
+            except IntegrityError:
+                # Two writers created the same task or event at once: the loser re-reads.
+                if attempt == ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+
+def _locked(session: Session, task_id: str) -> Task | None:
+    return session.get(Task, task_id, with_for_update=True, populate_existing=True)
+
+
+def _apply(session: Session, envelope: Envelope[Any], task: Task | None = None) -> bool:
+    event_id = str(envelope.event_id)
+    task = task or _locked(session, envelope.task_id)
+    # Checked under the task's row lock, so two deliveries of one event cannot both pass.
+    if session.get(TaskEvent, event_id) is not None:
+        return False
+    if task is None:
+        # An event can overtake the registration (or come for a task registered elsewhere).
+        task = Task(task_id=envelope.task_id, state=TaskState.RECEIVED, datasource="")
+        session.add(task)
+    before = _progress(task)
+    after = lifecycle.apply(before, envelope)
+    _store(task, after)
+    now = utcnow()
+    if after.state == TaskState.SUBMITTED and before.state != TaskState.SUBMITTED:
+        task.submitted_at = now
+    task.updated_at = now
+    task.events.append(
+        TaskEvent(
+            event_id=event_id,
+            task_id=envelope.task_id,
+            type=envelope.type,
+            state_after=after.state,
+            occurred_at=envelope.occurred_at,
+            recorded_at=now,
+        )
+    )
+    session.flush()
+    return True
+
+
+def _progress(task: Task) -> Progress:
+    error = None
+    if task.error_code:
+        error = ErrorInfo(
+            code=task.error_code, message=task.error_message or "", hint=task.error_hint or ""
+        )
+    return Progress(
+        state=TaskState(task.state),
+        datasource=task.datasource or "",
+        file_name=task.file_name,
+        object_key=task.object_key,
+        size_bytes=task.size_bytes,
+        sha256=task.sha256,
+        rows_validated=task.rows_validated,
+        expected_rows=task.expected_rows,
+        druid_task_id=task.druid_task_id,
+        rows_ingested=task.rows_ingested,
+        error=error,
+        mapping=task.mapping,
+        options=task.options,
+        rows_read=task.rows_read,
+        rows_rejected=task.rows_rejected,
+        report_key=task.report_key,
+        rejected_rows_key=task.rejected_rows_key,
+        date_formats=task.date_formats,
+    )
+
+
+def _store(task: Task, progress: Progress) -> None:
+    task.state = progress.state
+    task.datasource = progress.datasource
+    task.file_name = progress.file_name
+    task.object_key = progress.object_key
+    task.size_bytes = progress.size_bytes
+    task.sha256 = progress.sha256
+    task.rows_validated = progress.rows_validated
+    task.expected_rows = progress.expected_rows
+    task.druid_task_id = progress.druid_task_id
+    task.rows_ingested = progress.rows_ingested
+    task.mapping = progress.mapping
+    task.options = progress.options
+    task.rows_read = progress.rows_read
+    task.rows_rejected = progress.rows_rejected
+    task.report_key = progress.report_key
+    task.rejected_rows_key = progress.rejected_rows_key
+    task.date_formats = progress.date_formats
+    error = progress.error
+    task.error_code = error.code if error else None
+    task.error_message = error.message if error else None
+    task.error_hint = error.hint if error else None
+
+
+def _history(task: Task) -> list[HistoryEntry]:
+    history = [HistoryEntry(state=TaskState.RECEIVED, at=task.created_at)]
+    for event in task.events:
+        if event.state_after != history[-1].state:
+            history.append(HistoryEntry(state=event.state_after, at=event.occurred_at))
+    return history
+
+
+def _status(task: Task) -> TaskStatus:
+    progress = _progress(task)
+    return TaskStatus(
+        task_id=task.task_id,
+        datasource=task.datasource,
+        state=task.state,
+        file_name=task.file_name,
+        object_key=task.object_key,
+        size_bytes=task.size_bytes,
+        sha256=task.sha256,
+        rows_read=task.rows_read,
+        rows_validated=task.rows_validated,
+        rows_rejected=task.rows_rejected,
+        expected_rows=task.expected_rows,
+        rows_ingested=task.rows_ingested,
+        druid_task_id=task.druid_task_id,
+        error=progress.error,
+        mapping=task.mapping,
+        options=task.options,
+        date_formats=task.date_formats,
+        report_key=task.report_key,
+        rejected_rows_key=task.rejected_rows_key,
+        created_at=task.created_at,
+        updated_at=task.updated_at,
+        history=_history(task),
+    )

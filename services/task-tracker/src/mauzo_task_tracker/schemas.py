@@ -1,0 +1,61 @@
+"""HTTP request and response shapes of the task-tracker API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from mauzo_common.events import ErrorInfo
+
+TASK_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+DATASOURCE_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+
+class Registration(BaseModel):
+    """Sent by upload before it answers, so the status URL never 404s."""
+
+    task_id: str = Field(pattern=TASK_ID_PATTERN)
+    datasource: str = Field(pattern=DATASOURCE_PATTERN)
+    file_name: str = Field(max_length=255)
+    object_key: str = Field(max_length=1024)
+    size_bytes: int = Field(ge=0)
+    sha256: str = Field(pattern=SHA256_PATTERN)
+    mapping: dict[str, str] | None = None
+    options: dict[str, str] | None = None
+
+
+class HistoryEntry(BaseModel):
+    state: str
+    at: datetime
+
+
+class TaskStatus(BaseModel):
+    task_id: str
+    datasource: str
+    state: str
+    file_name: str | None
+    object_key: str | None
+    size_bytes: int | None
+    sha256: str | None
+    rows_read: int | None
+    rows_validated: int | None
+    rows_rejected: int | None
+    expected_rows: int | None
+    rows_ingested: int | None
+    druid_task_id: str | None
+    error: ErrorInfo | None
+    mapping: dict[str, Any] | None
+    options: dict[str, Any] | None
+    date_formats: dict[str, Any] | None
+    report_key: str | None
+    rejected_rows_key: str | None
+    created_at: datetime
+    updated_at: datetime
+    history: list[HistoryEntry]
+
+
+class TaskList(BaseModel):
+    tasks: list[TaskStatus]

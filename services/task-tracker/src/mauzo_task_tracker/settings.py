@@ -1,0 +1,19 @@
+"""task-tracker settings: the common base plus how the Overlord is followed."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from mauzo_common.settings import MauzoSettings
+
+
+class TrackerSettings(MauzoSettings):
+    overlord_poll_seconds: float = Field(1.0, gt=0, description="Pause between Overlord polls")
+    overlord_timeout_seconds: float = Field(10.0, gt=0, description="Per Overlord request")
+    overlord_missing_grace_seconds: float = Field(
+        300.0,
+        ge=0,
+        description="How long a submitted task may be unknown to the Overlord (or lack its "
+        "report) before it is failed",
+    )
+    publish_timeout_seconds: float = Field(10.0, gt=0)

@@ -1,0 +1,231 @@
+"""The Overlord follower against a real Overlord-compatible server: olap-lite as a subprocess.
+
+Skips (with the reason) when `mauzo-olap-lite` is not installed or never becomes healthy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from mauzo_common.events import Envelope, IngestionCompleted, IngestionSubmitted
+from mauzo_common.messaging import make_broker, publish
+from mauzo_common.settings import MauzoSettings
+from mauzo_common.testing.components import free_port, wait_until
+from mauzo_task_tracker.app import create_app
+from mauzo_task_tracker.settings import TrackerSettings
+
+pytestmark = pytest.mark.kafka
+DS = "follower_sales"
+ROWS = 40
+
+
+def _healthy(url: str) -> bool:
+    try:
+        response = httpx.get(f"{url}/status/health", timeout=1)
+    except httpx.HTTPError:
+        return False
+    return response.status_code == 200 and response.json() is True
+
+
+@pytest.fixture(scope="module")
+def olap_lite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    command = shutil.which("mauzo-olap-lite")
+    if command is None:
+        pytest.skip("olap-lite is not installed (no `mauzo-olap-lite` command)")
+    port = free_port()
+    data_dir = tmp_path_factory.mktemp("olap-lite")
+    env = os.environ | {"MAUZO_OLAP_LITE_PORT": str(port), "MAUZO_DATA_DIR": str(data_dir)}
+    log = (data_dir / "olap-lite.log").open("wb")
+    proc = subprocess.Popen([command], env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        try:
+            wait_until(lambda: _healthy(url) or proc.poll() is not None, 30, "olap-lite health")
+        except TimeoutError:
+            pytest.skip("olap-lite did not answer GET /status/health within 30 s")
+        if proc.poll() is not None:
+            pytest.skip(f"olap-lite exited with {proc.returncode}; see {data_dir}/olap-lite.log")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def tracker(
+    kafka_bootstrap: str, olap_lite: str, serve: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    settings = TrackerSettings(
+        kafka_bootstrap=kafka_bootstrap,
+        data_dir=tmp_path_factory.mktemp("tracker"),
+        druid_overlord_url=olap_lite,
+        overlord_poll_seconds=0.2,
+        overlord_missing_grace_seconds=3,
+    )
+    with serve(create_app(settings)) as served:
+        yield served.url
+
+
+@pytest.fixture(scope="module")
+def parquet_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    start = int(datetime(2024, 3, 1, tzinfo=UTC).timestamp() * 1000)
+    table = pa.table(
+        {
+            "__time": pa.array(
+                [start + i * 60_000 for i in range(ROWS)], pa.timestamp("ms", "UTC")
+            ),
+            "branch": [f"b{i % 3}" for i in range(ROWS)],
+            "gross_revenue": [float(i) for i in range(ROWS)],
+        }
+    )
+    path = tmp_path_factory.mktemp("processed") / "part-0.parquet"
+    pq.write_table(table, path)
+    return path
+
+
+def spec(druid_task_id: str, path: Path) -> dict[str, Any]:
+    """An index_parallel spec shaped as spec-builder builds it (druid-contracts.md §1)."""
+    return {
+        "type": "index_parallel",
+        "id": druid_task_id,
+        "spec": {
+            "dataSchema": {
+                "dataSource": DS,
+                "timestampSpec": {"column": "__time", "format": "auto"},
+                "dimensionsSpec": {"dimensions": [{"type": "string", "name": "branch"}]},
+                "metricsSpec": [
+                    {"type": "doubleSum", "name": "gross_revenue", "fieldName": "gross_revenue"}
+                ],
+                "granularitySpec": {
+                    "type": "uniform",
+                    "segmentGranularity": "day",
+                    "queryGranularity": "none",
+                    "rollup": False,
+                    "intervals": ["2024-03-01/2024-03-02"],
+                },
+            },
+            "ioConfig": {
+                "type": "index_parallel",
+                "inputSource": {"type": "local", "files": [str(path)]},
+                "inputFormat": {"type": "parquet"},
+                "appendToExisting": True,
+            },
+            "tuningConfig": {
+                "type": "index_parallel",
+                "partitionsSpec": {"type": "dynamic"},
+                "maxParseExceptions": 0,
+            },
+        },
+    }
+
+
+def submit(olap_lite: str, druid_task_id: str, path: Path) -> None:
+    response = httpx.post(f"{olap_lite}/druid/indexer/v1/task", json=spec(druid_task_id, path))
+    assert response.status_code == 200, response.text
+    assert response.json() == {"task": druid_task_id}
+
+
+def announce(bootstrap: str, task_id: str, druid_task_id: str, expected_rows: int) -> None:
+    async def run() -> None:
+        broker = make_broker(MauzoSettings(kafka_bootstrap=bootstrap))
+        async with broker:
+            await broker.start()
+            payload = IngestionSubmitted(
+                datasource=DS, druid_task_id=druid_task_id, expected_rows=expected_rows
+            )
+            await publish(broker, Envelope.wrap(payload, task_id=task_id, producer="spec-builder"))
+
+    asyncio.run(run())
+
+
+def completions(bootstrap: str, task_id: str, quiet_seconds: float = 3.0) -> list[dict[str, Any]]:
+    """Every IngestionCompleted for the task, read until the topic stays quiet for a while."""
+
+    async def run() -> list[dict[str, Any]]:
+        # No group (nothing to join): read the single partition from the start.
+        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        await consumer.start()
+        partition = TopicPartition(IngestionCompleted.topic(), 0)
+        consumer.assign([partition])
+        await consumer.seek_to_beginning(partition)
+        found: list[dict[str, Any]] = []
+        try:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + 30
+            quiet_until = None
+            while loop.time() < deadline and (quiet_until is None or loop.time() < quiet_until):
+                batch = await consumer.getmany(timeout_ms=300)
+                for records in batch.values():
+                    for record in records:
+                        body = json.loads(record.value)
+                        if body["task_id"] == task_id:
+                            found.append(body)
+                            quiet_until = loop.time() + quiet_seconds
+        finally:
+            await consumer.stop()
+        return found
+
+    return asyncio.run(run())
+
+
+def state_of(tracker: str, task_id: str) -> dict[str, Any]:
+    body: dict[str, Any] = httpx.get(f"{tracker}/api/ingest/status/{task_id}").json()
+    return body
+
+
+def test_a_loaded_task_succeeds_and_is_announced_exactly_once(
+    tracker: str, olap_lite: str, kafka_bootstrap: str, parquet_file: Path
+) -> None:
+    task_id = uuid.uuid4().hex
+    druid_task_id = f"mauzo_{DS}_{task_id}"
+    submit(olap_lite, druid_task_id, parquet_file)
+    announce(kafka_bootstrap, task_id, druid_task_id, ROWS)
+    wait_until(lambda: state_of(tracker, task_id).get("state") == "succeeded", 60, "succeeded")
+    status = state_of(tracker, task_id)
+    assert status["rows_ingested"] == ROWS
+    assert status["error"] is None
+    events = completions(kafka_bootstrap, task_id)
+    assert len(events) == 1
+    assert events[0]["payload"]["status"] == "succeeded"
+    assert events[0]["payload"]["row_stats"]["processed"] == ROWS
+
+
+def test_a_row_count_that_does_not_add_up_fails_the_task(
+    tracker: str, olap_lite: str, kafka_bootstrap: str, parquet_file: Path
+) -> None:
+    task_id = uuid.uuid4().hex
+    druid_task_id = f"mauzo_{DS}_{task_id}"
+    submit(olap_lite, druid_task_id, parquet_file)
+    announce(kafka_bootstrap, task_id, druid_task_id, ROWS + 1)
+    wait_until(lambda: state_of(tracker, task_id).get("state") == "failed", 60, "failed")
+    error = state_of(tracker, task_id)["error"]
+    assert error["code"] == "row_count_mismatch"
+    assert completions(kafka_bootstrap, task_id)[0]["payload"]["status"] == "failed"
+
+
+def test_a_task_the_overlord_never_heard_of_fails_after_the_grace(
+    tracker: str, kafka_bootstrap: str
+) -> None:
+    task_id = uuid.uuid4().hex
+    announce(kafka_bootstrap, task_id, f"mauzo_{DS}_{task_id}", ROWS)
+    wait_until(lambda: state_of(tracker, task_id).get("state") == "failed", 30, "failed")
+    assert state_of(tracker, task_id)["error"]["code"] == "druid_task_not_found"

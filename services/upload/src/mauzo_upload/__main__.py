@@ -1,0 +1,25 @@
+"""`mauzo-upload`: settings → logging → serve."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from mauzo_common.logging import configure_logging
+from mauzo_upload.app import create_app
+from mauzo_upload.settings import UploadSettings
+
+
+def main() -> None:
+    settings = UploadSettings()
+    configure_logging("upload", settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.upload_port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""The upload use case: receive → duplicate check → store → register → publish → answer.
+
+Ordered so that nothing is half-done: the object becomes visible only after the duplicate check;
+the task is registered before the answer (the status URL never 404s); if registration or
+publishing fails, the object is deleted and the task (if registered) is marked failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import structlog
+from faststream.kafka import KafkaBroker
+
+from mauzo_common.events import Envelope, ErrorInfo, FileUploaded
+from mauzo_common.logging import bind
+from mauzo_common.messaging import publish
+from mauzo_common.object_store import ObjectStore
+from mauzo_upload.errors import DependencyUnavailable
+from mauzo_upload.receiving import Received, receive
+from mauzo_upload.settings import UploadSettings
+from mauzo_upload.tracker import TrackerClient
+
+log = structlog.get_logger(__name__)
+PRODUCER = "upload"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    task_id: str
+    status_url: str
+    status: Literal["received", "duplicate"]
+    duplicate_of: str | None = None
+
+
+class Uploader:
+    def __init__(
+        self,
+        store: ObjectStore,
+        tracker: TrackerClient,
+        broker: KafkaBroker,
+        settings: UploadSettings,
+    ) -> None:
+        self.store = store
+        self.tracker = tracker
+        self.broker = broker
+        self.settings = settings
+        self.spool_dir = settings.data_dir / "upload-spool"
+
+    async def ingest(
+        self,
+        chunks: AsyncIterator[bytes],
+        content_type: str,
+        *,
+        datasource: str | None = None,
+        replace: bool = False,
+    ) -> Outcome:
+        task_id = uuid.uuid4().hex
+        bind(task_id=task_id)
+        upload = await receive(
+            chunks,
+            content_type,
+            task_id=task_id,
+            store=self.store,
+            spool_dir=Path(self.spool_dir),
+            max_bytes=self.settings.max_upload_bytes,
+            datasource=datasource,
+            replace=replace,
+        )
+        try:
+            first = (
+                None
+                if upload.replace
+                else await self.tracker.first_with_same_bytes(upload.datasource, upload.sha256)
+            )
+        except BaseException:
+            await upload.discard()
+            raise
+        if first is not None:
+            await upload.discard()
+            log.info("upload_duplicate", duplicate_of=first, sha256=upload.sha256)
+            return Outcome(first, self.tracker.status_url(first), "duplicate", duplicate_of=first)
+        await upload.commit()
+        await self._announce(upload)
+        log.info("upload_received", size=upload.size_bytes, kind=upload.kind, key=upload.object_key)
+        return Outcome(task_id, self.tracker.status_url(task_id), "received")
+
+    async def _announce(self, upload: Received) -> None:
+        try:
+            await self.tracker.register(
+                {
+                    "task_id": upload.task_id,
+                    "datasource": upload.datasource,
+                    "file_name": upload.file_name,
+                    "object_key": upload.object_key,
+                    "size_bytes": upload.size_bytes,
+                    "sha256": upload.sha256,
+                    "mapping": upload.mapping or None,
+                    "options": (
+                        upload.options | {"replace": "true"} if upload.replace else upload.options
+                    )
+                    or None,
+                }
+            )
+        except BaseException:
+            await asyncio.to_thread(self.store.delete, upload.object_key)
+            raise
+        payload = FileUploaded(
+            datasource=upload.datasource,
+            object_key=upload.object_key,
+            file_name=upload.file_name,
+            size_bytes=upload.size_bytes,
+            sha256=upload.sha256,
+            content_type=upload.kind.content_type,
+            mapping=upload.mapping,
+            options=upload.options,
+        )
+        envelope = Envelope.wrap(payload, task_id=upload.task_id, producer=PRODUCER)
+        try:
+            await asyncio.wait_for(
+                publish(self.broker, envelope), self.settings.publish_timeout_seconds
+            )
+        except Exception as exc:
+            log.error("publish_failed", error=repr(exc))
+            error = DependencyUnavailable(
+                "broker_unavailable",
+                "The upload could not be handed to the pipeline (the message broker did not "
+                "answer). Nothing was kept.",
+                "Upload the file again in a moment; if it keeps failing, check the broker.",
+            )
+            await asyncio.to_thread(self.store.delete, upload.object_key)
+            await self.tracker.abort(upload.task_id, ErrorInfo(**error.as_dict()))
+            raise error from exc

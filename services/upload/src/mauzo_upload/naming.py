@@ -1,0 +1,64 @@
+"""Client-given names that end up in storage keys: checked or made safe, never trusted."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from mauzo_common.errors import InputRejected
+
+DATASOURCE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_RUNS = re.compile(r"([._-])[._-]+")
+MAX_NAME = 100
+MAX_SUFFIX = 16
+FALLBACK = "upload"
+
+
+def check_datasource(value: str | None) -> str:
+    if not value:
+        raise InputRejected(
+            "missing_datasource",
+            "No datasource was given.",
+            "Send a `datasource` form field (or ?datasource=) such as `sales`.",
+        )
+    if not DATASOURCE.fullmatch(value):
+        raise InputRejected(
+            "invalid_datasource",
+            f"Datasource {value[:80]!r} is not a valid name.",
+            "Use a letter, then letters, digits or underscores; at most 64 characters.",
+        )
+    return value
+
+
+def safe_file_name(raw: str | None) -> str:
+    """The client's file name reduced to metadata that is safe in a key, a URL and a shell.
+
+    Base name only (either slash, after NFKC so look-alike slashes count), accents dropped,
+    only [A-Za-z0-9._-], no leading dot or dash, no runs of punctuation (so never `..`), at
+    most MAX_NAME characters with the suffix kept.
+    """
+    name = unicodedata.normalize("NFKC", raw or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(  # é → e: keep the letter, drop the accent
+        ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)
+    )
+    name = _UNSAFE.sub("_", name)
+    name = _RUNS.sub(_one_mark, name).strip("._-")
+    if not name:
+        return FALLBACK
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem or len(suffix) > MAX_SUFFIX:
+        stem, suffix = name, ""
+    if suffix:
+        stem = stem[: MAX_NAME - len(suffix) - 1].rstrip("._-") or FALLBACK
+        return f"{stem}.{suffix}"
+    return stem[:MAX_NAME].rstrip("._-") or FALLBACK
+
+
+def _one_mark(run: re.Match[str]) -> str:
+    return "." if "." in run.group(0) else run.group(0)[0]
+
+
+def object_key(datasource: str, task_id: str, file_name: str) -> str:
+    return f"uploads/{check_datasource(datasource)}/{task_id}/{safe_file_name(file_name)}"

@@ -1,0 +1,108 @@
+"""Where streamed file bytes go: the object store directly, or a spool file on disk when the
+datasource (and so the key) is only known after the file. Blocking I/O runs in threads; bytes
+are hashed and counted on the way. Nothing is visible in the store before `commit`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import tempfile
+from contextlib import AbstractContextManager, suppress
+from pathlib import Path
+from typing import Protocol
+
+from mauzo_common.object_store import ObjectStore, ObjectWriter
+
+
+class Sink(Protocol):
+    size: int
+
+    @property
+    def sha256(self) -> str: ...
+
+    async def write(self, data: bytes) -> None: ...
+
+    async def commit(self, key: str) -> None: ...
+
+    async def discard(self) -> None: ...
+
+
+class StoreSink:
+    """Streams straight into `store.writer(key)` (an S3 multipart upload or a temp file)."""
+
+    def __init__(self, store: ObjectStore, key: str) -> None:
+        self.key = key
+        self.size = 0
+        self._hash = hashlib.sha256()
+        self._context: AbstractContextManager[ObjectWriter] = store.writer(key)
+        self._writer: ObjectWriter | None = None
+
+    @property
+    def sha256(self) -> str:
+        return self._hash.hexdigest()
+
+    async def open(self) -> StoreSink:
+        self._writer = await asyncio.to_thread(self._context.__enter__)
+        return self
+
+    def _write(self, data: bytes) -> None:
+        assert self._writer is not None
+        self._hash.update(data)
+        self._writer.write(data)
+
+    async def write(self, data: bytes) -> None:
+        self.size += len(data)
+        await asyncio.to_thread(self._write, data)
+
+    async def commit(self, key: str) -> None:
+        assert key == self.key, "a StoreSink writes to the key it was opened with"
+        await asyncio.to_thread(self._context.__exit__, None, None, None)
+
+    async def discard(self) -> None:
+        error = RuntimeError("upload discarded")
+        try:
+            await asyncio.to_thread(self._context.__exit__, RuntimeError, error, None)
+        except RuntimeError as exc:
+            if exc is not error:
+                raise
+
+
+class SpoolSink:
+    """Spools to a temporary file; `commit` uploads it once the key is known."""
+
+    def __init__(self, store: ObjectStore, spool_dir: Path) -> None:
+        spool_dir.mkdir(parents=True, exist_ok=True)
+        self.size = 0
+        self._store = store
+        self._hash = hashlib.sha256()
+        self._file = tempfile.NamedTemporaryFile(dir=spool_dir, prefix="upload-", delete=False)  # noqa: SIM115
+
+    @property
+    def sha256(self) -> str:
+        return self._hash.hexdigest()
+
+    def _write(self, data: bytes) -> None:
+        self._hash.update(data)
+        self._file.write(data)
+
+    async def write(self, data: bytes) -> None:
+        self.size += len(data)
+        await asyncio.to_thread(self._write, data)
+
+    async def commit(self, key: str) -> None:
+        self._file.close()
+        try:
+            await asyncio.to_thread(self._store.upload_file, key, Path(self._file.name))
+        finally:
+            await self.discard()
+
+    async def discard(self) -> None:
+        self._file.close()
+        await asyncio.to_thread(_unlink, self._file.name)
+
+
+def _unlink(path: str) -> None:
+    with suppress(FileNotFoundError):
+        os.unlink(path)

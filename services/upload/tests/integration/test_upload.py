@@ -1,0 +1,336 @@
+"""upload end to end with its real neighbours: task-tracker (in-process server), the Tansu
+broker, and the object store on a local directory and on moto's S3 server."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from mauzo_common.events import FileUploaded
+from mauzo_common.object_store import ObjectStore, open_object_store
+from mauzo_common.testing.components import free_port, tansu_broker
+from mauzo_task_tracker.app import create_app as create_tracker
+from mauzo_task_tracker.settings import TrackerSettings
+from mauzo_upload.app import create_app
+from mauzo_upload.settings import UploadSettings
+
+pytestmark = pytest.mark.kafka
+LIMIT = 256 * 1024
+CSV = (
+    "time,branch,product,product_line,salesperson,customer,invoice_id,quantity,amount,cost\n"
+    + "".join(
+        f"2024-01-0{1 + i % 9} 10:00,Nairobi CBD,Sugar 2kg,Groceries,Amina,Duka {i},INV{i},2,"
+        f"{300 + i}.50,250\n"
+        for i in range(200)
+    )
+).encode()
+
+
+@pytest.fixture(scope="module")
+def tracker(
+    kafka_bootstrap: str, serve: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    settings = TrackerSettings(
+        kafka_bootstrap=kafka_bootstrap,
+        data_dir=tmp_path_factory.mktemp("tracker"),
+        druid_overlord_url=f"http://127.0.0.1:{free_port()}",
+    )
+    with serve(create_tracker(settings)) as served:
+        yield served.url
+
+
+@pytest.fixture(scope="module", params=["local", pytest.param("s3", marks=pytest.mark.s3)])
+def upload_settings(
+    request: pytest.FixtureRequest,
+    kafka_bootstrap: str,
+    tracker: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> UploadSettings:
+    data_dir = tmp_path_factory.mktemp("upload")
+    common: dict[str, Any] = {
+        "kafka_bootstrap": kafka_bootstrap,
+        "task_tracker_url": tracker,
+        "data_dir": data_dir,
+        "max_upload_bytes": LIMIT,
+    }
+    if request.param == "s3":
+        endpoint = request.getfixturevalue("s3_endpoint")
+        return UploadSettings(
+            **common,
+            object_store="s3",
+            s3_endpoint_url=endpoint,
+            s3_bucket=f"mauzo-{uuid.uuid4().hex[:8]}",
+        )
+    return UploadSettings(**common, object_store="local", object_store_root=data_dir / "objects")
+
+
+@pytest.fixture(scope="module")
+def upload(upload_settings: UploadSettings, serve: Any) -> Iterator[str]:
+    with serve(create_app(upload_settings)) as served:
+        yield served.url
+
+
+@pytest.fixture(scope="module")
+def store(upload_settings: UploadSettings) -> ObjectStore:
+    return open_object_store(upload_settings)
+
+
+@pytest.fixture
+def datasource() -> str:
+    return f"sales_{uuid.uuid4().hex[:8]}"
+
+
+def post(
+    upload: str, datasource: str, content: bytes, name: str = "sales.csv", **params: str
+) -> httpx.Response:
+    return httpx.post(
+        f"{upload}/api/ingest/upload",
+        params=params,
+        data={"datasource": datasource},
+        files={"file": (name, content, "text/csv")},
+        timeout=30,
+    )
+
+
+def uploaded_events(bootstrap: str, key: str, value: str) -> list[dict[str, Any]]:
+    """FileUploaded events (read from the start, no consumer group) whose payload[key] == value."""
+
+    async def run() -> list[dict[str, Any]]:
+        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        await consumer.start()
+        try:
+            partition = TopicPartition(FileUploaded.topic(), 0)
+            consumer.assign([partition])
+            await consumer.seek_to_beginning(partition)
+            end = (await consumer.end_offsets([partition]))[partition]
+            found = []
+            while await consumer.position(partition) < end:
+                batch = await consumer.getmany(partition, timeout_ms=1000)
+                for record in batch.get(partition, []):
+                    body = json.loads(record.value)
+                    if body["payload"].get(key) == value:
+                        found.append(body)
+            return found
+        finally:
+            await consumer.stop()
+
+    return asyncio.run(run())
+
+
+def test_an_upload_is_stored_registered_and_announced(
+    upload: str, store: ObjectStore, kafka_bootstrap: str, datasource: str
+) -> None:
+    response = post(upload, datasource, CSV, name="../../Mauzo Sales (Jan).csv")
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert body["status"] == "received"
+    task_id = body["task_id"]
+    # The status URL answers at once, never 404.
+    status = httpx.get(body["status_url"])
+    assert status.status_code == 200, status.text
+    task = status.json()
+    assert task["state"] in {"received", "validating", "failed"}  # no validator runs here
+    key = f"uploads/{datasource}/{task_id}/Mauzo_Sales_Jan.csv"
+    assert task["object_key"] == key
+    assert task["sha256"] == hashlib.sha256(CSV).hexdigest()
+    assert task["size_bytes"] == len(CSV)
+    assert store.get_bytes(key) == CSV
+    events = uploaded_events(kafka_bootstrap, "datasource", datasource)
+    assert len(events) == 1
+    assert events[0]["task_id"] == task_id
+    assert events[0]["payload"] == {
+        "mapping": {},
+        "options": {},
+        "datasource": datasource,
+        "object_key": key,
+        "file_name": "Mauzo_Sales_Jan.csv",
+        "size_bytes": len(CSV),
+        "sha256": hashlib.sha256(CSV).hexdigest(),
+        "content_type": "text/csv",
+    }
+
+
+def test_over_the_limit_is_413_with_nothing_stored_and_no_event(
+    upload: str, store: ObjectStore, kafka_bootstrap: str, datasource: str
+) -> None:
+    big = CSV * (LIMIT // len(CSV) + 2)
+
+    def chunked() -> Iterator[bytes]:  # no Content-Length: the limit must hold while streaming
+        boundary = "mauzo-boundary"
+        yield (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="datasource"\r\n\r\n'
+            f'{datasource}\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            'filename="big.csv"\r\n\r\n'
+        ).encode()
+        for start in range(0, len(big), 32 * 1024):
+            yield big[start : start + 32 * 1024]
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    streamed = httpx.post(
+        f"{upload}/api/ingest/upload",
+        content=chunked(),
+        headers={"content-type": "multipart/form-data; boundary=mauzo-boundary"},
+        timeout=30,
+    )
+    declared = post(upload, datasource, CSV * (2 * LIMIT // len(CSV)))
+    for response in (streamed, declared):
+        assert response.status_code == 413, response.text
+        assert response.json()["error"]["code"] == "file_too_large"
+    assert store.list(f"uploads/{datasource}/") == []
+    assert uploaded_events(kafka_bootstrap, "datasource", datasource) == []
+
+
+def test_binary_garbage_named_csv_is_415_with_nothing_stored(
+    upload: str, store: ObjectStore, datasource: str
+) -> None:
+    response = post(upload, datasource, os.urandom(100_000), name="sales.csv")
+    assert response.status_code == 415
+    error = response.json()["error"]
+    assert error["code"] == "unsupported_file_type"
+    assert error["hint"]
+    assert store.list(f"uploads/{datasource}/") == []
+
+
+def test_the_same_bytes_again_are_a_duplicate_unless_replaced(
+    upload: str, store: ObjectStore, datasource: str
+) -> None:
+    content = CSV + uuid.uuid4().hex.encode() + b"\n"
+    first = post(upload, datasource, content).json()
+    again = post(upload, datasource, content)
+    assert again.status_code == 200
+    assert again.json()["status"] == "duplicate"
+    assert again.json()["task_id"] == again.json()["duplicate_of"] == first["task_id"]
+    assert len(store.list(f"uploads/{datasource}/")) == 1
+    replaced = post(upload, datasource, content, replace="true")
+    assert replaced.status_code == 202
+    assert replaced.json()["task_id"] != first["task_id"]
+    assert len(store.list(f"uploads/{datasource}/")) == 2
+    # The same bytes into another datasource are not a duplicate.
+    assert post(upload, datasource + "_b", content).status_code == 202
+
+
+def test_mapping_and_options_travel_with_the_task(
+    upload: str, tracker: str, kafka_bootstrap: str, datasource: str
+) -> None:
+    response = httpx.post(
+        f"{upload}/api/ingest/upload",
+        data={
+            "datasource": datasource,
+            "mapping": json.dumps({"amount": "Net Sales", "time": "Tarehe"}),
+            "options": json.dumps({"day_first": True, "timezone": "Africa/Nairobi"}),
+        },
+        files={"file": ("m.csv", CSV, "text/csv")},
+    )
+    assert response.status_code == 202, response.text
+    task = httpx.get(response.json()["status_url"]).json()
+    assert task["mapping"] == {"amount": "Net Sales", "time": "Tarehe"}
+    assert task["options"] == {"day_first": "true", "timezone": "Africa/Nairobi"}
+    [event] = uploaded_events(kafka_bootstrap, "datasource", datasource)
+    assert event["payload"]["mapping"] == task["mapping"]
+    assert event["payload"]["options"] == task["options"]
+    bad = httpx.post(
+        f"{upload}/api/ingest/upload",
+        data={"datasource": datasource, "mapping": "amount=Net"},
+        files={"file": ("m.csv", CSV, "text/csv")},
+    )
+    assert bad.status_code == 422
+    assert bad.json()["error"]["code"] == "invalid_mapping"
+
+
+def test_the_datasource_may_come_after_the_file(
+    upload: str, store: ObjectStore, datasource: str
+) -> None:
+    boundary = "b0undary"
+    raw = (
+        (
+            f"--{boundary}\r\nContent-Disposition: form-data; "
+            'name="file"; filename="late.csv"\r\n\r\n'
+        ).encode()
+        + CSV
+        + (
+            f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="datasource"\r\n\r\n'
+            f"{datasource}\r\n--{boundary}--\r\n"
+        ).encode()
+    )
+    response = httpx.post(
+        f"{upload}/api/ingest/upload",
+        content=raw,
+        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert response.status_code == 202, response.text
+    task_id = response.json()["task_id"]
+    assert store.get_bytes(f"uploads/{datasource}/{task_id}/late.csv") == CSV
+
+
+@pytest.mark.parametrize(
+    ("datasource_value", "files", "status", "code"),
+    [
+        ("../etc", {"file": ("a.csv", CSV)}, 422, "invalid_datasource"),
+        ("sales", {"note": (None, "no file here")}, 422, "missing_file"),
+        ("sales", {"file": ("a.csv", b"")}, 422, "empty_file"),
+    ],
+)
+def test_bad_requests_are_refused_with_the_error_shape(
+    upload: str, datasource_value: str, files: Any, status: int, code: str
+) -> None:
+    response = httpx.post(
+        f"{upload}/api/ingest/upload",
+        data={"datasource": datasource_value},
+        files=files,
+    )
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["code"] == code
+
+
+def test_not_multipart_is_415(upload: str) -> None:
+    response = httpx.post(f"{upload}/api/ingest/upload", json={"file": "x"})
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "not_multipart"
+
+
+def test_task_tracker_down_is_503_and_nothing_is_kept(
+    upload_settings: UploadSettings, serve: Any, store: ObjectStore, datasource: str
+) -> None:
+    settings = upload_settings.model_copy(
+        update={"task_tracker_url": f"http://127.0.0.1:{free_port()}"}
+    )
+    with serve(create_app(settings)) as served:
+        response = post(served.url, datasource, CSV)
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "task_tracker_unavailable"
+    assert store.list(f"uploads/{datasource}/") == []
+
+
+def test_broker_down_is_503_the_object_is_deleted_and_the_task_failed(
+    upload_settings: UploadSettings,
+    serve: Any,
+    store: ObjectStore,
+    tracker: str,
+    datasource: str,
+    tmp_path: Path,
+) -> None:
+    with tansu_broker(tmp_path / "broker.log") as bootstrap:
+        settings = upload_settings.model_copy(
+            update={"kafka_bootstrap": bootstrap, "publish_timeout_seconds": 2.0}
+        )
+        served = serve(create_app(settings)).__enter__()
+    try:  # the broker is gone now
+        response = post(served.url, datasource, CSV)
+    finally:
+        served.__exit__(None, None, None)
+    assert response.status_code == 503, response.text
+    assert response.json()["error"]["code"] == "broker_unavailable"
+    assert store.list(f"uploads/{datasource}/") == []
+    tasks = httpx.get(f"{tracker}/api/ingest/tasks", params={"datasource": datasource}).json()
+    assert [t["state"] for t in tasks["tasks"]] == ["failed"]
+    assert tasks["tasks"][0]["error"]["code"] == "broker_unavailable"
