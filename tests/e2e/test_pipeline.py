@@ -13,7 +13,7 @@ from mauzo_common.testing.stack import RunningStack
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka]
 
 OVERVIEW = """
-query Overview($filter: SalesFilter!) {
+query Overview($filter: SalesFilterInput!) {
   salesOverview(filter: $filter) {
     netSales grossProfit grossMargin transactions unitsSold uniqueCustomers
   }

@@ -62,13 +62,21 @@ class Stack:
                 "with MAUZO_<SERVICE>_PORT (see README, Configuration)."
             )
 
-    def start(self, timeout: float = 60) -> None:
+    def start(self, timeout: float = 180) -> None:
+        """Start the broker first, then every service at once: none needs another to boot,
+        and on a small machine their imports dominate start-up, so overlapping them pays."""
         self.check_ports_free()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         env = self.child_env()
-        for spec in self.specs():
+        specs = self.specs()
+        first = [s for s in specs if s.name == "broker"]
+        for spec in first:
             self._spawn(spec, env)
-            self._wait_healthy(spec, timeout)
+            self._wait_healthy([spec], timeout)
+        rest = [s for s in specs if s.name != "broker"]
+        for spec in rest:
+            self._spawn(spec, env)
+        self._wait_healthy(rest, timeout)
 
     def _spawn(self, spec: ServiceSpec, env: dict[str, str]) -> None:
         command = list(spec.command)
@@ -82,19 +90,24 @@ class Stack:
         )
         self.children.append((spec, proc))
 
-    def _wait_healthy(self, spec: ServiceSpec, timeout: float) -> None:
-        proc = {s.name: p for s, p in self.children}[spec.name]
+    def _wait_healthy(self, specs: list[ServiceSpec], timeout: float) -> None:
+        procs = {s.name: p for s, p in self.children}
+        waiting = list(specs)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise StackError(
-                    f"{spec.name} exited with code {proc.returncode} while starting; "
-                    f"see {self.log_dir / (spec.name + '.log')}"
-                )
-            if healthy(spec):
-                return
+        while waiting and time.monotonic() < deadline:
+            for spec in list(waiting):
+                proc = procs[spec.name]
+                if proc.poll() is not None:
+                    raise StackError(
+                        f"{spec.name} exited with code {proc.returncode} while starting; "
+                        f"see {self.log_dir / (spec.name + '.log')}"
+                    )
+                if healthy(spec):
+                    waiting.remove(spec)
             time.sleep(0.1)
-        raise StackError(f"{spec.name} was not healthy within {timeout:.0f}s")
+        if waiting:
+            names = ", ".join(s.name for s in waiting)
+            raise StackError(f"not healthy within {timeout:.0f}s: {names}; see {self.log_dir}")
 
     def dead(self) -> list[str]:
         return [s.name for s, p in self.children if p.poll() is not None]

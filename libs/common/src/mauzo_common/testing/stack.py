@@ -96,7 +96,7 @@ class RunningStack:
 
 
 def start_stack(
-    data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 120
+    data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 240
 ) -> RunningStack:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAUZO_")}
     env.update({f"MAUZO_{name}": str(free_port()) for name in PORT_SETTINGS})
