@@ -1,30 +1,45 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
+from contextlib import ExitStack
 
 import pytest
 
-from mauzo_common.testing.components import wait_until
-from mauzo_common.testing.stack import RunningStack, ports_released, start_stack
+from mauzo_common.testing.components import fresh_postgres_database, port_open, wait_until
+from mauzo_common.testing.plugin import PG_ADMIN_URL
+from mauzo_common.testing.stack import (
+    RunningStack,
+    leftover_processes,
+    ports_released,
+    start_stack,
+)
 
 
-@pytest.fixture(params=["embedded", "postgres+s3"])
-def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunningStack]:
-    """The whole stack as `mauzo up` starts it: embedded defaults, then PostgreSQL + moto S3."""
-    extra: dict[str, str] = {}
-    if request.param == "postgres+s3":
-        pg_url: str = request.getfixturevalue("postgres_url")
-        s3_url: str = request.getfixturevalue("s3_endpoint")
-        extra = {
-            "MAUZO_DATABASE_URL": pg_url,
-            "MAUZO_OBJECT_STORE": "s3",
-            "MAUZO_S3_ENDPOINT_URL": s3_url,
-            "MAUZO_S3_BUCKET": f"mauzo-{tmp_path.name[-8:].lower().replace('_', '-')}",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-        }
-    running = start_stack(tmp_path, extra)
-    yield running
-    assert running.stop() == 0, "mauzo up did not exit cleanly on SIGTERM"
-    wait_until(lambda: ports_released(running), 15, "every port released after stop")
+@pytest.fixture(scope="module", params=["embedded", "postgres+s3"])
+def stack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningStack]:
+    """The whole stack as `mauzo up` starts it: embedded defaults, then PostgreSQL + moto S3.
+
+    One stack per module and variant: starting seven processes costs far more than a test."""
+    with ExitStack() as resources:
+        extra: dict[str, str] = {}
+        if request.param == "postgres+s3":
+            if not port_open(5432):
+                pytest.skip("PostgreSQL is not listening on 127.0.0.1:5432")
+            s3_url: str = request.getfixturevalue("s3_endpoint")
+            extra = {
+                "MAUZO_DATABASE_URL": resources.enter_context(
+                    fresh_postgres_database(PG_ADMIN_URL)
+                ),
+                "MAUZO_OBJECT_STORE": "s3",
+                "MAUZO_S3_ENDPOINT_URL": s3_url,
+                "MAUZO_S3_BUCKET": "mauzo-e2e",
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+            }
+        running = start_stack(tmp_path_factory.mktemp(request.param.replace("+", "-")), extra)
+        yield running
+        assert running.stop() == 0, "mauzo up did not exit cleanly on SIGTERM"
+        wait_until(lambda: ports_released(running), 15, "every port released after stop")
+        assert leftover_processes(running) == [], "mauzo up left processes behind"

@@ -6,13 +6,18 @@ Resource fixtures skip with the reason when the component is absent, never silen
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 
-from mauzo_common.testing.components import moto_s3_server, port_open, tansu_broker
+from mauzo_common.testing.components import (
+    fresh_postgres_database,
+    moto_s3_server,
+    port_open,
+    tansu_broker,
+)
 
 PG_ADMIN_URL = os.environ.get("MAUZO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -55,19 +60,10 @@ def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database on 127.0.0.1:5432, dropped afterwards."""
     if not port_open(5432):
         pytest.skip("PostgreSQL is not listening on 127.0.0.1:5432")
-    import psycopg
-
-    name = f"mauzo_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgres_database(PG_ADMIN_URL) as url:
+        yield url
 
 
 @pytest.fixture
 def unique_name() -> str:
-    return f"t{uuid.uuid4().hex[:10]}"
+    return f"t{uuid4().hex[:10]}"

@@ -119,3 +119,19 @@ def start_stack(
 
 def ports_released(stack: RunningStack) -> bool:
     return not any(port_open(port) for port in stack.ports)
+
+
+def leftover_processes(stack: RunningStack) -> list[int]:
+    """PIDs still running with this stack's data directory in their environment."""
+    marker = f"MAUZO_DATA_DIR={stack.data_dir}".encode()
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            environ = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        if marker in environ.split(b"\0") and int(proc.name) != os.getpid():
+            found.append(int(proc.name))
+    return found
