@@ -1,113 +1,98 @@
-"""Reading delimited text (CSV, semicolon, tab, pipe) into an all-string Polars frame.
+"""Reading delimited text (CSV, semicolon, tab, pipe) as all-string Polars batches, streaming.
 
-The structure is checked record by record first (quoted delimiters, newlines and doubled quotes
-honoured) so that a ragged row is reported with its line number instead of being silently padded or
-truncated; Polars then reads the same bytes fast with every cell kept as text, so that numbers and
-dates are parsed by the validator's own rules and every bad cell can be reported.
+The file is first made clean UTF-8 on disk (transcoding.py); its delimiter is sniffed from the
+head and its header read record-wise. Polars then scans the file lazily with an explicit all-string
+schema and yields bounded batches, every cell kept as text so that numbers and dates are parsed by
+the validator's own rules; the record-by-record structure check (structure.py) runs beside it.
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
-from mauzo_validator.encoding import decode
 from mauzo_validator.errors import Code, rejected
 from mauzo_validator.headers import Header, clean_header
 from mauzo_validator.sniffing import sniff_delimiter
+from mauzo_validator.structure import StructureCheck
+from mauzo_validator.transcoding import to_utf8
 
-_LONE_CR = re.compile(rb"\r(?!\n)")
+_SNIFF_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
-class DelimitedText:
-    frame: pl.DataFrame
+class DelimitedSource:
+    path: Path
+    """The UTF-8 text (the upload itself when it already was clean UTF-8)."""
     encoding: str
     delimiter: str
     header: Header
+    header_lines: int
 
+    @property
+    def columns(self) -> list[str]:
+        return [self.header.names[i] for i in self.header.keep]
 
-def read_delimited(data: bytes, *, max_columns: int, max_field_bytes: int) -> DelimitedText:
-    if not data.strip():
-        raise rejected(
-            Code.EMPTY_FILE,
-            "The file is empty.",
-            "Export the sales data again; the file you uploaded has no content.",
+    def _scan(self) -> pl.LazyFrame:
+        placeholders = [f"__c{i}" for i in range(len(self.header.names))]
+        scan = pl.scan_csv(
+            self.path,
+            has_header=False,
+            separator=self.delimiter,
+            schema=dict.fromkeys(placeholders, pl.String),
+            skip_lines=self.header_lines,
+            truncate_ragged_lines=True,
+            missing_columns="insert",
+            extra_columns="ignore",
+            quote_char='"',
         )
-    decoded = decode(data)
-    body = decoded.data
-    if b"\r" in body and _LONE_CR.search(body):
-        body = _LONE_CR.sub(b"\n", body)
-    text = body.decode("utf-8")
-    if not text.strip():
-        raise rejected(Code.EMPTY_FILE, "The file holds only whitespace.", "Export the data again.")
-    delimiter = sniff_delimiter(text[: 256 * 1024])
-    header = _check_structure(text, delimiter, max_columns, max_field_bytes)
-    placeholders = [f"__c{i}" for i in range(len(header.names))]
-    frame = pl.read_csv(
-        body,
-        separator=delimiter,
-        has_header=True,
-        new_columns=placeholders,
-        infer_schema=False,
-        truncate_ragged_lines=True,
-        quote_char='"',
-    )
-    frame = frame.select(pl.col(placeholders[i]).alias(header.names[i]) for i in header.keep)
-    return DelimitedText(frame, decoded.encoding, delimiter, header)
+        kept = [pl.col(placeholders[i]).alias(self.header.names[i]) for i in self.header.keep]
+        blank = pl.all_horizontal(
+            pl.col(p).is_null() | (pl.col(p).str.strip_chars() == "") for p in placeholders
+        )
+        return scan.filter(~blank).select(kept)
+
+    def sample(self, rows: int) -> pl.DataFrame:
+        return self._scan().head(rows).collect()
+
+    def batches(self, rows: int) -> Iterator[pl.DataFrame]:
+        yield from self._scan().collect_batches(chunk_size=rows, maintain_order=True)
+
+    def structure_check(self, max_field_bytes: int) -> StructureCheck:
+        keep = self.header.keep
+        return StructureCheck(
+            self.path,
+            self.delimiter,
+            width=keep[-1] + 1 if keep else 0,
+            full=len(self.header.names),
+            max_field_bytes=max_field_bytes,
+        )
 
 
-def _check_structure(text: str, delimiter: str, max_columns: int, max_field_bytes: int) -> Header:
-    csv.field_size_limit(max_field_bytes)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        raw = next((r for r in reader if r), None)
+def open_delimited(path: Path, workdir: Path, *, max_columns: int) -> DelimitedSource:
+    text = to_utf8(path, workdir)
+    with text.path.open(encoding="utf-8", newline="") as handle:
+        head = handle.read(_SNIFF_BYTES)
+        if not head.strip():
+            raise rejected(
+                Code.EMPTY_FILE, "The file holds only whitespace.", "Export the data again."
+            )
+        delimiter = sniff_delimiter(head)
+        handle.seek(0)
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            raw = next((r for r in reader if r), None)
+        except csv.Error as exc:
+            raise rejected(
+                Code.UNREADABLE_FILE,
+                f"The header row could not be read: {exc}.",
+                "Export the file again as CSV with quoted text fields.",
+            ) from exc
         if raw is None:
             raise rejected(Code.EMPTY_FILE, "The file has no header row.", "Export the data again.")
         header = clean_header(raw, max_columns)
-        width, full = (header.keep[-1] + 1 if header.keep else 0), len(raw)
-        rows, ragged, first = 0, 0, ""
-        for record in reader:
-            if not record or (len(record) == 1 and not record[0].strip()):
-                continue
-            rows += 1
-            n = len(record)
-            if (
-                n == full
-                or (width <= n < full)
-                or (n > full and not "".join(record[full:]).strip())
-            ):
-                continue
-            ragged += 1
-            if not first:
-                first = f"Row {rows} (line {reader.line_num}) has {n} fields; the header has {full}"
-    except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            raise rejected(
-                Code.LINE_TOO_LONG,
-                f"Near line {reader.line_num} one cell is longer than {max_field_bytes} bytes.",
-                "Check for a missing closing quote or a pasted blob; cells must be short values.",
-            ) from exc
-        raise rejected(
-            Code.UNREADABLE_FILE,
-            f"The text could not be split into rows near line {reader.line_num}: {exc}.",
-            "Export the file again as CSV with quoted text fields.",
-        ) from exc
-    if rows == 0:
-        raise rejected(
-            Code.HEADER_ONLY,
-            "The file has a header row but no data rows.",
-            "Export the data again including the rows, not only the column names.",
-        )
-    if ragged:
-        raise rejected(
-            Code.RAGGED_ROWS,
-            f"{first}; {ragged} row(s) do not match the header.",
-            "A cell probably contains the delimiter without quotes; quote such cells or export "
-            "the file again from the source system.",
-        )
-    return header
+        return DelimitedSource(text.path, text.encoding, delimiter, header, reader.line_num)

@@ -87,9 +87,14 @@ def _refuse_binary(head: bytes) -> None:
 
 
 def _legacy(data: bytes) -> Decoded:
-    best = charset_normalizer.from_bytes(data[: 4 * _HEAD], cp_isolation=LEGACY_CODE_PAGES).best()
-    encoding = best.encoding if best is not None else "cp1252"
+    encoding = legacy_encoding(data[: 4 * _HEAD])
     return _transcode(data, encoding, encoding)
+
+
+def legacy_encoding(head: bytes) -> str:
+    """The single-byte code page charset-normalizer finds most plausible for these bytes."""
+    best = charset_normalizer.from_bytes(head, cp_isolation=LEGACY_CODE_PAGES).best()
+    return best.encoding if best is not None else "cp1252"
 
 
 def _undecodable(data: bytes, offset: int, encoding: str) -> Exception:

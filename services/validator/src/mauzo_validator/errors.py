@@ -36,6 +36,9 @@ class Code(StrEnum):
     QUANTITIES_NOT_NUMBERS = "quantities_not_numbers"
     COSTS_NOT_NUMBERS = "costs_not_numbers"
     TOO_MANY_INVALID_ROWS = "too_many_invalid_rows"
+    MAPPING_COLUMN_NOT_FOUND = "mapping_column_not_found"
+    UNKNOWN_MAPPING_FIELD = "unknown_mapping_field"
+    INVALID_OPTION = "invalid_option"
 
 
 def rejected(code: Code, message: str, hint: str) -> InputRejected:

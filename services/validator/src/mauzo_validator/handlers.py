@@ -57,6 +57,12 @@ def register(broker: KafkaBroker, store: ObjectStore, settings: ValidatorSetting
             columns=outcome.columns,
             interval_start=outcome.interval_start,
             interval_end=outcome.interval_end,
+            rows_read=outcome.rows_read,
+            rows_rejected=outcome.rows_rejected,
+            report_key=outcome.report_key,
+            rejected_rows_key=outcome.rejected_key,
+            mapping=outcome.mapping,
+            date_formats=outcome.date_formats,
         )
         await to_event(validated, envelope)
 

@@ -15,7 +15,11 @@ from typing import Literal
 import polars as pl
 
 from mauzo_validator.dates import detect_format, is_time_of_day
+from mauzo_validator.errors import Code, rejected
+from mauzo_validator.expressions import Expression, parse_source
 from mauzo_validator.numbers import numeric_share
+from mauzo_validator.returns import looks_like_document_type
+from mauzo_validator.synonyms import SYNONYMS
 
 DIMENSIONS = (
     "branch",
@@ -31,102 +35,17 @@ ALWAYS_DIMENSIONS = ("branch", "product", "product_line", "salesperson", "custom
 METRICS = ("gross_revenue", "returns_value", "units_sold", "units_returned", "cost")
 OPTIONAL_METRICS = ("discount", "tax")
 RESERVED = {"__time", "upload_id", *DIMENSIONS, *METRICS, *OPTIONAL_METRICS}
-
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "time": (
-        "time",
-        "date",
-        "orderdate",
-        "invoicedate",
-        "docdate",
-        "transactiondate",
-        "saledate",
-        "salesdate",
-        "timestamp",
-        "datetime",
-        "postingdate",
-        "documentdate",
-        "txndate",
-        "day",
-    ),
-    "time_of_day": ("time", "hour", "ordertime", "invoicetime", "transactiontime", "saletime"),
-    "branch": (
-        "branch",
-        "branchname",
-        "store",
-        "storename",
-        "shop",
-        "outlet",
-        "ocrname",
-        "location",
-    ),
-    "region": ("region", "county", "city", "state", "area"),
-    "product": (
-        "product",
-        "productname",
-        "item",
-        "itemname",
-        "description",
-        "dscription",
-        "itemdescription",
-    ),
-    "product_line": ("productline", "category", "productcategory", "brand"),
-    "item_group": ("itemgroup", "itemgroupname", "subcategory", "productsubcategory"),
-    "salesperson": (
-        "salesperson",
-        "salesemployee",
-        "salesrep",
-        "rep",
-        "agent",
-        "cashier",
-        "salesman",
-        "seller",
-    ),
-    "customer": (
-        "customer",
-        "customername",
-        "customerid",
-        "client",
-        "clientname",
-        "cardname",
-        "accountname",
-    ),
-    "invoice_id": (
-        "invoiceid",
-        "invoice",
-        "invoiceno",
-        "invoicenumber",
-        "orderid",
-        "ordernumber",
-        "orderno",
-        "receipt",
-        "receiptno",
-        "documentnumber",
-        "docnum",
-        "docno",
-        "transactionid",
-    ),
-    "amount": (
-        "amount",
-        "sales",
-        "revenue",
-        "linetotal",
-        "netamount",
-        "value",
-        "salesamount",
-        "netsales",
-        "salesvalue",
-        "totalsales",
-        "total",
-        "totalamount",
-    ),
-    "quantity": ("quantity", "qty", "units", "unitssold", "quantitysold"),
-    "unit_price": ("unitprice", "price", "priceeach", "sellingprice"),
-    "cost": ("cost", "cogs", "totalcost", "costofgoods", "costofsales"),
-    "profit": ("profit", "grossprofit"),
-    "discount": ("discount", "discountamount"),
-    "tax": ("tax", "vat", "taxamount", "vatamount"),
+NUMERIC_FIELDS = ("amount", "quantity", "unit_price", "cost", "profit", "discount", "tax")
+FIELDS = ("time", "time_of_day", *DIMENSIONS, *NUMERIC_FIELDS, "document_type")
+ALIASES = {
+    "__time": "time",
+    "date": "time",
+    "qty": "quantity",
+    "units": "quantity",
+    "price": "unit_price",
+    "doc_type": "document_type",
 }
+
 _TAX_INCLUSIVE = {"total", "totalamount"}
 _ID_LIKE = re.compile(r"(id|code|no|num|number|zip|postal|postcode|phone|year|month|week)$")
 
@@ -162,13 +81,34 @@ class Mapping:
     profit: str | None = None
     discount: str | None = None
     tax: str | None = None
+    document_type: str | None = None
+    expressions: dict[str, Expression] = field(default_factory=dict)
+    """Numeric fields the user defined as an expression (the field's value is its text)."""
+    fixed: list[str] = field(default_factory=list)
+    """Fields the user (or a remembered mapping) set; automatic rules leave them alone."""
     amount_rule: AmountRule = "missing"
     cost_rule: CostRule = "none"
     extras: list[Extra] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        out = asdict(self)
+        out["expressions"] = {k: e.text for k, e in self.expressions.items()}
+        return out
+
+    def as_flat(self) -> dict[str, str]:
+        """Canonical field -> source column or expression, every field ('' when unmapped)."""
+        flat = {"time": self.time or "", "time_of_day": self.time_of_day or ""}
+        flat |= {d: self.dimensions.get(d, "") for d in DIMENSIONS}
+        flat |= {n: getattr(self, n) or "" for n in (*NUMERIC_FIELDS, "document_type")}
+        return flat
+
+    def sources(self, name: str) -> list[str]:
+        """The source columns a field reads (one, or an expression's operands)."""
+        if name in self.expressions:
+            return self.expressions[name].columns
+        value = getattr(self, name)
+        return [value] if value else []
 
 
 def _keys(name: str) -> tuple[str, str]:
@@ -194,22 +134,33 @@ def header_score(columns: list[str]) -> float:
     return score
 
 
-def propose_mapping(frame: pl.DataFrame, *, day_first: bool, decimal_comma: bool) -> Mapping:
-    """`frame`: a sample of the all-string source table."""
+def propose_mapping(
+    frame: pl.DataFrame,
+    *,
+    day_first: bool,
+    decimal_comma: bool,
+    fixed: dict[str, str] | None = None,
+) -> Mapping:
+    """`frame`: a sample of the all-string source table; `fixed`: the user's choices, which win."""
     columns = frame.columns
-    used: set[str] = set()
     mapping = Mapping()
+    chosen = _apply_fixed(mapping, fixed or {}, columns)
+    used = {c for f in chosen if f not in mapping.expressions for c in _columns_of(mapping, f)}
 
     def take(field_name: str) -> str | None:
+        if field_name in chosen:
+            return getattr(mapping, field_name) if field_name not in DIMENSIONS else None
         found = _candidates(columns, field_name, used)
         if found:
             used.add(found[0])
             return found[0]
         return None
 
-    mapping.time = _time_column(frame, used, day_first)
-    if mapping.time:
-        used.add(mapping.time)
+    if "time" not in chosen:
+        mapping.time = _time_column(frame, used, day_first)
+        if mapping.time:
+            used.add(mapping.time)
+    if mapping.time and "time_of_day" not in chosen:
         detection = detect_format(frame[mapping.time], day_first=day_first, allow_serial=True)
         if detection is not None and not detection.has_time:
             for column in _candidates(columns, "time_of_day", used):
@@ -221,11 +172,51 @@ def propose_mapping(frame: pl.DataFrame, *, day_first: bool, decimal_comma: bool
         source = take(dimension)
         if source:
             mapping.dimensions[dimension] = source
-    for name in ("amount", "quantity", "unit_price", "cost", "profit", "discount", "tax"):
+    for name in NUMERIC_FIELDS:
         setattr(mapping, name, take(name))
+    if "document_type" not in chosen:
+        mapping.document_type = next(
+            (
+                c
+                for c in _candidates(columns, "document_type", used)
+                if looks_like_document_type(frame[c])
+            ),
+            None,
+        )
     _choose_rules(mapping)
     mapping.extras = _extras(frame, used, decimal_comma)
     return mapping
+
+
+def _apply_fixed(mapping: Mapping, fixed: dict[str, str], columns: list[str]) -> set[str]:
+    chosen: set[str] = set()
+    for raw_field, text in fixed.items():
+        name = ALIASES.get(raw_field.strip().casefold(), raw_field.strip().casefold())
+        if name not in FIELDS:
+            raise rejected(
+                Code.UNKNOWN_MAPPING_FIELD,
+                f"The mapping names {raw_field!r}, which is not a field of the sales model.",
+                f"Use the fields {', '.join(FIELDS)}.",
+            )
+        chosen.add(name)
+        if not text.strip():
+            continue
+        source = parse_source(text, columns, name, numeric=name in NUMERIC_FIELDS)
+        if isinstance(source, Expression):
+            mapping.expressions[name] = source
+            source = source.text
+        if name in DIMENSIONS:
+            mapping.dimensions[name] = source
+        else:
+            setattr(mapping, name, source)
+    mapping.fixed = sorted(chosen)
+    return chosen
+
+
+def _columns_of(mapping: Mapping, name: str) -> list[str]:
+    if name in DIMENSIONS:
+        return [mapping.dimensions[name]] if name in mapping.dimensions else []
+    return mapping.sources(name)
 
 
 def _time_column(frame: pl.DataFrame, used: set[str], day_first: bool) -> str | None:
@@ -245,7 +236,12 @@ def _time_column(frame: pl.DataFrame, used: set[str], day_first: bool) -> str | 
 
 
 def _choose_rules(mapping: Mapping) -> None:
-    if mapping.amount and normalise(mapping.amount) in _TAX_INCLUSIVE and mapping.tax:
+    if (
+        mapping.amount
+        and "amount" not in mapping.expressions
+        and normalise(mapping.amount) in _TAX_INCLUSIVE
+        and mapping.tax
+    ):
         mapping.amount_rule = "total_minus_tax"
         mapping.warnings.append(
             f"{mapping.amount!r} includes {mapping.tax!r}; sales are taken net of tax "

@@ -1,17 +1,17 @@
 """One uploaded file through the whole validation: read, map, parse, check, write, report.
 
-Outputs are keyed by task id under `processed/{datasource}/{task_id}/` (part-0.parquet, report.json,
-rejected.csv), so a redelivered event rewrites the same objects and yields the same outcome. Bad
-input ends in `Rejected` with a specific reason and nothing loadable written; a failing
-store (or any other system error) raises so that the consumer retries and finally
-dead-letters the event.
+The file is processed in bounded batches (settings.batch_rows), so memory does not grow with its
+size. Outputs are keyed by task id under `processed/{datasource}/{task_id}/` (part-0.parquet,
+report.json, rejected.csv), so a redelivered event rewrites the same objects and yields the same
+outcome. Bad input ends in `Rejected` with a specific reason and nothing loadable written; a failing
+store (or any other system error) raises so that the consumer retries and finally dead-letters it.
 """
 
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -19,17 +19,16 @@ import structlog
 
 from mauzo_common.events import ColumnInfo, ErrorInfo, FileUploaded
 from mauzo_common.object_store import ObjectStore
-from mauzo_validator.canonical import Canonical, build
+from mauzo_validator.canonical import Canonical, build, output_names, source_targets
 from mauzo_validator.errors import Code, InputRejected, rejected
 from mauzo_validator.mapping import Mapping, header_score, propose_mapping
+from mauzo_validator.options import apply_options
+from mauzo_validator.output import Outputs
+from mauzo_validator.plan import make_plan
 from mauzo_validator.reading import Table, read_table
-from mauzo_validator.report import (
-    QualityReport,
-    column_quality,
-    examples_json,
-    rejected_rows_csv,
-)
-from mauzo_validator.rules import RuleOutcome, enforce_budget, evaluate
+from mauzo_validator.remembered import recall, remember
+from mauzo_validator.report import QualityReport, column_quality, examples_json
+from mauzo_validator.rules import Check, Totals, enforce_budget, evaluate
 from mauzo_validator.schema import check_processed
 from mauzo_validator.settings import ValidatorSettings
 
@@ -46,6 +45,9 @@ class Validated:
     interval_end: datetime
     report_key: str
     rejected_key: str | None
+    rows_read: int = 0
+    mapping: dict[str, str] = field(default_factory=dict)
+    date_formats: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,16 @@ class Keys:
         return f"{self.prefix}/rejected.csv"
 
 
+@dataclass(frozen=True)
+class Job:
+    store: ObjectStore
+    uploaded: FileUploaded
+    task_id: str
+    keys: Keys
+    report: QualityReport
+    now: datetime
+
+
 def validate_upload(
     store: ObjectStore,
     uploaded: FileUploaded,
@@ -93,9 +105,13 @@ def validate_upload(
         status="validating",
         error_budget=settings.error_budget,
     )
+    job = Job(store, uploaded, task_id, keys, report, now or datetime.now(UTC))
     try:
-        with store.local_copy(uploaded.object_key) as path:
-            return _validate(store, path, keys, report, task_id, settings, now or datetime.now(UTC))
+        with (
+            store.local_copy(uploaded.object_key) as path,
+            tempfile.TemporaryDirectory(prefix="mauzo-validator-") as tmp,
+        ):
+            return _validate(job, path, Path(tmp), settings)
     except InputRejected as exc:
         for key in (keys.parquet, keys.rejected_rows):
             store.delete(key)
@@ -105,73 +121,139 @@ def validate_upload(
         return Rejected(ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint), keys.report)
 
 
-def _validate(
-    store: ObjectStore,
-    path: Path,
-    keys: Keys,
-    report: QualityReport,
-    task_id: str,
-    settings: ValidatorSettings,
-    now: datetime,
+def _validate(job: Job, path: Path, workdir: Path, settings: ValidatorSettings) -> Validated:
+    applied = apply_options(settings, job.uploaded.options)
+    settings = applied.settings
+    table = _read(path, settings, workdir, applied.sheet)
+    try:
+        return _validate_table(job, table, workdir, settings)
+    except (InputRejected, pl.exceptions.PolarsError) as exc:
+        if table.structure is not None:
+            table.structure.result()  # a broken structure explains any later failure
+        if isinstance(exc, InputRejected):
+            raise
+        raise _unreadable(exc) from exc
+    finally:
+        if table.structure is not None:
+            table.structure.cancel()
+
+
+def _validate_table(
+    job: Job, table: Table, workdir: Path, settings: ValidatorSettings
 ) -> Validated:
-    table = _read(path, settings)
+    report, keys = job.report, job.keys
     report.file_kind, report.encoding = table.kind, table.encoding
     report.delimiter, report.sheet = table.delimiter, table.sheet
-    report.rows_read, report.dropped_columns = table.frame.height, table.dropped_columns
-    mapping = propose_mapping(
-        table.frame.head(settings.sample_rows),
-        day_first=settings.day_first,
-        decimal_comma=settings.decimal_comma,
-    )
+    report.dropped_columns = table.dropped_columns
+    if table.sample.height == 0:
+        raise rejected(
+            Code.HEADER_ONLY,
+            "The file has a header row but no data rows.",
+            "Export the data again including the rows, not only the column names.",
+        )
+    mapping = _mapping(job, table, settings)
+    dc = settings.decimal_comma
+    plan = make_plan(table.sample, mapping, day_first=settings.day_first, dc=dc)
     report.mapping = mapping.as_dict()
-    canonical = build(table.frame, mapping, settings, now=now, upload_id=task_id)
-    report.mapping = mapping.as_dict()
-    report.date_format, report.date_evidence = (
-        canonical.detection.label,
-        canonical.detection.evidence,
+    report.date_format, report.date_evidence = plan.detection.label, plan.detection.evidence
+    report.warnings = plan.warnings
+    outputs = Outputs(workdir / "part-0.parquet", workdir / "rejected.csv")
+    totals = Totals(limit=settings.report_examples)
+    checks: list[Check] = []
+    row = 1
+    for batch in table.iter_batches(settings.batch_rows):
+        outputs.count_nulls(batch)
+        canonical = build(
+            batch, mapping, plan, settings, now=job.now, upload_id=job.task_id, first_row=row
+        )
+        outcome = evaluate(canonical.frame, canonical.checks, examples=settings.report_examples)
+        totals.add(outcome, canonical.checks)
+        checks = canonical.checks
+        outputs.write_valid(_output(canonical.frame.filter(~outcome.invalid), canonical))
+        if outcome.invalid_rows:
+            outputs.write_rejected(
+                batch.with_row_index("row", offset=row)
+                .with_columns(row=pl.col("row").cast(pl.Int64), errors=outcome.reasons)
+                .filter(outcome.invalid)
+            )
+        row += batch.height
+    outputs.close()
+    if table.structure is not None:
+        table.structure.result()
+    report.rows_read = totals.rows
+    report.counts_per_rule, report.examples = totals.counts, examples_json(totals.examples)
+    report.columns = column_quality(
+        outputs.nulls, totals.rows, source_targets(mapping), totals.counts
     )
-    report.warnings = canonical.warnings
-    outcome = evaluate(canonical.frame, canonical.checks, examples=settings.report_examples)
-    report.counts_per_rule, report.examples = outcome.counts, examples_json(outcome.examples)
-    report.columns = column_quality(table.frame, _targets(mapping), outcome)
-    enforce_budget(outcome, canonical.checks, settings.error_budget)
+    enforce_budget(totals, checks, settings.error_budget)
 
-    valid = canonical.frame.filter(~outcome.invalid)
-    output = _output(valid, canonical)
-    start, end = _interval(output)
-    with tempfile.TemporaryDirectory(prefix="mauzo-validator-") as tmp:
-        local = Path(tmp) / "part-0.parquet"
-        output.write_parquet(local, compression="snappy", statistics=True)
-        store.upload_file(keys.parquet, local)
-    rejected_key = _write_rejected_rows(store, keys, table, outcome)
-
+    job.store.upload_file(keys.parquet, outputs.parquet)
+    rejected_key = None
+    if outputs.rejected_rows:
+        job.store.upload_file(keys.rejected_rows, outputs.rejected)
+        rejected_key = keys.rejected_rows
+    else:
+        job.store.delete(keys.rejected_rows)
+    flat = mapping.as_flat()
+    remember(job.store, job.uploaded.datasource, table.columns, flat, job.task_id)
+    start, end = outputs.interval()
     report.status = "validated"
-    report.rows_valid, report.rows_rejected = output.height, outcome.invalid_rows
+    report.rows_valid, report.rows_rejected = outputs.rows, totals.invalid_rows
     report.interval = [start.isoformat(), end.isoformat()]
-    report.score = round(1 - outcome.invalid_rows / max(1, outcome.rows), 4)
-    store.put_bytes(keys.report, report.model_dump_json(indent=2).encode())
-    log.info("file_validated", rows=output.height, rejected=outcome.invalid_rows)
+    report.score = round(1 - totals.invalid_rows / max(1, totals.rows), 4)
+    job.store.put_bytes(keys.report, report.model_dump_json(indent=2).encode())
+    log.info("file_validated", rows=outputs.rows, rejected=totals.invalid_rows)
     return Validated(
         processed_keys=[keys.parquet],
-        row_count=output.height,
-        rows_rejected=outcome.invalid_rows,
-        columns=_columns(canonical),
+        row_count=outputs.rows,
+        rows_rejected=totals.invalid_rows,
+        columns=_columns(mapping),
         interval_start=start,
         interval_end=end,
         report_key=keys.report,
         rejected_key=rejected_key,
+        rows_read=totals.rows,
+        mapping={k: v for k, v in flat.items() if v},
+        date_formats=plan.date_formats,
     )
 
 
-def _read(path: Path, settings: ValidatorSettings) -> Table:
+def _mapping(job: Job, table: Table, settings: ValidatorSettings) -> Mapping:
+    """The user's mapping, else the one remembered for this header, over the automatic proposal."""
+    day_first, dc = settings.day_first, settings.decimal_comma
+    if job.uploaded.mapping:
+        job.report.mapping_source = "upload"
+        return propose_mapping(
+            table.sample, day_first=day_first, decimal_comma=dc, fixed=dict(job.uploaded.mapping)
+        )
+    remembered = recall(job.store, job.uploaded.datasource, table.columns)
+    if remembered:
+        try:
+            mapping = propose_mapping(
+                table.sample, day_first=day_first, decimal_comma=dc, fixed=remembered
+            )
+        except InputRejected as exc:
+            log.warning("remembered_mapping_unusable", reason=exc.message)
+        else:
+            job.report.mapping_source = "remembered"
+            return mapping
+    job.report.mapping_source = "automatic"
+    return propose_mapping(table.sample, day_first=day_first, decimal_comma=dc)
+
+
+def _read(path: Path, settings: ValidatorSettings, workdir: Path, sheet: str | None) -> Table:
     try:
-        return read_table(path, settings, score=header_score)
+        return read_table(path, settings, score=header_score, workdir=workdir, sheet=sheet)
     except pl.exceptions.PolarsError as exc:
-        raise rejected(
-            Code.UNREADABLE_FILE,
-            f"The file could not be read as a table: {exc}".split("\n")[0],
-            "Export the file again as CSV (UTF-8) or .xlsx and upload it again.",
-        ) from exc
+        raise _unreadable(exc) from exc
+
+
+def _unreadable(exc: Exception) -> InputRejected:
+    return rejected(
+        Code.UNREADABLE_FILE,
+        f"The file could not be read as a table: {exc}".split("\n")[0],
+        "Export the file again as CSV (UTF-8) or .xlsx and upload it again.",
+    )
 
 
 def _output(valid: pl.DataFrame, canonical: Canonical) -> pl.DataFrame:
@@ -184,51 +266,11 @@ def _output(valid: pl.DataFrame, canonical: Canonical) -> pl.DataFrame:
     return check_processed(output, canonical.dimensions, canonical.metrics)
 
 
-def _interval(output: pl.DataFrame) -> tuple[datetime, datetime]:
-    bounds = output.select(
-        pl.col("__time").min().dt.truncate("1d").alias("start"),
-        pl.col("__time").max().dt.truncate("1d").alias("last"),
-    ).row(0)
-    start, last = (b.astimezone(UTC) for b in bounds)
-    return start, last + timedelta(days=1)
-
-
-def _columns(canonical: Canonical) -> list[ColumnInfo]:
+def _columns(mapping: Mapping) -> list[ColumnInfo]:
+    dimensions, metrics = output_names(mapping)
     return [
         ColumnInfo(name="__time", type="timestamp", role="time"),
-        *(ColumnInfo(name=d, type="string", role="dimension") for d in canonical.dimensions),
+        *(ColumnInfo(name=d, type="string", role="dimension") for d in dimensions),
         ColumnInfo(name="upload_id", type="string", role="dimension"),
-        *(ColumnInfo(name=m, type="double", role="metric") for m in canonical.metrics),
+        *(ColumnInfo(name=m, type="double", role="metric") for m in metrics),
     ]
-
-
-def _targets(mapping: Mapping) -> dict[str, tuple[str, str]]:
-    targets: dict[str, tuple[str, str]] = {}
-    if mapping.time:
-        targets[mapping.time] = ("__time", "time")
-    if mapping.time_of_day:
-        targets[mapping.time_of_day] = ("__time", "time")
-    for dimension, source in mapping.dimensions.items():
-        targets[source] = (dimension, "dimension")
-    for name in ("amount", "quantity", "unit_price", "cost", "profit", "discount", "tax"):
-        source = getattr(mapping, name)
-        if source:
-            targets[source] = (name, "metric")
-    for extra in mapping.extras:
-        targets[extra.source] = (extra.name, extra.role)
-    return targets
-
-
-def _write_rejected_rows(
-    store: ObjectStore, keys: Keys, table: Table, outcome: RuleOutcome
-) -> str | None:
-    if outcome.invalid_rows == 0:
-        store.delete(keys.rejected_rows)
-        return None
-    rows = (
-        table.frame.with_row_index("row", offset=1)
-        .with_columns(row=pl.col("row").cast(pl.Int64), errors=outcome.reasons)
-        .filter(outcome.invalid)
-    )
-    store.put_bytes(keys.rejected_rows, rejected_rows_csv(rows))
-    return keys.rejected_rows

@@ -9,55 +9,82 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from mauzo_validator.delimited import read_delimited
+from mauzo_validator.delimited import open_delimited
 from mauzo_validator.encoding import decode
 from mauzo_validator.errors import Code, rejected
 from mauzo_validator.headers import clean_header
 from mauzo_validator.settings import ValidatorSettings
 from mauzo_validator.sniffing import sniff_kind
+from mauzo_validator.structure import StructureCheck
 
 SheetScore = Callable[[list[str]], float]
 
 
 @dataclass(frozen=True)
 class Table:
-    frame: pl.DataFrame
+    """A source table: its first rows for detection, and every row in bounded batches."""
+
+    sample: pl.DataFrame
     kind: str
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
     dropped_columns: list[str] = field(default_factory=list)
+    batches: Callable[[int], Iterator[pl.DataFrame]] | None = None
+    structure: StructureCheck | None = None
+    whole: pl.DataFrame | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        return self.sample.columns
+
+    def iter_batches(self, rows: int) -> Iterator[pl.DataFrame]:
+        if self.batches is not None:
+            yield from self.batches(rows)
+        elif self.whole is not None:
+            yield from self.whole.iter_slices(rows)
 
 
 def read_table(
-    path: Path, settings: ValidatorSettings, *, score: SheetScore, sheet: str | None = None
+    path: Path,
+    settings: ValidatorSettings,
+    *,
+    score: SheetScore,
+    workdir: Path,
+    sheet: str | None = None,
 ) -> Table:
-    data = path.read_bytes()
-    if not data.strip():
+    """The table in `path`; for delimited text the structure check is started (caller joins)."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if not head.strip() and path.stat().st_size <= len(head):
         raise rejected(
             Code.EMPTY_FILE,
             "The file is empty (0 bytes of data).",
             "Export the sales data again; the file you uploaded has no content.",
         )
-    kind = sniff_kind(data[:4096], data)
+    ole = head.startswith(b"\xd0\xcf\x11\xe0")
+    kind = sniff_kind(head[:4096], path.read_bytes() if ole else b"")
     if kind == "delimited":
-        text = read_delimited(
-            data, max_columns=settings.max_columns, max_field_bytes=settings.max_field_bytes
-        )
+        source = open_delimited(path, workdir, max_columns=settings.max_columns)
+        sample = source.sample(settings.sample_rows)
+        check = source.structure_check(settings.max_field_bytes).start()
         return Table(
-            _as_text(text.frame),
+            sample,
             "delimited",
-            text.encoding,
-            text.delimiter,
-            dropped_columns=text.header.dropped,
+            source.encoding,
+            source.delimiter,
+            dropped_columns=source.header.dropped,
+            batches=source.batches,
+            structure=check,
         )
+    data = path.read_bytes()
     if kind in ("zip", "xlsx"):
         _check_zip(data, settings.max_unzipped_bytes)
         return _read_excel(data, "xlsx", settings, score, sheet)
@@ -75,6 +102,10 @@ def read_table(
     return _finish(_read_ndjson(data), "ndjson", settings)
 
 
+def _eager(frame: pl.DataFrame, kind: str, settings: ValidatorSettings, **info: object) -> Table:
+    return Table(frame.head(settings.sample_rows), kind, whole=frame, **info)  # type: ignore[arg-type]
+
+
 def _finish(frame: pl.DataFrame, kind: str, settings: ValidatorSettings) -> Table:
     header = clean_header(frame.columns, settings.max_columns)
     frame = frame.select(pl.col(frame.columns[i]).alias(header.names[i]) for i in header.keep)
@@ -84,7 +115,7 @@ def _finish(frame: pl.DataFrame, kind: str, settings: ValidatorSettings) -> Tabl
             "The file has columns but no rows.",
             "Export the data again including the rows.",
         )
-    return Table(_as_text(frame), kind, dropped_columns=header.dropped)
+    return _eager(_as_text(frame), kind, settings, dropped_columns=header.dropped)
 
 
 def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
@@ -166,7 +197,7 @@ def _read_excel(
             f"Sheet {chosen!r} has a header row but no data rows.",
             "Export the data again including the rows.",
         )
-    return Table(frame, kind, sheet=chosen, sheets=names, dropped_columns=header.dropped)
+    return _eager(frame, kind, settings, sheet=chosen, sheets=names, dropped_columns=header.dropped)
 
 
 def _best_sheet(reader: object, names: list[str], score: SheetScore) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel, Field
 
-from mauzo_validator.rules import CellError, RuleOutcome
+from mauzo_validator.rules import CellError
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
@@ -40,6 +40,7 @@ class QualityReport(BaseModel):
     date_format: str | None = None
     date_evidence: str | None = None
     mapping: dict[str, Any] = Field(default_factory=dict)
+    mapping_source: str = "automatic"
     dropped_columns: list[str] = Field(default_factory=list)
     counts_per_rule: dict[str, int] = Field(default_factory=dict)
     examples: list[dict[str, Any]] = Field(default_factory=list)
@@ -57,17 +58,16 @@ def examples_json(examples: list[CellError]) -> list[dict[str, Any]]:
 
 
 def column_quality(
-    source: pl.DataFrame, targets: dict[str, tuple[str, str]], outcome: RuleOutcome
+    nulls: dict[str, int], rows: int, targets: dict[str, tuple[str, str]], counts: dict[str, int]
 ) -> list[ColumnQuality]:
     """Per source column: share of missing cells and invalid cells, and a 0..1 score."""
     invalid_by_column: dict[str, int] = {}
-    for key, count in outcome.counts.items():
+    for key, count in counts.items():
         column = key.split(":", 1)[1]
         invalid_by_column[column] = invalid_by_column.get(column, 0) + count
-    rows = max(1, source.height)
-    nulls = source.null_count().row(0) if source.width else ()
+    rows = max(1, rows)
     quality = []
-    for name, null_count in zip(source.columns, nulls, strict=True):
+    for name, null_count in nulls.items():
         target, role = targets.get(name, ("", "dropped"))
         invalid = invalid_by_column.get(name, 0)
         null_share = null_count / rows
@@ -99,7 +99,9 @@ def escaped(column: str) -> pl.Expr:
     return pl.when(risky).then(pl.lit("'") + value).otherwise(value).alias(column)
 
 
-def rejected_rows_csv(rows: pl.DataFrame) -> bytes:
+def rejected_rows_csv(rows: pl.DataFrame, *, header: bool = True) -> bytes:
     buffer = io.BytesIO()
-    rows.select(escaped(c) for c in rows.columns).write_csv(buffer, quote_style="non_numeric")
+    rows.select(escaped(c) for c in rows.columns).write_csv(
+        buffer, quote_style="non_numeric", include_header=header
+    )
     return buffer.getvalue()

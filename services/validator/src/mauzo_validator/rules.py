@@ -86,18 +86,45 @@ def evaluate(frame: pl.DataFrame, checks: list[Check], *, examples: int) -> Rule
         if count:
             outcome.counts[f"{check.rule}:{check.column}"] = int(count)
     for i, check in enumerate(checks):
-        if len(outcome.examples) >= examples:
-            break
-        failing = flags.filter(pl.col(f"f{i}")).head(examples - len(outcome.examples))
+        failing = flags.filter(pl.col(f"f{i}")).head(examples)
         for row, value in failing.select("__row", f"v{i}").iter_rows():
             outcome.examples.append(CellError(row, check.column, value, check.rule, check.message))
     return outcome
 
 
-def enforce_budget(outcome: RuleOutcome, checks: list[Check], budget: float) -> None:
+@dataclass
+class Totals:
+    """Rule outcomes summed over every batch of a file (examples kept per rule, bounded)."""
+
+    limit: int
+    rows: int = 0
+    invalid_rows: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    by_rule: dict[str, list[CellError]] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+
+    def add(self, outcome: RuleOutcome, checks: list[Check]) -> None:
+        if not self.order:
+            self.order = [f"{c.rule}:{c.column}" for c in checks]
+        self.rows += outcome.rows
+        self.invalid_rows += outcome.invalid_rows
+        for key, count in outcome.counts.items():
+            self.counts[key] = self.counts.get(key, 0) + count
+        for example in outcome.examples:
+            kept = self.by_rule.setdefault(f"{example.rule}:{example.column}", [])
+            if len(kept) < self.limit:
+                kept.append(example)
+
+    @property
+    def examples(self) -> list[CellError]:
+        keys = [k for k in self.order if k in self.by_rule]
+        return [e for k in keys for e in self.by_rule[k]][: self.limit]
+
+
+def enforce_budget(outcome: Totals, checks: list[Check], budget: float) -> None:
     """Refuse the file when too many rows are invalid (or none is valid)."""
     bad = outcome.invalid_rows
-    if bad == 0 or (bad / outcome.rows <= budget and bad < outcome.rows):
+    if bad == 0 or (bad / max(1, outcome.rows) <= budget and bad < outcome.rows):
         return
     by_key = {f"{c.rule}:{c.column}": c for c in checks}
     key, count = max(outcome.counts.items(), key=lambda kv: kv[1])
@@ -107,9 +134,7 @@ def enforce_budget(outcome: RuleOutcome, checks: list[Check], budget: float) -> 
         code = Code.NO_PARSEABLE_DATE
     if count == outcome.rows and code == Code.DATES_IN_FUTURE:
         code = Code.ALL_DATES_IN_FUTURE
-    example = next(
-        (e for e in outcome.examples if e.rule == check.rule and e.column == check.column), None
-    )
+    example = next(iter(outcome.by_rule.get(key, [])), None)
     where = f" First at row {example.row}: {example.value!r}." if example else ""
     share = bad / outcome.rows
     raise rejected(

@@ -21,3 +21,10 @@ class ValidatorSettings(MauzoSettings):
     max_unzipped_bytes: int = Field(1 << 30, gt=0, description="Largest decompressed Excel file")
     sample_rows: int = Field(2000, gt=0, description="Rows looked at to detect formats and roles")
     report_examples: int = Field(50, ge=0, description="Error examples kept in the quality report")
+    batch_rows: int = Field(
+        250_000, gt=0, description="Rows per batch: bounds the memory used on a big file"
+    )
+    analyze_max_bytes: int = Field(
+        500 * 1024 * 1024, gt=0, description="Largest file accepted by analyze-schema"
+    )
+    analyze_rows: int = Field(100_000, gt=0, description="Rows analyze-schema profiles")

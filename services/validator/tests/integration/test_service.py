@@ -101,6 +101,11 @@ async def test_validates_and_rejects_uploads_end_to_end(
     validated = Envelope[FileValidated].model_validate(by_task[(good.task_id, "file-validated")])
     assert validated.correlation_id == good.correlation_id
     assert validated.payload.row_count == 2
+    assert (validated.payload.rows_read, validated.payload.rows_rejected) == (2, 0)
+    assert validated.payload.report_key == f"processed/sales/{good.task_id}/report.json"
+    assert validated.payload.rejected_rows_key is None
+    assert validated.payload.mapping["amount"] == "amount"
+    assert validated.payload.date_formats == {"time": "YYYY-MM-DD HH:MM:SS"}
     assert validated.payload.processed_keys == [f"processed/sales/{good.task_id}/part-0.parquet"]
     assert validated.payload.interval_start.isoformat() == "2024-03-01T00:00:00+00:00"
     assert validated.payload.interval_end.isoformat() == "2024-03-03T00:00:00+00:00"

@@ -1,0 +1,106 @@
+"""HTTP routes of the validator: schema analysis of a file before loading (nothing is stored).
+
+POST /api/ingest/analyze-schema takes multipart `file` plus optional `options` and `mapping` (JSON
+objects) or the single options as fields (day_first, decimal_comma, timezone, sheet). The body is
+counted while it streams to a temporary file and refused past `analyze_max_bytes`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import tempfile
+from collections.abc import AsyncGenerator, AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartParser
+
+from mauzo_validator.analysis import SchemaAnalysis, analyze
+from mauzo_validator.errors import Code, rejected
+from mauzo_validator.options import KNOWN
+from mauzo_validator.settings import ValidatorSettings
+
+router = APIRouter(prefix="/api/ingest")
+_SLACK = 64 * 1024  # multipart boundaries and small fields on top of the file itself
+
+
+class RequestTooLarge(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The file is larger than the {limit:,} bytes accepted.")
+        self.limit = limit
+
+
+@router.post("/analyze-schema", response_model=SchemaAnalysis)
+async def analyze_schema(request: Request) -> SchemaAnalysis:
+    settings: ValidatorSettings = request.app.state.settings
+    limit = settings.analyze_max_bytes
+    if int(request.headers.get("content-length") or 0) > limit + _SLACK:
+        raise RequestTooLarge(limit)
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise rejected(
+            Code.UNREADABLE_FILE,
+            "Send the file as multipart/form-data in a field named 'file'.",
+            "Use a form upload.",
+        )
+    parser = MultiPartParser(
+        request.headers, _limited(request.stream(), limit + _SLACK), max_files=1, max_fields=16
+    )
+    form = await parser.parse()
+    try:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise rejected(
+                Code.EMPTY_FILE, "No file was sent.", "Send the file in a field named 'file'."
+            )
+        options, mapping = _options(form), _json_field(form, "mapping")
+        with tempfile.TemporaryDirectory(prefix="mauzo-analyze-") as tmp:
+            path = Path(tmp) / "upload.bin"
+            await asyncio.to_thread(_save, upload, path)
+            return await asyncio.to_thread(
+                analyze, path, settings, Path(tmp), options=options, mapping=mapping
+            )
+    finally:
+        await form.close()
+
+
+async def _limited(stream: AsyncIterator[bytes], limit: int) -> AsyncGenerator[bytes, None]:
+    total = 0
+    async for chunk in stream:
+        total += len(chunk)
+        if total > limit:
+            raise RequestTooLarge(limit - _SLACK)
+        yield chunk
+
+
+def _save(upload: UploadFile, path: Path) -> None:
+    upload.file.seek(0)
+    with path.open("wb") as out:
+        shutil.copyfileobj(upload.file, out, 1 << 20)
+
+
+def _json_field(form: FormData, name: str) -> dict[str, str]:
+    raw = form.get(name)
+    if not isinstance(raw, str) or not raw.strip():
+        return {}
+    try:
+        value: Any = json.loads(raw)
+    except ValueError as exc:
+        raise rejected(
+            Code.INVALID_OPTION, f"Field {name!r} is not valid JSON.", "Send a JSON object."
+        ) from exc
+    if not isinstance(value, dict):
+        raise rejected(Code.INVALID_OPTION, f"Field {name!r} must be a JSON object.", "")
+    return {str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in value.items()}
+
+
+def _options(form: FormData) -> dict[str, str]:
+    options = _json_field(form, "options")
+    for name in KNOWN:
+        value = form.get(name)
+        if isinstance(value, str):
+            options[name] = value
+    return options

@@ -1,0 +1,65 @@
+"""Where a file's batches go: one Parquet file of valid rows, one CSV of rejected rows, the bounds.
+
+Both are written batch by batch to local files (memory stays bounded by one batch) and reach the
+object store only once the whole file has passed (pipeline.py), so a refused file loads nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from mauzo_validator.report import rejected_rows_csv
+
+
+@dataclass
+class Outputs:
+    parquet: Path
+    rejected: Path
+    rows: int = 0
+    rejected_rows: int = 0
+    first: datetime | None = None
+    last: datetime | None = None
+    nulls: dict[str, int] = field(default_factory=dict)
+    _writer: pq.ParquetWriter | None = None
+
+    def count_nulls(self, source: pl.DataFrame) -> None:
+        for name, count in zip(source.columns, source.null_count().row(0), strict=True):
+            self.nulls[name] = self.nulls.get(name, 0) + count
+
+    def write_valid(self, frame: pl.DataFrame) -> None:
+        if frame.height == 0:
+            return
+        bounds = frame.select(pl.col("__time").min().alias("a"), pl.col("__time").max().alias("b"))
+        low, high = bounds.row(0)
+        self.first = low if self.first is None else min(self.first, low)
+        self.last = high if self.last is None else max(self.last, high)
+        table = frame.to_arrow()
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.parquet, table.schema, compression="snappy")
+        self._writer.write_table(table)
+        self.rows += frame.height
+
+    def write_rejected(self, rows: pl.DataFrame) -> None:
+        if rows.height == 0:
+            return
+        with self.rejected.open("ab") as out:
+            out.write(rejected_rows_csv(rows, header=self.rejected_rows == 0))
+        self.rejected_rows += rows.height
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def interval(self) -> tuple[datetime, datetime]:
+        """[first day, day after the last day), UTC."""
+        if self.first is None or self.last is None:
+            raise ValueError("no valid row was written")
+        start = self.first.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        last = self.last.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        return start, last + timedelta(days=1)

@@ -1,0 +1,103 @@
+"""Decisions made once per file from its sample, before any batch is built (canonical.py).
+
+The date format of the time column (with its evidence), and whether a mapped "cost" column is
+really a cost: deciding these on the sample keeps every batch of a big file read the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from mauzo_validator.dates import DateDetection, detect_format
+from mauzo_validator.errors import Code, rejected
+from mauzo_validator.mapping import Extra, Mapping, snake_case
+from mauzo_validator.numbers import parse_numbers
+
+
+@dataclass
+class Plan:
+    detection: DateDetection
+    time_label: str
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def date_formats(self) -> dict[str, str]:
+        return {self.time_label: self.detection.label}
+
+
+def time_text(mapping: Mapping) -> pl.Expr:
+    assert mapping.time is not None
+    text = pl.col(mapping.time).cast(pl.String)
+    if mapping.time_of_day:
+        text = pl.concat_str([text, pl.col(mapping.time_of_day)], separator=" ", ignore_nulls=True)
+    return text
+
+
+def make_plan(sample: pl.DataFrame, mapping: Mapping, *, day_first: bool, dc: bool) -> Plan:
+    columns = ", ".join(sample.columns[:30])
+    if mapping.time is None:
+        raise rejected(
+            Code.NO_TIME_COLUMN,
+            f"No column holds the sale date. Columns found: {columns}.",
+            "Add a date column named e.g. 'date', 'order date' or 'invoice date' with values such "
+            "as 2024-01-31.",
+        )
+    if mapping.amount_rule == "missing":
+        raise rejected(
+            Code.NO_AMOUNT_COLUMN,
+            f"No column holds the sales amount. Columns found: {columns}.",
+            "Add an 'amount' (or 'sales', 'total') column, or 'unit price' and 'quantity' columns.",
+        )
+    text = sample.select(time_text(mapping).alias("t"))["t"]
+    detection = detect_format(text, day_first=day_first, allow_serial=True)
+    if detection is None:
+        examples = ", ".join(repr(v) for v in text.drop_nulls().head(3).to_list())
+        raise rejected(
+            Code.NO_PARSEABLE_DATE,
+            f"Column {mapping.time!r} holds no date that can be read (e.g. {examples}).",
+            "Use dates such as 2024-01-31, 31/01/2024, 1/31/2024 or 31-Jan-24.",
+        )
+    label = mapping.time + (f" + {mapping.time_of_day}" if mapping.time_of_day else "")
+    plan = Plan(detection, label, [*mapping.warnings, *detection.warnings])
+    if _cost_is_sales(sample, mapping, dc):
+        assert mapping.cost is not None
+        plan.warnings.append(
+            f"Column {mapping.cost!r} equals the line's sales value, so it is not a cost; kept as "
+            "an extra metric and cost left empty."
+        )
+        taken = {e.name for e in mapping.extras}
+        name = snake_case(mapping.cost)
+        mapping.extras.append(
+            Extra(mapping.cost, name if name not in taken else f"{name}_src", "metric")
+        )
+        mapping.cost, mapping.cost_rule = None, "none"
+    return plan
+
+
+def _cost_is_sales(sample: pl.DataFrame, mapping: Mapping, dc: bool) -> bool:
+    """A 'cogs' column that equals the sales value on nearly every line is not a cost."""
+    if not mapping.cost or mapping.cost_rule != "column" or "cost" in mapping.fixed:
+        return False
+    if mapping.expressions or mapping.amount_rule == "missing":
+        return False
+
+    def number(column: str | None) -> pl.Series:
+        if column is None:
+            return pl.Series([None] * sample.height, dtype=pl.Float64)
+        return parse_numbers(sample[column], decimal_comma=dc).values
+
+    if mapping.amount_rule == "price_x_quantity":
+        amount = number(mapping.unit_price) * number(mapping.quantity)
+    elif mapping.amount_rule == "total_minus_tax":
+        amount = number(mapping.amount) - number(mapping.tax).fill_null(0.0)
+    else:
+        amount = number(mapping.amount)
+    both = pl.DataFrame({"c": number(mapping.cost), "a": amount}).drop_nulls()
+    if both.height == 0:
+        return False
+    same = both.select(
+        ((pl.col("c") - pl.col("a")).abs() <= 1e-6 * pl.col("a").abs() + 1e-9).mean()
+    )
+    return float(same.item() or 0) >= 0.95

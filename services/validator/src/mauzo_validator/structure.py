@@ -1,0 +1,100 @@
+"""The record-by-record structure check of a delimited file, run beside the Polars read.
+
+Quoted delimiters, newlines and doubled quotes are honoured, so a ragged row is reported with its
+line number instead of being silently padded or truncated, and an over-long cell (often a missing
+closing quote) is refused. It streams the file (bounded memory) in a background thread, so on a
+multi-core machine it overlaps with the Polars work on the batches; `result()` joins it.
+"""
+
+from __future__ import annotations
+
+import csv
+import threading
+from pathlib import Path
+
+from mauzo_common.errors import InputRejected
+from mauzo_validator.errors import Code, rejected
+
+
+class StructureCheck:
+    def __init__(
+        self, path: Path, delimiter: str, *, width: int, full: int, max_field_bytes: int
+    ) -> None:
+        self._path, self._delimiter = path, delimiter
+        self._width, self._full, self._max_field = width, full, max_field_bytes
+        self._stop = threading.Event()
+        self._error: BaseException | None = None
+        self.rows = 0
+        self._thread = threading.Thread(target=self._run, name="structure-check", daemon=True)
+
+    def start(self) -> StructureCheck:
+        self._thread.start()
+        return self
+
+    def result(self) -> None:
+        """Wait for the check; raise `InputRejected` when the file's structure is broken."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def cancel(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            self._check()
+        except (InputRejected, OSError, ValueError) as exc:
+            self._error = exc
+
+    def _check(self) -> None:
+        csv.field_size_limit(self._max_field)
+        width, full, stop = self._width, self._full, self._stop
+        with self._path.open(encoding="utf-8", newline="") as text:
+            reader = csv.reader(text, delimiter=self._delimiter)
+            try:
+                next(r for r in reader if r)  # the header, already read and cleaned
+                rows, ragged, first = 0, 0, ""
+                for record in reader:
+                    if stop.is_set():
+                        return
+                    n = len(record)
+                    if n == full:
+                        rows += 1
+                        continue
+                    if not record or (n == 1 and not record[0].strip()):
+                        continue
+                    rows += 1
+                    if (width <= n < full) or (n > full and not "".join(record[full:]).strip()):
+                        continue
+                    ragged += 1
+                    if not first:
+                        first = (
+                            f"Row {rows} (line {reader.line_num}) has {n} fields; "
+                            f"the header has {full}"
+                        )
+            except csv.Error as exc:
+                raise _csv_error(exc, reader.line_num, self._max_field) from exc
+        self.rows = rows
+        if ragged:
+            raise rejected(
+                Code.RAGGED_ROWS,
+                f"{first}; {ragged} row(s) do not match the header.",
+                "A cell probably contains the delimiter without quotes; quote such cells or "
+                "export the file again from the source system.",
+            )
+
+
+def _csv_error(exc: csv.Error, line: int, max_field_bytes: int) -> InputRejected:
+    if "field larger than field limit" in str(exc):
+        return rejected(
+            Code.LINE_TOO_LONG,
+            f"Near line {line} one cell is longer than {max_field_bytes} bytes.",
+            "Check for a missing closing quote or a pasted blob; cells must be short values.",
+        )
+    return rejected(
+        Code.UNREADABLE_FILE,
+        f"The text could not be split into rows near line {line}: {exc}.",
+        "Export the file again as CSV with quoted text fields.",
+    )

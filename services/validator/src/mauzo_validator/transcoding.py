@@ -1,0 +1,124 @@
+"""A delimited file as clean UTF-8 on disk, chunk by chunk, whatever its encoding and line endings.
+
+The same evidence as `encoding.decode` (byte-order mark, the NUL pattern of UTF-16, valid UTF-8,
+else a legacy code page chosen from the head), but streamed: memory stays bounded by the chunk
+size whatever the file size. A file that already is BOM-less UTF-8 with no lone CR is used as is.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from mauzo_validator.encoding import (
+    _HEAD,
+    _UTF8_MULTIBYTE,
+    _bomless_utf16,
+    _refuse_binary,
+    legacy_encoding,
+)
+from mauzo_validator.errors import Code, rejected
+
+CHUNK = 4 << 20
+_LONE_CR = re.compile(r"\r(?!\n)")
+_LONE_CR_BYTES = re.compile(rb"\r(?!\n)")
+
+
+@dataclass(frozen=True)
+class Utf8File:
+    path: Path
+    encoding: str
+
+
+def to_utf8(path: Path, workdir: Path) -> Utf8File:
+    with path.open("rb") as source:
+        head = source.read(_HEAD)
+    if head.startswith(codecs.BOM_UTF8):
+        return _copy(path, workdir, "utf-8", "utf-8-sig", skip=3)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _copy(path, workdir, "utf-16", "utf-16")
+    utf16 = _bomless_utf16(head)
+    if utf16:
+        return _copy(path, workdir, utf16, utf16)
+    _refuse_binary(head)
+    clean, lone_cr = _scan_utf8(path)
+    if clean and not lone_cr:
+        return Utf8File(path, "utf-8")
+    if clean:
+        return _copy(path, workdir, "utf-8", "utf-8")
+    with path.open("rb") as source:
+        encoding = legacy_encoding(source.read(4 * _HEAD))
+    return _copy(path, workdir, encoding, encoding)
+
+
+def _scan_utf8(path: Path) -> tuple[bool, bool]:
+    """(valid UTF-8, has a lone CR); raises when invalid bytes sit in a file that holds UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, lines, lone_cr, carry = 0, 0, False, b""
+    with path.open("rb") as source:
+        while chunk := source.read(CHUNK):
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                at = max(0, exc.start - pending)
+                if _holds_utf8(path):
+                    where = lines + chunk.count(b"\n", 0, at) + 1
+                    raise _undecodable(chunk, at, offset + at, where) from exc
+                return False, False
+            if not lone_cr and (carry or b"\r" in chunk):
+                both = carry + chunk
+                body, carry = (both[:-1], b"\r") if both.endswith(b"\r") else (both, b"")
+                lone_cr = bool(_LONE_CR_BYTES.search(body))
+            lines += chunk.count(b"\n")
+            offset += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise _undecodable(b"", 0, offset, lines + 1) from exc
+    return True, lone_cr or carry == b"\r"
+
+
+def _holds_utf8(path: Path) -> bool:
+    """Whether any valid multi-byte UTF-8 sequence occurs (then bad bytes are not a code page)."""
+    with path.open("rb") as source:
+        while chunk := source.read(CHUNK):
+            if _UTF8_MULTIBYTE.search(chunk):
+                return True
+    return False
+
+
+def _copy(path: Path, workdir: Path, codec: str, name: str, *, skip: int = 0) -> Utf8File:
+    target = workdir / "source-utf8.txt"
+    decoder = codecs.getincrementaldecoder(codec)()
+    offset, lines, carry = skip, 0, ""
+    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
+        source.seek(skip)
+        while True:
+            chunk = source.read(CHUNK)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                where = lines + chunk.count(b"\n", 0, exc.start) + 1
+                raise _undecodable(chunk, exc.start, offset + exc.start, where, name) from exc
+            text = carry + text
+            text, carry = (text[:-1], "\r") if text.endswith("\r") and chunk else (text, "")
+            out.write(_LONE_CR.sub("\n", text))
+            lines += chunk.count(b"\n")
+            offset += len(chunk)
+            if not chunk:
+                break
+    return Utf8File(target, name)
+
+
+def _undecodable(
+    chunk: bytes, at: int, offset: int, line: int, encoding: str = "utf-8"
+) -> Exception:
+    snippet = chunk[max(0, at - 10) : at + 10]
+    return rejected(
+        Code.UNDECODABLE_BYTES,
+        f"Line {line} (byte {offset}) holds bytes that are not valid {encoding} text: {snippet!r}.",
+        "Save the file again as UTF-8 (in Excel: Save As > CSV UTF-8) and upload it again.",
+    )

@@ -1,0 +1,111 @@
+"""POST /api/ingest/analyze-schema through HTTP against the validator's own app (nothing stored)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mauzo_validator.app import create_app
+from mauzo_validator.settings import ValidatorSettings
+
+SALES = (
+    b"Invoice Date,Store,Item,Qty,Amount,Year,Doc Type\n"
+    b'03/04/2024,Nairobi,Soap,2,"KSh 1,200.50",2024,Invoice\n'
+    b"04/05/2024,Mombasa,Tea,1,300,2024,Credit Note\n"
+    b"05/06/2024,Nairobi,,3,450,2023,Invoice\n"
+)
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    settings = ValidatorSettings(
+        data_dir=tmp_path, object_store_root=tmp_path / "objects", analyze_max_bytes=10_000
+    )
+    transport = httpx.ASGITransport(app=create_app(settings))
+    async with httpx.AsyncClient(transport=transport, base_url="http://validator") as c:
+        yield c
+    assert not (tmp_path / "objects").exists() or not any((tmp_path / "objects").rglob("*.*"))
+
+
+async def test_profiles_every_column_and_proposes_a_mapping(client: httpx.AsyncClient) -> None:
+    answer = await client.post(
+        "/api/ingest/analyze-schema", files={"file": ("export.csv", SALES, "text/csv")}
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["file_kind"] == "delimited"
+    assert body["rows_analyzed"] == 3
+    columns = {c["name"]: c for c in body["columns"]}
+    date = columns["Invoice Date"]
+    assert (date["inferred_type"], date["date_format"]) == ("date", "D/M/YYYY")
+    assert date["proposed_role"] == "time"
+    assert date["confidence"] >= 0.9
+    assert any("day- or month-first" in w for w in date["warnings"])
+    amount = columns["Amount"]
+    assert amount["inferred_type"] == "number"
+    assert (amount["min"], amount["max"]) == (300.0, 1200.5)
+    assert any("currency" in w for w in amount["warnings"])
+    assert any("thousands" in w for w in amount["warnings"])
+    assert columns["Item"]["null_pct"] == pytest.approx(33.33)
+    assert columns["Store"]["distinct_count"] == 2
+    assert columns["Store"]["examples"] == ["Nairobi", "Mombasa"]
+    assert any("looks like a year" in w for w in columns["Year"]["warnings"])
+    assert columns["Year"]["proposed_role"] != "time"
+    assert body["proposed_mapping"] == {
+        "time": "Invoice Date",
+        "branch": "Store",
+        "product": "Item",
+        "quantity": "Qty",
+        "amount": "Amount",
+        "document_type": "Doc Type",
+    }
+
+
+async def test_options_and_mapping_are_applied(client: httpx.AsyncClient) -> None:
+    answer = await client.post(
+        "/api/ingest/analyze-schema",
+        files={"file": ("export.csv", SALES, "text/csv")},
+        data={"day_first": "false", "mapping": json.dumps({"customer": "Item"})},
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    date = next(c for c in body["columns"] if c["name"] == "Invoice Date")
+    assert date["date_format"] == "M/D/YYYY"
+    item = next(c for c in body["columns"] if c["name"] == "Item")
+    assert (item["target"], item["confidence"]) == ("customer", 1.0)
+
+
+async def test_a_file_over_the_cap_is_refused_with_413(client: httpx.AsyncClient) -> None:
+    big = SALES + b"05/06/2024,Nairobi,Soap,3,450,2023,Invoice\n" * 2000
+    answer = await client.post(
+        "/api/ingest/analyze-schema", files={"file": ("big.csv", big, "text/csv")}
+    )
+    assert answer.status_code == 413
+    assert answer.json()["error"]["code"] == "file_too_large"
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        (b"", "empty_file"),
+        (bytes(range(256)) * 8, "binary_file"),
+        (b"date,amount,Amount\n2024-01-01,1,2\n", "duplicate_headers"),
+    ],
+)
+async def test_bad_files_get_the_validators_error_codes(
+    client: httpx.AsyncClient, payload: bytes, code: str
+) -> None:
+    answer = await client.post(
+        "/api/ingest/analyze-schema", files={"file": ("x.csv", payload, "text/csv")}
+    )
+    assert answer.status_code == 422
+    assert answer.json()["error"]["code"] == code
+
+
+async def test_no_file_field_is_a_clear_error(client: httpx.AsyncClient) -> None:
+    answer = await client.post("/api/ingest/analyze-schema", data={"day_first": "true"})
+    assert answer.status_code == 422

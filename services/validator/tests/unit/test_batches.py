@@ -1,0 +1,50 @@
+"""A file read in many small batches gives exactly what one batch gives (bounded-memory path)."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+from conftest import Run, good_rows, skeleton_csv
+
+from mauzo_validator.pipeline import Keys, Rejected, Validated
+
+KEYS = Keys.of("sales", "task1")
+
+
+def test_small_batches_give_the_same_output_report_and_rejected_rows(run: Run) -> None:
+    rows = [*good_rows(60), "2024-03-01 10:00:00,N,S,H,A,C,I,1,oops,1"]
+    rows += [*good_rows(20, day=2), "2030-01-01 10:00:00,N,S,H,A,C,I,1,5,1"]
+    data = skeleton_csv(rows)
+    whole, store = run(data)
+    whole_frame = pl.read_parquet(store.path(KEYS.parquet))
+    whole_report = json.loads(store.get_bytes(KEYS.report))
+    whole_rejected = store.get_bytes(KEYS.rejected_rows)
+    batched, store = run(data, batch_rows=7)
+    assert isinstance(batched, Validated)
+    assert batched == whole
+    assert pl.read_parquet(store.path(KEYS.parquet)).equals(whole_frame)
+    report = json.loads(store.get_bytes(KEYS.report))
+    assert report.pop("mapping_source") == "remembered"  # the first run's mapping was kept
+    assert whole_report.pop("mapping_source") == "automatic"
+    for one in (report, whole_report):
+        one.pop("mapping")
+    assert report == whole_report
+    assert store.get_bytes(KEYS.rejected_rows) == whole_rejected
+    assert [e["row"] for e in whole_report["examples"]] == [82, 61]
+
+
+def test_a_ragged_row_in_a_later_batch_rejects_the_whole_file(run: Run) -> None:
+    rows = [*good_rows(50), "2024-03-01,Nairobi,Soap", *good_rows(5)]
+    outcome, store = run(skeleton_csv(rows), batch_rows=8)
+    assert isinstance(outcome, Rejected)
+    assert outcome.error.code == "ragged_rows"
+    assert "line 52" in outcome.error.message
+    assert not store.exists(KEYS.parquet)
+
+
+def test_lone_cr_line_endings_and_cp1252_are_streamed_to_utf8(run: Run) -> None:
+    text = "date,branch,amount\r2024-01-01,Café,1\r2024-01-02,Señor,2\r"
+    outcome, store = run(text.encode("cp1252"), batch_rows=1)
+    assert isinstance(outcome, Validated)
+    assert pl.read_parquet(store.path(KEYS.parquet))["branch"].to_list() == ["Café", "Señor"]
