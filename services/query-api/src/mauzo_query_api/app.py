@@ -2,41 +2,50 @@
 
 from __future__ import annotations
 
-import re
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
 import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
-from mauzo_common.logging import bind, unbind
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_query_api import api
+from mauzo_query_api.asgi import GraphQLFront, RequestIds
 from mauzo_query_api.cache import MemoryCache, RedisCache, ResultCache
 from mauzo_query_api.catalog import Catalog
 from mauzo_query_api.deps import Ask, Services
 from mauzo_query_api.errors import InvalidArgument, QueryError
 from mauzo_query_api.handlers import subscribe
 from mauzo_query_api.olap import DruidSqlClient
+from mauzo_query_api.response_cache import ResponseCache, ResponseTags
 from mauzo_query_api.runner import QueryRunner
 from mauzo_query_api.schema import build_schema
 from mauzo_query_api.settings import QueryApiSettings
 from mauzo_query_api.timewindow import business_zone
+from mauzo_query_api.tracker import TaskTrackerClient
+from mauzo_query_api.uploads import UploadForwarder
 
 log = structlog.get_logger(__name__)
-
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 def make_cache(settings: QueryApiSettings) -> ResultCache:
     if settings.redis_url:
         return RedisCache(settings.redis_url, ttl_seconds=settings.cache_ttl_seconds)
     return MemoryCache(
+        ttl_seconds=settings.cache_ttl_seconds, max_entries=settings.cache_max_entries
+    )
+
+
+def make_response_cache(settings: QueryApiSettings) -> ResponseCache | None:
+    """Whole responses are kept in process only when results are (no Redis): with Redis,
+    replicas share one consumer group, so only one of them would hear an invalidation."""
+    if settings.redis_url or settings.cache_ttl_seconds <= 0 or not settings.response_cache:
+        return None
+    return ResponseCache(
         ttl_seconds=settings.cache_ttl_seconds, max_entries=settings.cache_max_entries
     )
 
@@ -69,6 +78,9 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
                 catalog=Catalog(olap, ttl_seconds=settings.catalog_ttl_seconds),
                 runner=QueryRunner(olap, cache),
                 zone=zone,
+                tracker=TaskTrackerClient(settings.tracker_url, client),
+                uploader=UploadForwarder(settings.uploader_url, client),
+                responses=make_response_cache(settings),
             )
             app.state.services = services
             broker = make_broker(settings) if settings.consume_events else None
@@ -96,29 +108,19 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     )
 
     async def context(request: Request) -> Ask:
-        return Ask(request.app.state.services, request.state.request_id)
+        tags = request.scope.get("state", {}).get("response_tags") or ResponseTags()
+        return Ask(request.app.state.services, request.state.request_id, tags)
 
+    # Uploads (GraphQL multipart request spec) are on; GraphQLFront enforces the CSRF preflight.
     graphql: GraphQLRouter[Ask, None] = GraphQLRouter(
-        build_schema(settings), context_getter=context
+        build_schema(settings), context_getter=context, multipart_uploads_enabled=True
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(api.health)
     app.include_router(api.kpis)
 
-    @app.middleware("http")
-    async def request_id(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        incoming = request.headers.get("x-request-id", "")
-        rid = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        request.state.request_id = rid
-        bind(request_id=rid)
-        try:
-            response = await call_next(request)
-        finally:
-            unbind("request_id")
-        response.headers["X-Request-Id"] = rid
-        return response
+    app.add_middleware(GraphQLFront)
+    app.add_middleware(RequestIds)
 
     @app.exception_handler(QueryError)
     async def on_query_error(request: Request, exc: QueryError) -> JSONResponse:

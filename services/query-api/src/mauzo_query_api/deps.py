@@ -13,8 +13,11 @@ from strawberry.fastapi import BaseContext
 from mauzo_query_api.catalog import Catalog, DatasourceSchema
 from mauzo_query_api.errors import InvalidArgument
 from mauzo_query_api.olap import DruidSqlClient, Row, SqlQuery
+from mauzo_query_api.response_cache import ANY_DATASOURCE, ResponseCache, ResponseTags
 from mauzo_query_api.runner import QueryRunner
 from mauzo_query_api.settings import QueryApiSettings
+from mauzo_query_api.tracker import TaskTrackerClient
+from mauzo_query_api.uploads import UploadForwarder
 
 
 @dataclass
@@ -26,16 +29,36 @@ class Services:
     catalog: Catalog
     runner: QueryRunner
     zone: ZoneInfo
+    tracker: TaskTrackerClient
+    uploader: UploadForwarder
+    responses: ResponseCache | None = None
     broker_ready: bool = False
+
+    async def invalidate(self, datasource: str) -> int:
+        """Drop every cached answer that read `datasource` (results, responses, columns)."""
+        self.catalog.invalidate(datasource)
+        if self.responses is not None:
+            self.responses.invalidate(datasource)
+        return await self.runner.invalidate(datasource)
 
 
 class Ask(BaseContext):
     """Per-request handle: every resolver talks to the OLAP through this."""
 
-    def __init__(self, services: Services, request_id: str) -> None:
+    def __init__(
+        self, services: Services, request_id: str, tags: ResponseTags | None = None
+    ) -> None:
         super().__init__()
         self.services = services
         self.request_id = request_id
+        self.tags = tags or ResponseTags()
+
+    def uncacheable(self) -> None:
+        """This answer changes without an ingestion (task status, uploads): never keep it."""
+        self.tags.cacheable = False
+
+    def reads_datasource_list(self) -> None:
+        self.tags.datasources.add(ANY_DATASOURCE)
 
     @property
     def settings(self) -> QueryApiSettings:
@@ -49,9 +72,11 @@ class Ask(BaseContext):
         return datasource or self.settings.default_datasource
 
     async def schema(self, datasource: str | None) -> DatasourceSchema:
+        self.tags.datasources.add(self.datasource_name(datasource))
         return await self.services.catalog.schema(self.datasource_name(datasource), self.request_id)
 
     async def rows(self, query: SqlQuery) -> list[Row]:
+        self.tags.datasources.add(query.datasource or ANY_DATASOURCE)
         return await self.services.runner.rows(query, self.request_id)
 
     async def all_rows(self, queries: Sequence[SqlQuery]) -> list[list[Row]]:

@@ -47,3 +47,18 @@ class OlapTimeout(QueryError):
 class OlapFailed(QueryError):
     code = "OLAP_ERROR"
     http_status = 502
+
+
+class TrackerUnavailable(QueryError):
+    code = "TASK_TRACKER_UNAVAILABLE"
+    http_status = 503
+
+
+class UploadRejected(QueryError):
+    code = "UPLOAD_REJECTED"
+    http_status = 400
+
+
+class UploadUnavailable(QueryError):
+    code = "UPLOAD_UNAVAILABLE"
+    http_status = 503

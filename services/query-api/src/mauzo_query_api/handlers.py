@@ -15,8 +15,7 @@ def subscribe(consumer: Consumer, services: Services) -> None:
     @consumer.on(IngestionCompleted)
     async def on_ingestion_completed(envelope: Envelope[IngestionCompleted]) -> None:
         datasource = envelope.payload.datasource
-        services.catalog.invalidate(datasource)
-        removed = await services.runner.invalidate(datasource)
+        removed = await services.invalidate(datasource)
         log.info(
             "ingestion_completed_seen",
             datasource=datasource,

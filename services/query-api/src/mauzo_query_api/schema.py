@@ -37,6 +37,7 @@ from mauzo_query_api.deps import Ask
 from mauzo_query_api.errors import InvalidArgument
 from mauzo_query_api.explore import AggregateSpec, ExploreSpec
 from mauzo_query_api.filters import Dimension, SalesFilter
+from mauzo_query_api.gqlsegments import CustomerSegments
 from mauzo_query_api.gqltypes import (
     BranchPerformance,
     BranchTrend,
@@ -53,6 +54,7 @@ from mauzo_query_api.gqltypes import (
     TrendPoint,
 )
 from mauzo_query_api.graphql_errors import ErrorShaping
+from mauzo_query_api.ingestion_fields import IngestionQueries, Mutation
 from mauzo_query_api.inputs import (
     ExploreInput,
     ProductGrouping,
@@ -60,7 +62,7 @@ from mauzo_query_api.inputs import (
     SalesFilterInput,
 )
 from mauzo_query_api.measures import Measure
-from mauzo_query_api.resolvers import exploring, metadata, overview, rankings
+from mauzo_query_api.resolvers import exploring, metadata, overview, rankings, segments
 from mauzo_query_api.settings import QueryApiSettings
 from mauzo_query_api.timewindow import Granularity
 
@@ -76,7 +78,7 @@ def _filter(info: GqlInfo, flt: SalesFilterInput | None) -> SalesFilter:
 @strawberry.type(
     description="Sales analytics from the OLAP store, exact, in the business time zone."
 )
-class Query:
+class Query(IngestionQueries):
     @strawberry.field(description="Overview KPIs for the filter, with the previous period.")
     async def sales_overview(
         self,
@@ -220,6 +222,22 @@ class Query:
             limit,
         )
 
+    @strawberry.field(
+        description="Customers scored 1-5 on recency, frequency and monetary value (quintiles "
+        "over the customers of the filter) and grouped into named segments (rule on the "
+        "CustomerSegments type)."
+    )
+    async def customer_segments(
+        self,
+        info: GqlInfo,
+        filter: FilterArg = None,
+        limit: LimitArg = None,
+        datasource: DatasourceArg = None,
+    ) -> CustomerSegments:
+        return await segments.customer_segments(
+            info.context, datasource, _filter(info, filter), limit
+        )
+
     @strawberry.field(description="Returns value, units and rate, total and by a dimension.")
     async def returns_analysis(
         self,
@@ -295,4 +313,6 @@ class MauzoSchema(strawberry.Schema):
 
 
 def build_schema(settings: QueryApiSettings | None = None) -> strawberry.Schema:
-    return MauzoSchema(query=Query, extensions=extensions(settings or QueryApiSettings()))
+    return MauzoSchema(
+        query=Query, mutation=Mutation, extensions=extensions(settings or QueryApiSettings())
+    )

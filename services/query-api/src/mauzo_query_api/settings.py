@@ -11,11 +11,15 @@ class QueryApiSettings(MauzoSettings):
     redis_url: str = Field("", description="Redis for the shared result cache; empty = in-process")
     default_datasource: str = "sales"
     cache_ttl_seconds: float = Field(300.0, ge=0, description="0 disables result caching")
+    response_cache: bool = Field(
+        True, description="Also keep whole GraphQL responses in process (only without Redis)"
+    )
     cache_max_entries: int = Field(10_000, ge=1, description="In-process cache size")
     catalog_ttl_seconds: float = Field(10.0, ge=0, description="How long column lists are reused")
     olap_timeout_ms: int = Field(30_000, gt=0, description="Per-query timeout passed to the OLAP")
     default_row_limit: int = Field(1_000, ge=1)
     max_row_limit: int = Field(10_000, ge=1)
+    rfm_max_customers: int = Field(100_000, ge=1, description="Customers one RFM question scores")
     max_filter_values: int = Field(1_000, ge=1, description="Values per filter list")
     graphql_max_depth: int = Field(10, ge=1)
     graphql_max_tokens: int = Field(2_000, ge=1)

@@ -151,3 +151,21 @@ def data_range_query(schema: DatasourceSchema) -> SqlQuery:
         f"COUNT(*) AS row_count FROM {schema.table}"
     )
     return SqlQuery(text, (), schema.name)
+
+
+def customer_facts_query(
+    schema: DatasourceSchema, flt: SalesFilter, zone: ZoneInfo, limit: int
+) -> SqlQuery:
+    """Per customer (nulls left out): last line time, transactions and net sales, for RFM."""
+    customer = schema.column("customer")
+    filters = where(schema, flt, zone)
+    filters.add(f"{customer} IS NOT NULL")
+    transactions = measure_expression(schema, Measure.TRANSACTIONS)
+    net = measure_expression(schema, Measure.NET_SALES)
+    text = (
+        f"SELECT {customer} AS k0, MAX({TIME_COLUMN}) AS last_time, "
+        f"{transactions} AS frequency, {net} AS monetary "
+        f"FROM {schema.table}{filters.sql()} GROUP BY {customer} ORDER BY {customer} ASC "
+        f"LIMIT {int(limit)}"
+    )
+    return SqlQuery(text, tuple(filters.params), schema.name)

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,18 +41,6 @@ def serve() -> Serve:
 # --- olap-lite as a real subprocess ------------------------------------------------------------
 
 
-DIMENSIONS = [
-    "branch",
-    "product",
-    "product_line",
-    "salesperson",
-    "customer",
-    "invoice_id",
-    "upload_id",
-]
-METRICS = ["gross_revenue", "returns_value", "units_sold", "units_returned", "cost"]
-
-
 def _olap_lite_command() -> str:
     command = shutil.which("mauzo-olap-lite")
     if command is None or importlib.util.find_spec("mauzo_olap_lite.__main__") is None:
@@ -81,6 +69,10 @@ class OlapLite:
         path = self.data_dir / f"input-{datasource}-{self._files}.parquet"
         frame.write_parquet(path)
         task_id = f"test_{datasource}_{self._files}_{time.monotonic_ns()}"
+        # Every string column is a dimension and every float column a metric, as the
+        # spec-builder derives them from the validator's column roles.
+        dimensions = [c for c, t in frame.schema.items() if t == pl.String]
+        metrics = [c for c, t in frame.schema.items() if t == pl.Float64]
         spec: dict[str, Any] = {
             "type": "index_parallel",
             "id": task_id,
@@ -89,17 +81,17 @@ class OlapLite:
                     "dataSource": datasource,
                     "timestampSpec": {"column": "__time", "format": "auto"},
                     "dimensionsSpec": {
-                        "dimensions": [{"type": "string", "name": d} for d in DIMENSIONS]
+                        "dimensions": [{"type": "string", "name": d} for d in dimensions]
                     },
                     "metricsSpec": [
-                        {"type": "doubleSum", "name": m, "fieldName": m} for m in METRICS
+                        {"type": "doubleSum", "name": m, "fieldName": m} for m in metrics
                     ],
                     "granularitySpec": {
                         "type": "uniform",
                         "segmentGranularity": "day",
                         "queryGranularity": "none",
                         "rollup": False,
-                        "intervals": ["2020-01-01/2030-01-01"],
+                        "intervals": ["2000-01-01/2100-01-01"],
                     },
                 },
                 "ioConfig": {
@@ -155,6 +147,45 @@ def olap_lite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OlapLite]:
                     pytest.fail(f"olap-lite did not become healthy:\n{tail}")
                 time.sleep(0.1)
             yield OlapLite(url, data_dir)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+
+
+# --- other Mauzo services as real subprocesses ------------------------------------------------
+
+
+@contextmanager
+def run_service(
+    name: str, port: int, env: dict[str, str], log_path: Path, timeout: float = 60
+) -> Iterator[str]:
+    """Start `mauzo-<name>` and wait for GET /api/health; skip (with the log) if it cannot run."""
+    module = f"mauzo_{name.replace('-', '_')}.__main__"
+    command = shutil.which(f"mauzo-{name}")
+    if command is None or importlib.util.find_spec(module) is None:
+        pytest.skip(f"mauzo-{name} is not runnable yet (console script or {module} missing)")
+    url = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [command], env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    tail = log_path.read_text(errors="replace")[-2000:]
+                    pytest.skip(f"mauzo-{name} did not become healthy (not runnable yet):\n{tail}")
+                time.sleep(0.1)
+            yield url
         finally:
             proc.terminate()
             try:

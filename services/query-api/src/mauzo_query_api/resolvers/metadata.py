@@ -62,6 +62,7 @@ async def filter_options(
 
 
 async def datasources(ask: Ask) -> list[DatasourceInfo]:
+    ask.reads_datasource_list()
     names = await ask.services.catalog.names(ask.request_id)
 
     async def describe(name: str) -> DatasourceInfo:

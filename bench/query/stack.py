@@ -1,0 +1,128 @@
+"""Start olap-lite and query-api as real processes and load a Parquet file via the Overlord."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import polars as pl
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait(url: str, timeout: float, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url}: process exited with {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(url)
+
+
+@contextmanager
+def process(script: str, health: str, port: int, env: dict[str, str], log: Path) -> Iterator[str]:
+    command = shutil.which(script)
+    if command is None:
+        raise SystemExit(f"{script} is not installed (run `uv sync`)")
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [command], env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait(url + health, 120, proc)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(30)
+
+
+@contextmanager
+def olap_lite(data_dir: Path) -> Iterator[str]:
+    port = free_port()
+    env = {"MAUZO_OLAP_LITE_PORT": str(port), "MAUZO_DATA_DIR": str(data_dir)}
+    with process("mauzo-olap-lite", "/status/health", port, env, data_dir / "olap.log") as url:
+        yield url
+
+
+@contextmanager
+def query_api(router: str, datasource: str, log: Path, **extra: str) -> Iterator[str]:
+    port = free_port()
+    env = {
+        "MAUZO_QUERY_API_PORT": str(port),
+        "MAUZO_DRUID_ROUTER_URL": router,
+        "MAUZO_DEFAULT_DATASOURCE": datasource,
+        "MAUZO_CONSUME_EVENTS": "false",
+        "MAUZO_LOG_LEVEL": "WARNING",
+        **extra,
+    }
+    with process("mauzo-query-api", "/api/health", port, env, log) as url:
+        yield url
+
+
+def load(overlord: str, datasource: str, parquet: Path, timeout: float = 1800) -> float:
+    """Index the Parquet into `datasource`; returns the seconds the task took."""
+    schema = pl.read_parquet_schema(parquet)
+    spec: dict[str, Any] = {
+        "type": "index_parallel",
+        "spec": {
+            "dataSchema": {
+                "dataSource": datasource,
+                "timestampSpec": {"column": "__time", "format": "auto"},
+                "dimensionsSpec": {
+                    "dimensions": [
+                        {"type": "string", "name": c} for c, t in schema.items() if t == pl.String
+                    ]
+                },
+                "metricsSpec": [
+                    {"type": "doubleSum", "name": c, "fieldName": c}
+                    for c, t in schema.items()
+                    if t == pl.Float64
+                ],
+                "granularitySpec": {
+                    "type": "uniform",
+                    "segmentGranularity": "day",
+                    "queryGranularity": "none",
+                    "rollup": False,
+                    "intervals": ["2000-01-01/2100-01-01"],
+                },
+            },
+            "ioConfig": {
+                "type": "index_parallel",
+                "inputSource": {"type": "local", "files": [str(parquet.resolve())]},
+                "inputFormat": {"type": "parquet"},
+                "appendToExisting": True,
+            },
+            "tuningConfig": {"type": "index_parallel", "partitionsSpec": {"type": "dynamic"}},
+        },
+    }
+    started = time.monotonic()
+    task = httpx.post(f"{overlord}/druid/indexer/v1/task", json=spec, timeout=60).json()["task"]
+    deadline = started + timeout
+    while time.monotonic() < deadline:
+        status = httpx.get(f"{overlord}/druid/indexer/v1/task/{task}/status", timeout=30).json()
+        code = status["status"]["statusCode"]
+        if code == "SUCCESS":
+            return time.monotonic() - started
+        if code == "FAILED":
+            raise RuntimeError(f"ingestion failed: {status}")
+        time.sleep(0.5)
+    raise TimeoutError("ingestion")

@@ -1,0 +1,94 @@
+"""GraphQL types of ingestion: task status and history from task-tracker, upload receipts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from mauzo_query_api.gqltypes import doc
+
+
+@strawberry.enum(
+    description="Where an ingestion task is: received → validating → validated → "
+    "submitted → succeeded, or rejected / failed."
+)
+class IngestionState(enum.Enum):
+    RECEIVED = "received"
+    VALIDATING = "validating"
+    VALIDATED = "validated"
+    SUBMITTED = "submitted"
+    SUCCEEDED = "succeeded"
+    REJECTED = "rejected"
+    FAILED = "failed"
+
+
+@strawberry.type(description="Why a task was rejected or failed.")
+class IngestionError:
+    code: str = doc("Stable error code.")
+    message: str = doc("What went wrong.")
+    hint: str | None = doc("How to fix it, when known.")
+
+
+@strawberry.type(description="One state change of a task.")
+class TaskHistoryEntry:
+    state: str = doc("The state entered.")
+    at: datetime = doc("When (UTC).")
+
+
+@strawberry.type(description="An ingestion task as task-tracker reports it.")
+class IngestionTask:
+    task_id: str = doc("Task id (also the upload id of the rows it loads).")
+    datasource: str = doc("Datasource the file loads into.")
+    state: str = doc("Current state (see IngestionState for the values).")
+    file_name: str | None = doc("Name of the uploaded file.")
+    size_bytes: int | None = doc("Size of the uploaded file.")
+    sha256: str | None = doc("SHA-256 of the uploaded file.")
+    rows_validated: int | None = doc("Rows that passed validation.")
+    rows_ingested: int | None = doc("Rows the OLAP store loaded.")
+    druid_task_id: str | None = doc("The OLAP ingestion task id.")
+    error: IngestionError | None = doc("Why the task was rejected or failed; null otherwise.")
+    created_at: datetime = doc("When the task was registered (UTC).")
+    updated_at: datetime = doc("Last change (UTC).")
+    history: list[TaskHistoryEntry] = doc("Every state change, oldest first.")
+
+
+@strawberry.type(description="The upload service's receipt: the file is stored, ingestion runs.")
+class UploadReceipt:
+    task_id: str = doc("Task id to follow with `ingestionTask`.")
+    status_url: str = doc("task-tracker URL of the task's status.")
+    status: str = doc("State at the time of the answer (received).")
+
+
+def ingestion_task(doc_: dict[str, Any]) -> IngestionTask:
+    """Read task-tracker's status JSON; unknown extra keys are ignored."""
+    error = doc_.get("error")
+    return IngestionTask(
+        task_id=str(doc_["task_id"]),
+        datasource=str(doc_["datasource"]),
+        state=str(doc_["state"]),
+        file_name=doc_.get("file_name"),
+        size_bytes=doc_.get("size_bytes"),
+        sha256=doc_.get("sha256"),
+        rows_validated=doc_.get("rows_validated"),
+        rows_ingested=doc_.get("rows_ingested"),
+        druid_task_id=doc_.get("druid_task_id"),
+        error=IngestionError(
+            code=str(error.get("code", "")),
+            message=str(error.get("message", "")),
+            hint=error.get("hint"),
+        )
+        if isinstance(error, dict)
+        else None,
+        created_at=datetime.fromisoformat(str(doc_["created_at"]).replace("Z", "+00:00")),
+        updated_at=datetime.fromisoformat(str(doc_["updated_at"]).replace("Z", "+00:00")),
+        history=[
+            TaskHistoryEntry(
+                state=str(h["state"]),
+                at=datetime.fromisoformat(str(h["at"]).replace("Z", "+00:00")),
+            )
+            for h in doc_.get("history") or []
+        ],
+    )

@@ -1,0 +1,62 @@
+# mypy: disable-error-code="untyped-decorator"
+"""GraphQL fields of ingestion: task status and lists (queries) and the upload (mutation)."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+import strawberry
+from strawberry.file_uploads import Upload
+from strawberry.types import Info
+
+from mauzo_query_api.deps import Ask
+from mauzo_query_api.gqlingest import IngestionState, IngestionTask, UploadReceipt
+from mauzo_query_api.resolvers import ingestion
+from mauzo_query_api.uploads import ReadableFile
+
+GqlInfo = Info[Ask, None]
+
+
+@strawberry.type(description="Ingestion tasks, read live from task-tracker (never cached).")
+class IngestionQueries:
+    @strawberry.field(description="One ingestion task with its history; null when unknown.")
+    async def ingestion_task(
+        self,
+        info: GqlInfo,
+        task_id: Annotated[str, strawberry.argument(description="The task id upload returned.")],
+    ) -> IngestionTask | None:
+        return await ingestion.task(info.context, task_id)
+
+    @strawberry.field(description="Recent ingestion tasks, newest first.")
+    async def ingestion_tasks(
+        self,
+        info: GqlInfo,
+        datasource: Annotated[
+            str | None, strawberry.argument(description="Only tasks of this datasource.")
+        ] = None,
+        state: Annotated[
+            IngestionState | None, strawberry.argument(description="Only tasks in this state.")
+        ] = None,
+        limit: Annotated[int, strawberry.argument(description="Maximum tasks (1-500).")] = 50,
+    ) -> list[IngestionTask]:
+        return await ingestion.tasks(info.context, datasource, state, limit)
+
+
+@strawberry.type(description="Changes: uploading sales files.")
+class Mutation:
+    @strawberry.mutation(
+        description="Upload a sales file (CSV, Excel, Parquet) with the GraphQL multipart "
+        "request spec; it is streamed on to the upload service and ingested in the background. "
+        "Send the header `apollo-require-preflight: true` (CSRF protection)."
+    )
+    async def upload_sales_data(
+        self,
+        info: GqlInfo,
+        file: Annotated[Upload, strawberry.argument(description="The file (multipart part).")],
+        datasource: Annotated[
+            str | None,
+            strawberry.argument(description="Datasource to load into; the default if omitted."),
+        ] = None,
+    ) -> UploadReceipt:
+        # Strawberry's Upload is a NewType of bytes; on FastAPI the value is an UploadFile.
+        return await ingestion.upload(info.context, cast(ReadableFile, file), datasource)

@@ -1,0 +1,103 @@
+"""Whole GraphQL responses, cached in process and keyed by the normalised question.
+
+The key is the query as graphql-core prints it (whitespace and comments gone, string values
+intact) plus the variables and operation name, canonical JSON. Only queries are cached, only
+when every resolver allowed it (ingestion fields do not) and the answer has no errors. Each
+entry remembers the datasources it read, so `IngestionCompleted` drops exactly those; an entry
+computed while an invalidation happened is not stored. "*" marks answers that depend on the
+list of datasources, dropped by any invalidation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse, print_ast
+
+ANY_DATASOURCE = "*"
+
+
+@dataclass
+class ResponseTags:
+    """Filled in by resolvers while a request runs: what it read, and whether it may be kept."""
+
+    datasources: set[str] = field(default_factory=set)
+    cacheable: bool = True
+
+
+@lru_cache(maxsize=1024)
+def normalised_query(text: str) -> str | None:
+    """The printed query when it is a read-only document, else None (never cached)."""
+    try:
+        document = parse(text)
+    except GraphQLError:
+        return None
+    for definition in document.definitions:
+        if not isinstance(definition, OperationDefinitionNode):
+            continue
+        if definition.operation is not OperationType.QUERY:
+            return None
+    return print_ast(document)
+
+
+def request_key(body: bytes) -> str | None:
+    try:
+        payload: Any = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        return None
+    query = normalised_query(payload["query"])
+    if query is None:
+        return None
+    material = json.dumps(
+        [query, payload.get("variables") or {}, payload.get("operationName")],
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+class ResponseCache:
+    def __init__(self, *, ttl_seconds: float, max_entries: int) -> None:
+        self.ttl = ttl_seconds
+        self.max_entries = max_entries
+        self.generation = 0
+        self.hits = 0
+        self._entries: OrderedDict[str, tuple[float, frozenset[str], bytes]] = OrderedDict()
+
+    def get(self, key: str) -> bytes | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if time.monotonic() >= entry[0]:
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return entry[2]
+
+    def put(self, key: str, body: bytes, tags: ResponseTags, generation: int) -> None:
+        if not tags.cacheable or not tags.datasources or generation != self.generation:
+            return
+        self._entries[key] = (time.monotonic() + self.ttl, frozenset(tags.datasources), body)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+
+    def invalidate(self, datasource: str) -> int:
+        self.generation += 1
+        doomed = [
+            key
+            for key, (_, read, _) in self._entries.items()
+            if datasource in read or ANY_DATASOURCE in read
+        ]
+        for key in doomed:
+            del self._entries[key]
+        return len(doomed)
