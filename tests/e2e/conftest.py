@@ -15,13 +15,13 @@ from mauzo_common.testing.stack import (
 )
 
 
-@pytest.fixture(scope="module", params=["embedded", "postgres+s3"])
+@pytest.fixture(scope="session", params=["embedded", "postgres+s3"])
 def stack(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningStack]:
     """The whole stack as `mauzo up` starts it: embedded defaults, then PostgreSQL + moto S3.
 
-    One stack per module and variant: starting seven processes costs far more than a test."""
+    One stack per variant for the session: starting seven processes costs far more than a test."""
     with ExitStack() as resources:
         extra: dict[str, str] = {}
         if request.param == "postgres+s3":
