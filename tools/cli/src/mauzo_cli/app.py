@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,6 +14,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColu
 from mauzo_cli import demo
 from mauzo_cli.drop import DropRefused, follow, upload
 from mauzo_cli.launcher import StackError, running_stack
+from mauzo_cli.watch import DropFolder
 from mauzo_common.settings import MauzoSettings
 
 app = typer.Typer(
@@ -58,14 +60,36 @@ def up(
 
 @app.command()
 def drop(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    path: Annotated[Path, typer.Argument(exists=True, readable=True, help="A file or a folder")],
     datasource: Annotated[str, typer.Option(help="Datasource to load into")] = "sales",
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for the task")] = 600,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for each task")] = 600,
+    watch: Annotated[bool, typer.Option(help="Keep watching the folder for new files")] = False,
 ) -> None:
-    """Upload a sales file to a running stack and follow it to its end."""
-    outcome = _drop(MauzoSettings(), file, datasource, timeout)
-    if outcome.get("state") != "succeeded":
-        raise typer.Exit(1)
+    """Upload a sales file (or every file of a folder) to a running stack and follow it."""
+    settings = MauzoSettings()
+    if path.is_file():
+        if _drop(settings, path, datasource, timeout).get("state") != "succeeded":
+            raise typer.Exit(1)
+        return
+    folder = DropFolder(path, settings.data_dir / "drop-ledger" / f"{_ledger_name(path)}.json")
+    folder.ready()  # first scan: remember sizes, so a file still being copied is not taken
+    try:
+        while True:
+            time.sleep(1)
+            for file in folder.ready():
+                try:
+                    _drop(settings, file, datasource, timeout)
+                except typer.Exit:
+                    console.print(f"[yellow]{file.name} was refused; see above[/]")
+                folder.mark_dropped(file)
+            if not watch and not folder.pending():
+                return
+    except KeyboardInterrupt:
+        console.print("Stopped watching.")
+
+
+def _ledger_name(folder: Path) -> str:
+    return hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
 
 
 @app.command("demo-data")
