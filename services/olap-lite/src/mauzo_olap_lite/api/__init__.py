@@ -1,0 +1,1 @@
+"""HTTP routers: Overlord tasks, Druid SQL, status and datasource metadata."""

@@ -1,0 +1,68 @@
+"""Composition root: the DuckDB database, the task runner, the SQL engine and the routers.
+
+Error mapping happens here once: DruidError -> Druid's error body with the category's status;
+OverlordError -> `{"error": message}` with its status (druid-contracts §3, §4.2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from mauzo_olap_lite.api import metadata, sql, tasks
+from mauzo_olap_lite.api.deps import Components
+from mauzo_olap_lite.database import Database
+from mauzo_olap_lite.errors import DruidError, OverlordError
+from mauzo_olap_lite.settings import OlapLiteSettings
+from mauzo_olap_lite.sql.engine import SqlEngine
+from mauzo_olap_lite.sql.system_tables import create_views
+from mauzo_olap_lite.tasks.runner import TaskRunner
+
+log = structlog.get_logger(__name__)
+
+
+def open_components(settings: OlapLiteSettings) -> Components:
+    db = Database(
+        settings.db_path,
+        threads=settings.olap_lite_threads,
+        memory_limit=settings.olap_lite_memory_limit,
+    )
+    create_views(db.thread_cursor())
+    engine = SqlEngine(db, settings.olap_lite_query_timeout_ms)
+    runner = TaskRunner(db, settings, on_published=engine.invalidate)
+    failed = runner.recover()
+    log.info("olap_lite_opened", db_path=str(settings.db_path), interrupted_tasks_failed=failed)
+    return Components(settings=settings, db=db, tasks=runner, sql=engine)
+
+
+def create_app(settings: OlapLiteSettings | None = None) -> FastAPI:
+    settings = settings or OlapLiteSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        components = open_components(settings)
+        app.state.components = components
+        try:
+            yield
+        finally:
+            components.tasks.close()
+            components.db.close()
+
+    app = FastAPI(title="Mauzo olap-lite", lifespan=lifespan)
+    app.include_router(tasks.router)
+    app.include_router(sql.router)
+    app.include_router(metadata.router)
+
+    @app.exception_handler(DruidError)
+    async def druid_error(request: Request, exc: DruidError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(OverlordError)
+    async def overlord_error(request: Request, exc: OverlordError) -> JSONResponse:
+        return JSONResponse({"error": exc.message}, status_code=exc.status)
+
+    return app

@@ -1,0 +1,79 @@
+"""The one DuckDB file olap-lite owns: datasource tables in `main`, bookkeeping in `olap_meta`.
+
+DuckDB takes a file lock, so a second process cannot open the same file: one process owns it.
+Every thread works through its own cursor (a DuckDB connection to the same database); writers
+that change datasources serialise on `write_lock` so chunk replacement never races.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import duckdb
+
+META = "olap_meta"
+
+_SCHEMA = f"""
+CREATE SCHEMA IF NOT EXISTS {META};
+CREATE TABLE IF NOT EXISTS {META}.tasks (
+    id VARCHAR NOT NULL, group_id VARCHAR, type VARCHAR, datasource VARCHAR,
+    created_time TIMESTAMP, status VARCHAR, runner_status VARCHAR, duration BIGINT,
+    error_msg VARCHAR, payload VARCHAR, report VARCHAR, log VARCHAR
+);
+CREATE TABLE IF NOT EXISTS {META}.segments (
+    id VARCHAR NOT NULL, datasource VARCHAR, start_ts TIMESTAMP, end_ts TIMESTAMP,
+    version VARCHAR, partition_num INTEGER, task_id VARCHAR, num_rows BIGINT,
+    size_bytes BIGINT, used BOOLEAN, dimensions VARCHAR, metrics VARCHAR
+);
+CREATE TABLE IF NOT EXISTS {META}.columns (
+    datasource VARCHAR NOT NULL, name VARCHAR NOT NULL, role VARCHAR, duck_type VARCHAR,
+    position INTEGER
+);
+"""
+
+
+class Database:
+    def __init__(
+        self, path: Path, *, threads: int | None = None, memory_limit: str | None = None
+    ) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        config: dict[str, str | bool | int | float | list[str]] = {}
+        if threads:
+            config["threads"] = threads
+        if memory_limit:
+            config["memory_limit"] = memory_limit
+        self.path = path
+        self._conn = duckdb.connect(str(path), config=config)
+        self._local = threading.local()
+        self.write_lock = threading.RLock()
+        self._conn.execute("SET TimeZone = 'UTC'")
+        self._conn.execute(_SCHEMA)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A fresh connection to the database, in UTC (the caller closes it)."""
+        cur = self._conn.cursor()
+        cur.execute("SET TimeZone = 'UTC'")
+        return cur
+
+    def thread_cursor(self) -> duckdb.DuckDBPyConnection:
+        """The calling thread's reusable cursor (one query at a time per thread)."""
+        cur: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self.cursor()
+            self._local.cursor = cur
+        return cur
+
+    def close(self) -> None:
+        try:
+            self._conn.execute("CHECKPOINT")
+        finally:
+            self._conn.close()
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"

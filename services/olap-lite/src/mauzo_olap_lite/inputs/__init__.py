@@ -1,0 +1,1 @@
+"""Input sources (`ioConfig.inputSource`): each turns its config into local files to read."""

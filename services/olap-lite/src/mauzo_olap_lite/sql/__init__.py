@@ -1,0 +1,1 @@
+"""Druid SQL on DuckDB: translation, system tables, execution and result formats."""

@@ -1,0 +1,102 @@
+"""What one batch task does: fetch inputs, plan, count, check parse limits, publish atomically."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from mauzo_olap_lite.formats.registry import input_format
+from mauzo_olap_lite.ingest.plan import build_plan
+from mauzo_olap_lite.ingest.publish import Segment, publish
+from mauzo_olap_lite.ingest.spec import TaskSpec
+from mauzo_olap_lite.ingest.stats import RowStats, count_rows, parse_exceptions
+from mauzo_olap_lite.inputs.registry import input_source
+from mauzo_olap_lite.settings import OlapLiteSettings
+
+
+class TaskCancelled(Exception):
+    """POST /task/{id}/shutdown arrived."""
+
+
+class ParseLimitExceeded(Exception):
+    """More parse exceptions than tuningConfig.maxParseExceptions allows."""
+
+
+@dataclass
+class Progress:
+    """Live state of a running task, for /reports and /log while it runs."""
+
+    state: str = "NOT_STARTED"
+    stats: RowStats | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    published: bool = False
+
+    def check(self) -> None:
+        if self.cancelled.is_set():
+            raise TaskCancelled
+
+
+def run_ingestion(
+    cur: duckdb.DuckDBPyConnection,
+    task: TaskSpec,
+    task_id: str,
+    *,
+    settings: OlapLiteSettings,
+    workdir: Path,
+    progress: Progress,
+    write_lock: threading.RLock,
+    version: str,
+    finish: Callable[[duckdb.DuckDBPyConnection, list[Segment]], None],
+    log: Callable[[str], None],
+) -> list[Segment]:
+    io = task.spec.io_config
+    schema = task.spec.data_schema
+    tuning = task.spec.tuning_config
+    progress.state = "BUILD_SEGMENTS"
+    files = input_source(io.input_source or {}, settings).fetch(workdir)
+    log(f"Read {len(files)} input file(s): {[f.uri for f in files][:20]}")
+    progress.check()
+    progress.stats = RowStats()
+    if not files:
+        with write_lock:
+            finish(cur, [])
+        return []
+    relation = input_format(io.input_format or {}).relation([f.path for f in files], cur)
+    plan = build_plan(task, relation, cur)
+    progress.check()
+    stats = count_rows(cur, plan, sum(f.size for f in files))
+    progress.stats = stats
+    log(f"Row stats: {stats.as_dict()}")
+    limit = tuning.parse_exception_limit
+    exceeded = stats.parse_exceptions > limit
+    if stats.parse_exceptions:
+        wanted = max(tuning.saved_limit, 1 if exceeded else 0)
+        progress.events = parse_exceptions(cur, plan, wanted, schema.timestamp_spec.column)
+        for event in progress.events:
+            log(f"Parse exception: {event['details'][0]}")
+    if exceeded:
+        raise ParseLimitExceeded(f"Max parse exceptions[{limit}] exceeded")
+    progress.check()
+    with write_lock:
+        progress.check()
+        segments = publish(
+            cur,
+            datasource=schema.data_source,
+            task_id=task_id,
+            plan=plan,
+            stats=stats,
+            append=io.append_to_existing,
+            drop_existing=io.drop_existing,
+            version=version,
+            finish=finish,
+        )
+        progress.published = True
+    log(f"Published {len(segments)} segment(s)")
+    return segments

@@ -1,0 +1,1 @@
+"""Time: ISO-8601 periods and intervals, Druid granularities, Joda patterns."""
