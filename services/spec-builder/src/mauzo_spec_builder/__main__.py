@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uvicorn
-from mauzo_common.logging import configure_logging
 
+from mauzo_common.logging import configure_logging
 from mauzo_spec_builder.app import create_app
 from mauzo_spec_builder.settings import SpecBuilderSettings
 

@@ -10,10 +10,10 @@ import httpx
 import structlog
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+
 from mauzo_common.events import FileValidated
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
-
 from mauzo_spec_builder.handlers import PRODUCER, Handlers
 from mauzo_spec_builder.overlord import OverlordClient
 from mauzo_spec_builder.settings import SpecBuilderSettings

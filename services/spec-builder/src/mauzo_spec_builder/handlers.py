@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import structlog
 from faststream.kafka import KafkaBroker
+
 from mauzo_common.events import Envelope, FileValidated, IngestionSubmitted
 from mauzo_common.messaging import publish
 from mauzo_common.object_store import ObjectStore
-
 from mauzo_spec_builder.overlord import OverlordClient
 from mauzo_spec_builder.spec import build_spec
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from mauzo_common.settings import MauzoSettings
 from pydantic import Field
+
+from mauzo_common.settings import MauzoSettings
 
 
 class SpecBuilderSettings(MauzoSettings):

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from mauzo_common.events import ColumnInfo, FileValidated
-
 from mauzo_spec_builder.errors import SpecError
 
 TASK_TYPE = "index_parallel"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from mauzo_common.testing.components import free_port, wait_until
 
 OLAP_LITE_START_SECONDS = 30.0

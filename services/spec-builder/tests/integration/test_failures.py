@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from mauzo_common.events import ColumnInfo, Envelope, FileValidated
 from mauzo_common.messaging import make_broker
 from mauzo_common.object_store.local import LocalObjectStore

@@ -23,6 +23,7 @@ import pytest
 import pytest_asyncio
 from aiokafka import AIOKafkaConsumer
 from faststream.kafka import KafkaBroker
+
 from mauzo_common.events import ColumnInfo, Envelope, FileValidated, IngestionSubmitted
 from mauzo_common.messaging import make_broker, publish
 from mauzo_common.object_store import ObjectStore, open_object_store

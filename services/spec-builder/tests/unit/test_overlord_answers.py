@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from mauzo_common.errors import TransientError
 from mauzo_spec_builder.errors import OverlordRefused, OverlordUnavailable
 from mauzo_spec_builder.overlord import read_submission

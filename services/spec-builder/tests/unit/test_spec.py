@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from mauzo_common.events import ColumnInfo, FileValidated
 from mauzo_spec_builder.errors import SpecError
 from mauzo_spec_builder.spec import build_spec, druid_task_id, input_source, interval
