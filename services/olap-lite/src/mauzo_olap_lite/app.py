@@ -13,13 +13,14 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from mauzo_olap_lite.api import metadata, sql, tasks
+from mauzo_olap_lite.api import metadata, sql, supervisors, tasks
 from mauzo_olap_lite.api.deps import Components
 from mauzo_olap_lite.database import Database
 from mauzo_olap_lite.errors import DruidError, OverlordError
 from mauzo_olap_lite.settings import OlapLiteSettings
 from mauzo_olap_lite.sql.engine import SqlEngine
 from mauzo_olap_lite.sql.system_tables import create_views
+from mauzo_olap_lite.supervisors.manager import SupervisorManager
 from mauzo_olap_lite.tasks.runner import TaskRunner
 
 log = structlog.get_logger(__name__)
@@ -46,9 +47,14 @@ def create_app(settings: OlapLiteSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         components = open_components(settings)
         app.state.components = components
+        manager = SupervisorManager(components.db, on_published=components.sql.invalidate)
+        app.state.supervisors = manager
+        resumed = await manager.open()
+        log.info("supervisors_loaded", supervisors=resumed)
         try:
             yield
         finally:
+            await manager.close()
             components.tasks.close()
             components.db.close()
 
@@ -56,6 +62,7 @@ def create_app(settings: OlapLiteSettings | None = None) -> FastAPI:
     app.include_router(tasks.router)
     app.include_router(sql.router)
     app.include_router(metadata.router)
+    app.include_router(supervisors.router)
 
     @app.exception_handler(DruidError)
     async def druid_error(request: Request, exc: DruidError) -> JSONResponse:

@@ -18,6 +18,7 @@ from mauzo_common.testing.components import (
     port_open,
     tansu_broker,
 )
+from mauzo_common.testing.services import olap_lite_process
 
 PG_ADMIN_URL = os.environ.get("MAUZO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -61,6 +62,18 @@ def postgres_url() -> Iterator[str]:
     if not port_open(5432):
         pytest.skip("PostgreSQL is not listening on 127.0.0.1:5432")
     with fresh_postgres_database(PG_ADMIN_URL) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def olap_lite_url(tmp_path_factory: pytest.TempPathFactory, s3_endpoint: str) -> Iterator[str]:
+    """olap-lite as its own process for the session, able to read local files and moto's S3."""
+    s3_env = {
+        "MAUZO_S3_ENDPOINT_URL": s3_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }
+    with olap_lite_process(tmp_path_factory.mktemp("olap-lite"), s3_env) as url:
         yield url
 
 

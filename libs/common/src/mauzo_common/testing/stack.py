@@ -103,6 +103,7 @@ def start_stack(
     env["MAUZO_DATA_DIR"] = str(data_dir)
     env.update(extra_env or {})
     mauzo = Path(sys.executable).parent / "mauzo"
+    data_dir.mkdir(parents=True, exist_ok=True)
     log = (data_dir / f"mauzo-up-{uuid.uuid4().hex[:6]}.log").open("wb")
     process = subprocess.Popen([str(mauzo), "up"], env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
     stack = RunningStack(process, env, data_dir)

@@ -1,0 +1,1 @@
+"""Kafka supervisors: spec, consumption loop, exactly-once micro-batches, Druid shapes."""
