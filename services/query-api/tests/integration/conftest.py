@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import shutil
-import subprocess
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +13,8 @@ import polars as pl
 import pytest
 from fastapi import FastAPI
 
-from mauzo_common.testing.components import free_port, wait_until
+from mauzo_common.testing.components import wait_until
+from mauzo_common.testing.services import olap_lite_process
 from mauzo_query_api.app import create_app
 from mauzo_query_api.settings import QueryApiSettings
 
@@ -39,21 +36,6 @@ def serve() -> Serve:
 
 
 # --- olap-lite as a real subprocess ------------------------------------------------------------
-
-
-def _olap_lite_command() -> str:
-    command = shutil.which("mauzo-olap-lite")
-    if command is None or importlib.util.find_spec("mauzo_olap_lite.__main__") is None:
-        pytest.skip("mauzo-olap-lite is not available yet (console script or its __main__ missing)")
-    return command
-
-
-def _healthy(url: str) -> bool:
-    try:
-        response = httpx.get(f"{url}/status/health", timeout=1)
-    except httpx.HTTPError:
-        return False
-    return response.status_code == 200 and response.json() is True
 
 
 class OlapLite:
@@ -126,70 +108,6 @@ class OlapLite:
 
 @pytest.fixture(scope="session")
 def olap_lite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OlapLite]:
-    command = _olap_lite_command()
     data_dir = tmp_path_factory.mktemp("olap-lite")
-    port = free_port()
-    env = {
-        **os.environ,
-        "MAUZO_OLAP_LITE_PORT": str(port),
-        "MAUZO_DATA_DIR": str(data_dir),
-        "MAUZO_HOST": "127.0.0.1",
-    }
-    log_path = data_dir / "olap-lite.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen([command], env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while not _healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    tail = log_path.read_text(errors="replace")[-3000:]
-                    pytest.fail(f"olap-lite did not become healthy:\n{tail}")
-                time.sleep(0.1)
-            yield OlapLite(url, data_dir)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
-
-
-# --- other Mauzo services as real subprocesses ------------------------------------------------
-
-
-@contextmanager
-def run_service(
-    name: str, port: int, env: dict[str, str], log_path: Path, timeout: float = 60
-) -> Iterator[str]:
-    """Start `mauzo-<name>` and wait for GET /api/health; skip (with the log) if it cannot run."""
-    module = f"mauzo_{name.replace('-', '_')}.__main__"
-    command = shutil.which(f"mauzo-{name}")
-    if command is None or importlib.util.find_spec(module) is None:
-        pytest.skip(f"mauzo-{name} is not runnable yet (console script or {module} missing)")
-    url = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [command], env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    tail = log_path.read_text(errors="replace")[-2000:]
-                    pytest.skip(f"mauzo-{name} did not become healthy (not runnable yet):\n{tail}")
-                time.sleep(0.1)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+    with olap_lite_process(data_dir) as url:
+        yield OlapLite(url, data_dir)

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from mauzo_common.testing.components import free_port
+from mauzo_common.testing.services import service_process
 from mauzo_query_api.settings import QueryApiSettings
 
 pytestmark = pytest.mark.kafka
@@ -27,19 +28,15 @@ CSV += b"2024-05-01 10:00:00,Mombasa,Bread,Bakery,Kamau,Customer 01,INV-1,2,120.
 
 @pytest.fixture(scope="module")
 def task_tracker(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from .conftest import run_service
-
     data_dir = tmp_path_factory.mktemp("task-tracker")
-    port = free_port()
     env = {
-        "MAUZO_TASK_TRACKER_PORT": str(port),
         "MAUZO_DATA_DIR": str(data_dir),
         "MAUZO_KAFKA_BOOTSTRAP": kafka_bootstrap,
         "MAUZO_HOST": "127.0.0.1",
         # Nothing is submitted in these tests; an unused port keeps the follower harmless.
         "MAUZO_DRUID_OVERLORD_URL": f"http://127.0.0.1:{free_port()}",
     }
-    with run_service("task-tracker", port, env, data_dir / "task-tracker.log") as url:
+    with service_process("task-tracker", env, data_dir / "task-tracker.log") as url:
         yield url
 
 
@@ -47,18 +44,14 @@ def task_tracker(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory)
 def uploader(
     kafka_bootstrap: str, task_tracker: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    from .conftest import run_service
-
     data_dir = tmp_path_factory.mktemp("upload")
-    port = free_port()
     env = {
-        "MAUZO_UPLOAD_PORT": str(port),
         "MAUZO_DATA_DIR": str(data_dir),
         "MAUZO_KAFKA_BOOTSTRAP": kafka_bootstrap,
         "MAUZO_TASK_TRACKER_URL": task_tracker,
         "MAUZO_HOST": "127.0.0.1",
     }
-    with run_service("upload", port, env, data_dir / "upload.log") as url:
+    with service_process("upload", env, data_dir / "upload.log") as url:
         yield url
 
 
