@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from mauzo_common.events import ErrorInfo
-from mauzo_task_tracker.deps import Repository
+from mauzo_task_tracker.artifacts import check_rejected_rows, read_report, stream_object
+from mauzo_task_tracker.deps import Repository, RetractorDep, Store
 from mauzo_task_tracker.lifecycle import TaskState
 from mauzo_task_tracker.schemas import (
     DATASOURCE_PATTERN,
@@ -42,6 +44,34 @@ def abort_task(task_id: TaskId, error: ErrorInfo, repository: Repository) -> Tas
 @router.get("/ingest/status/{task_id}", response_model=TaskStatus)
 def task_status(task_id: TaskId, repository: Repository) -> TaskStatus:
     return repository.get(task_id)
+
+
+@router.delete(
+    "/ingest/tasks/{task_id}/data",
+    response_model=TaskStatus,
+    status_code=status.HTTP_202_ACCEPTED,
+)
+async def retract_data(task_id: TaskId, retractor: RetractorDep) -> TaskStatus:
+    """Retract exactly this upload's rows; answers the retraction task (follow its status)."""
+    return await retractor.retract(task_id)
+
+
+@router.get("/ingest/tasks/{task_id}/report")
+async def quality_report(task_id: TaskId, repository: Repository, store: Store) -> JSONResponse:
+    task = await run_in_threadpool(repository.get, task_id)
+    body = await run_in_threadpool(read_report, store, task_id, task.report_key)
+    return JSONResponse(body)
+
+
+@router.get("/ingest/tasks/{task_id}/rejected-rows")
+async def rejected_rows(task_id: TaskId, repository: Repository, store: Store) -> StreamingResponse:
+    task = await run_in_threadpool(repository.get, task_id)
+    key = await run_in_threadpool(check_rejected_rows, store, task_id, task.rejected_rows_key)
+    return StreamingResponse(
+        stream_object(store, key),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="rejected-rows-{task_id}.csv"'},
+    )
 
 
 @router.get("/ingest/tasks", response_model=TaskList)

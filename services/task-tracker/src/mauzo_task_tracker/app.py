@@ -17,13 +17,21 @@ from starlette.exceptions import HTTPException
 from mauzo_common.db import make_engine
 from mauzo_common.logging import bind, unbind
 from mauzo_common.messaging import make_broker
+from mauzo_common.object_store import open_object_store
 from mauzo_task_tracker.api import router
-from mauzo_task_tracker.errors import TaskAlreadyFinished, TaskNotFound
+from mauzo_task_tracker.artifacts import ArtifactMissing
+from mauzo_task_tracker.errors import (
+    RetractionFailed,
+    TaskAlreadyFinished,
+    TaskNotFound,
+    TaskNotRetractable,
+)
 from mauzo_task_tracker.follower import OverlordFollower
 from mauzo_task_tracker.handlers import register_handlers
 from mauzo_task_tracker.lifecycle import PRODUCER
 from mauzo_task_tracker.migrate import upgrade_database
 from mauzo_task_tracker.repository import TaskRepository
+from mauzo_task_tracker.retraction import Retractor
 from mauzo_task_tracker.settings import TrackerSettings
 from mauzo_task_tracker.subscription import SingleMemberConsumer
 
@@ -40,10 +48,12 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     follower = OverlordFollower(repository, broker, settings, client)
     consumer = SingleMemberConsumer(broker, settings, group=GROUP, producer=PRODUCER)
     register_handlers(consumer, repository, follower)
+    retractor = Retractor(repository, settings, client, follower)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(upgrade_database, engine)
+        app.state.store = await asyncio.to_thread(open_object_store, settings)
         await broker.start()
         following = asyncio.create_task(follower.run(), name="overlord-follower")
         log.info("task_tracker_started", database=engine.dialect.name)
@@ -62,6 +72,7 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     app.state.repository = repository
     app.state.broker = broker
     app.state.follower = follower
+    app.state.retractor = retractor
     app.include_router(router)
     app.middleware("http")(_request_context)
     _map_errors(app)
@@ -98,6 +109,30 @@ def _map_errors(app: FastAPI) -> None:
     @app.exception_handler(TaskAlreadyFinished)
     async def finished(_: Request, exc: TaskAlreadyFinished) -> JSONResponse:
         return _error(409, "task_finished", str(exc), "A finished task cannot change any more.")
+
+    @app.exception_handler(TaskNotRetractable)
+    async def not_retractable(_: Request, exc: TaskNotRetractable) -> JSONResponse:
+        return _error(
+            409,
+            "task_not_retractable",
+            str(exc),
+            "Only a succeeded upload's rows can be retracted, once.",
+        )
+
+    @app.exception_handler(RetractionFailed)
+    async def retraction_failed(_: Request, exc: RetractionFailed) -> JSONResponse:
+        message = f"Retraction {exc.retraction_id} failed: {exc.message}"
+        return _error(502, exc.code, message, exc.hint)
+
+    @app.exception_handler(ArtifactMissing)
+    async def missing(_: Request, exc: ArtifactMissing) -> JSONResponse:
+        return _error(
+            404,
+            "artifact_not_found",
+            f"Task {exc.task_id!r} has no {exc.what}.",
+            "Only validated files have a quality report; only files with bad rows have "
+            "rejected rows. See `links` in the task status.",
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

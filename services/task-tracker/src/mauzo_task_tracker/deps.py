@@ -6,7 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from mauzo_common.object_store import ObjectStore
 from mauzo_task_tracker.repository import TaskRepository
+from mauzo_task_tracker.retraction import Retractor
 
 
 def get_repository(request: Request) -> TaskRepository:
@@ -14,4 +16,16 @@ def get_repository(request: Request) -> TaskRepository:
     return repository
 
 
+def get_retractor(request: Request) -> Retractor:
+    retractor: Retractor = request.app.state.retractor
+    return retractor
+
+
+def get_store(request: Request) -> ObjectStore:
+    store: ObjectStore = request.app.state.store
+    return store
+
+
 Repository = Annotated[TaskRepository, Depends(get_repository)]
+RetractorDep = Annotated[Retractor, Depends(get_retractor)]
+Store = Annotated[ObjectStore, Depends(get_store)]

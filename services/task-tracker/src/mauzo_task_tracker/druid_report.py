@@ -51,7 +51,10 @@ def judge(
     status_body: Any,
     report_body: Any,
     expected_rows: int | None,
+    kind: str = "load",
 ) -> Verdict:
+    """A load must have loaded rows; a retraction re-writes what is left, which may be nothing
+    (its filtered-out rows are counted as thrownAway), so only bad rows fail it."""
     code = status_code(status_body)
     if code not in ("SUCCESS", "FAILED"):
         return Verdict("running")
@@ -76,7 +79,25 @@ def judge(
                 hint="Check the datasource before trusting this upload; then upload it again.",
             ),
         )
+    if kind == "retraction":
+        return _judge_retraction(druid_task_id, stats)
     return _judge_rows(druid_task_id, stats, expected_rows)
+
+
+def _judge_retraction(druid_task_id: str, stats: dict[str, int]) -> Verdict:
+    bad = stats["unparseable"] + stats["processedWithError"]
+    if not bad:
+        return Verdict("succeeded", rows_ingested=stats["processed"], row_stats=stats)
+    return Verdict(
+        "failed",
+        rows_ingested=stats["processed"],
+        row_stats=stats,
+        error=ErrorInfo(
+            code="retraction_rows_lost",
+            message=f"Druid retraction task {druid_task_id} met {bad} row(s) it could not keep.",
+            hint=f"Details: GET /druid/indexer/v1/task/{druid_task_id}/reports",
+        ),
+    )
 
 
 def _judge_rows(druid_task_id: str, stats: dict[str, int], expected: int | None) -> Verdict:

@@ -88,7 +88,7 @@ class OverlordFollower:
                 await self.complete(task, not_found_verdict(task.druid_task_id))
             return
         report = await self._get(f"/druid/indexer/v1/task/{task.druid_task_id}/reports")
-        verdict = judge(task.druid_task_id, status, report, task.expected_rows)
+        verdict = judge(task.druid_task_id, status, report, task.expected_rows, task.kind)
         if verdict.status == "running":
             return
         if report is None and status_code(status) == "SUCCESS" and not self._past_grace(task):

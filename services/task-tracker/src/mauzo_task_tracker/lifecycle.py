@@ -10,6 +10,7 @@ task's events gives the same result.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -38,6 +39,7 @@ class TaskState(StrEnum):
     SUCCEEDED = "succeeded"
     REJECTED = "rejected"
     FAILED = "failed"
+    RETRACTED = "retracted"  # a succeeded load whose rows a retraction task removed
 
 
 PROGRESS_ORDER = (
@@ -46,7 +48,9 @@ PROGRESS_ORDER = (
     TaskState.VALIDATED,
     TaskState.SUBMITTED,
 )
-TERMINAL = frozenset({TaskState.SUCCEEDED, TaskState.REJECTED, TaskState.FAILED})
+TERMINAL = frozenset(
+    {TaskState.SUCCEEDED, TaskState.REJECTED, TaskState.FAILED, TaskState.RETRACTED}
+)
 
 
 def advance(current: TaskState, target: TaskState) -> TaskState:
@@ -80,6 +84,8 @@ class Progress:
     report_key: str | None = None
     rejected_rows_key: str | None = None
     date_formats: dict[str, str] | None = None
+    interval_start: datetime | None = None
+    interval_end: datetime | None = None
 
 
 DeadLetterEffect = Literal["fail", "replay", "ignore"]
@@ -157,6 +163,8 @@ def facts_of(envelope: Envelope[Any]) -> dict[str, Any]:
                 "report_key": payload.report_key,
                 "rejected_rows_key": payload.rejected_rows_key,
                 "date_formats": payload.date_formats or None,
+                "interval_start": payload.interval_start,
+                "interval_end": payload.interval_end,
             }
         case IngestionSubmitted():
             return {

@@ -63,6 +63,10 @@ class Task(Base):
     report_key: Mapped[str | None] = mapped_column(String(1024))
     rejected_rows_key: Mapped[str | None] = mapped_column(String(1024))
     date_formats: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    kind: Mapped[str] = mapped_column(String(16), default="load", server_default="load")
+    retracts_task_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    interval_start: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    interval_end: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Outbox for IngestionCompleted: written with the terminal state, cleared once published.
     completion_envelope: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     completion_published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

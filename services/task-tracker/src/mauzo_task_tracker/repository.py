@@ -20,11 +20,13 @@ from sqlalchemy.orm import Session
 
 from mauzo_common.db import make_session_factory
 from mauzo_common.events import Envelope, ErrorInfo
-from mauzo_task_tracker import lifecycle
+from mauzo_task_tracker import lifecycle, retraction_rows
 from mauzo_task_tracker.errors import TaskAlreadyFinished, TaskNotFound
-from mauzo_task_tracker.lifecycle import TERMINAL, Progress, TaskState
+from mauzo_task_tracker.lifecycle import TERMINAL, TaskState
 from mauzo_task_tracker.models import Task, TaskEvent, utcnow
-from mauzo_task_tracker.schemas import HistoryEntry, Registration, TaskStatus
+from mauzo_task_tracker.retraction_rows import RetractionPlan
+from mauzo_task_tracker.rows import locked, progress_of, status_of, store
+from mauzo_task_tracker.schemas import Registration, TaskStatus
 
 T = TypeVar("T")
 ATTEMPTS = 3
@@ -35,6 +37,7 @@ class Followed:
     """A submitted task the Overlord follower has to watch."""
 
     task_id: str
+    kind: str
     datasource: str
     druid_task_id: str
     expected_rows: int | None
@@ -54,7 +57,7 @@ class TaskRepository:
         """Create the task in `received` (True), or fill what an early event left unknown."""
 
         def write(session: Session) -> tuple[TaskStatus, bool]:
-            task = _locked(session, registration.task_id)
+            task = locked(session, registration.task_id)
             created = task is None
             if task is None:
                 task = Task(task_id=registration.task_id, state=TaskState.RECEIVED)
@@ -68,7 +71,7 @@ class TaskRepository:
                 task.options = dict(registration.options)
             task.updated_at = utcnow()
             session.flush()
-            return _status(task), created
+            return status_of(task), created
 
         return self._write(write)
 
@@ -84,15 +87,15 @@ class TaskRepository:
         """Fail a task whose upload could not be finished (e.g. the broker was down)."""
 
         def write(session: Session) -> TaskStatus:
-            task = _locked(session, task_id)
+            task = locked(session, task_id)
             if task is None:
                 raise TaskNotFound(task_id)
             if task.state == TaskState.FAILED:
-                return _status(task)
+                return status_of(task)
             if task.state in TERMINAL:
                 raise TaskAlreadyFinished(task_id, task.state)
             now = utcnow()
-            _store(task, lifecycle.replace_state(_progress(task), TaskState.FAILED, error))
+            store(task, lifecycle.replace_state(progress_of(task), TaskState.FAILED, error))
             task.updated_at = now
             task.events.append(
                 TaskEvent(
@@ -105,7 +108,7 @@ class TaskRepository:
                 )
             )
             session.flush()
-            return _status(task)
+            return status_of(task)
 
         return self._write(write)
 
@@ -116,11 +119,12 @@ class TaskRepository:
         """
 
         def write(session: Session) -> bool:
-            task = _locked(session, envelope.task_id)
+            task = locked(session, envelope.task_id)
             if task is None or task.state in TERMINAL:
                 return False
             if not _apply(session, envelope, task):
                 return False
+            retraction_rows.finish(session, task)
             task.completion_envelope = envelope.model_dump(mode="json")
             return True
 
@@ -128,11 +132,23 @@ class TaskRepository:
 
     def mark_published(self, task_id: str) -> None:
         def write(session: Session) -> None:
-            task = _locked(session, task_id)
+            task = locked(session, task_id)
             if task is not None:
                 task.completion_published_at = utcnow()
 
         self._write(write)
+
+    def begin_retraction(self, task_id: str) -> RetractionPlan:
+        """The retraction of a succeeded load: a new task, or the one already in flight."""
+        return self._write(lambda session: retraction_rows.begin(session, task_id))
+
+    def retraction_submitted(self, retraction_id: str, druid_task_id: str) -> TaskStatus:
+        return self._write(
+            lambda session: retraction_rows.submitted(session, retraction_id, druid_task_id)
+        )
+
+    def retraction_failed(self, retraction_id: str, error: ErrorInfo) -> TaskStatus:
+        return self._write(lambda session: retraction_rows.failed(session, retraction_id, error))
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -141,7 +157,7 @@ class TaskRepository:
             task = session.get(Task, task_id)
             if task is None:
                 raise TaskNotFound(task_id)
-            return _status(task)
+            return status_of(task)
 
     def search(
         self,
@@ -159,7 +175,7 @@ class TaskRepository:
         if sha256 is not None:
             query = query.where(Task.sha256 == sha256)
         with self._sessions() as session:
-            return [_status(task) for task in session.scalars(query)]
+            return [status_of(task) for task in session.scalars(query)]
 
     def followed(self) -> list[Followed]:
         query = select(Task).where(
@@ -169,6 +185,7 @@ class TaskRepository:
             return [
                 Followed(
                     task_id=t.task_id,
+                    kind=t.kind or "load",
                     datasource=t.datasource,
                     druid_task_id=t.druid_task_id or "",
                     expected_rows=t.expected_rows,
@@ -203,13 +220,9 @@ class TaskRepository:
             yield session
 
 
-def _locked(session: Session, task_id: str) -> Task | None:
-    return session.get(Task, task_id, with_for_update=True, populate_existing=True)
-
-
 def _apply(session: Session, envelope: Envelope[Any], task: Task | None = None) -> bool:
     event_id = str(envelope.event_id)
-    task = task or _locked(session, envelope.task_id)
+    task = task or locked(session, envelope.task_id)
     # Checked under the task's row lock, so two deliveries of one event cannot both pass.
     if session.get(TaskEvent, event_id) is not None:
         return False
@@ -217,9 +230,9 @@ def _apply(session: Session, envelope: Envelope[Any], task: Task | None = None) 
         # An event can overtake the registration (or come for a task registered elsewhere).
         task = Task(task_id=envelope.task_id, state=TaskState.RECEIVED, datasource="")
         session.add(task)
-    before = _progress(task)
+    before = progress_of(task)
     after = lifecycle.apply(before, envelope)
-    _store(task, after)
+    store(task, after)
     now = utcnow()
     if after.state == TaskState.SUBMITTED and before.state != TaskState.SUBMITTED:
         task.submitted_at = now
@@ -236,91 +249,3 @@ def _apply(session: Session, envelope: Envelope[Any], task: Task | None = None) 
     )
     session.flush()
     return True
-
-
-def _progress(task: Task) -> Progress:
-    error = None
-    if task.error_code:
-        error = ErrorInfo(
-            code=task.error_code, message=task.error_message or "", hint=task.error_hint or ""
-        )
-    return Progress(
-        state=TaskState(task.state),
-        datasource=task.datasource or "",
-        file_name=task.file_name,
-        object_key=task.object_key,
-        size_bytes=task.size_bytes,
-        sha256=task.sha256,
-        rows_validated=task.rows_validated,
-        expected_rows=task.expected_rows,
-        druid_task_id=task.druid_task_id,
-        rows_ingested=task.rows_ingested,
-        error=error,
-        mapping=task.mapping,
-        options=task.options,
-        rows_read=task.rows_read,
-        rows_rejected=task.rows_rejected,
-        report_key=task.report_key,
-        rejected_rows_key=task.rejected_rows_key,
-        date_formats=task.date_formats,
-    )
-
-
-def _store(task: Task, progress: Progress) -> None:
-    task.state = progress.state
-    task.datasource = progress.datasource
-    task.file_name = progress.file_name
-    task.object_key = progress.object_key
-    task.size_bytes = progress.size_bytes
-    task.sha256 = progress.sha256
-    task.rows_validated = progress.rows_validated
-    task.expected_rows = progress.expected_rows
-    task.druid_task_id = progress.druid_task_id
-    task.rows_ingested = progress.rows_ingested
-    task.mapping = progress.mapping
-    task.options = progress.options
-    task.rows_read = progress.rows_read
-    task.rows_rejected = progress.rows_rejected
-    task.report_key = progress.report_key
-    task.rejected_rows_key = progress.rejected_rows_key
-    task.date_formats = progress.date_formats
-    error = progress.error
-    task.error_code = error.code if error else None
-    task.error_message = error.message if error else None
-    task.error_hint = error.hint if error else None
-
-
-def _history(task: Task) -> list[HistoryEntry]:
-    history = [HistoryEntry(state=TaskState.RECEIVED, at=task.created_at)]
-    for event in task.events:
-        if event.state_after != history[-1].state:
-            history.append(HistoryEntry(state=event.state_after, at=event.occurred_at))
-    return history
-
-
-def _status(task: Task) -> TaskStatus:
-    progress = _progress(task)
-    return TaskStatus(
-        task_id=task.task_id,
-        datasource=task.datasource,
-        state=task.state,
-        file_name=task.file_name,
-        object_key=task.object_key,
-        size_bytes=task.size_bytes,
-        sha256=task.sha256,
-        rows_read=task.rows_read,
-        rows_validated=task.rows_validated,
-        rows_rejected=task.rows_rejected,
-        expected_rows=task.expected_rows,
-        rows_ingested=task.rows_ingested,
-        druid_task_id=task.druid_task_id,
-        error=progress.error,
-        mapping=task.mapping,
-        options=task.options,
-        date_formats=task.date_formats,
-        report_key=task.report_key,
-        rejected_rows_key=task.rejected_rows_key,
-        created_at=task.created_at,
-        updated_at=task.updated_at,
-        history=_history(task),
-    )

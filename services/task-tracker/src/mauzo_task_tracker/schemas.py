@@ -32,8 +32,19 @@ class HistoryEntry(BaseModel):
     at: datetime
 
 
+class Links(BaseModel):
+    """Where the validator's quality report and rejected rows can be downloaded (None: absent)."""
+
+    report: str | None
+    rejected_rows: str | None
+
+
 class TaskStatus(BaseModel):
     task_id: str
+    kind: str = Field(description="load (an upload) or retraction (removes an upload's rows)")
+    retracts_task_id: str | None = Field(description="The load a retraction removes")
+    stage: str
+    progress: int = Field(ge=0, le=100, description="Percent done, from the stage")
     datasource: str
     state: str
     file_name: str | None
@@ -55,6 +66,10 @@ class TaskStatus(BaseModel):
     created_at: datetime
     updated_at: datetime
     history: list[HistoryEntry]
+    timings: dict[str, float] = Field(description="Seconds spent in each stage")
+    interval_start: datetime | None
+    interval_end: datetime | None = Field(description="Exclusive end of the upload's rows")
+    links: Links
 
 
 class TaskList(BaseModel):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import threading
 import uuid
 from collections.abc import Iterator
@@ -78,3 +81,39 @@ def serve() -> type[Served]:
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("mauzo")
+
+
+def _healthy(url: str) -> bool:
+    try:
+        response = httpx.get(f"{url}/status/health", timeout=1)
+    except httpx.HTTPError:
+        return False
+    return response.status_code == 200 and response.json() is True
+
+
+@pytest.fixture(scope="module")
+def olap_lite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    command = shutil.which("mauzo-olap-lite")
+    if command is None:
+        pytest.skip("olap-lite is not installed (no `mauzo-olap-lite` command)")
+    port = free_port()
+    data_dir = tmp_path_factory.mktemp("olap-lite")
+    env = os.environ | {"MAUZO_OLAP_LITE_PORT": str(port), "MAUZO_DATA_DIR": str(data_dir)}
+    log = (data_dir / "olap-lite.log").open("wb")
+    proc = subprocess.Popen([command], env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        try:
+            wait_until(lambda: _healthy(url) or proc.poll() is not None, 30, "olap-lite health")
+        except TimeoutError:
+            pytest.skip("olap-lite did not answer GET /status/health within 30 s")
+        if proc.poll() is not None:
+            pytest.skip(f"olap-lite exited with {proc.returncode}; see {data_dir}/olap-lite.log")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

@@ -1,15 +1,10 @@
-"""The Overlord follower against a real Overlord-compatible server: olap-lite as a subprocess.
-
-Skips (with the reason) when `mauzo-olap-lite` is not installed or never becomes healthy.
-"""
+"""The Overlord follower against a real Overlord-compatible server: olap-lite as a subprocess
+(the `olap_lite` fixture, which skips with the reason when it cannot start)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
-import shutil
-import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -23,49 +18,13 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from mauzo_common.events import Envelope, IngestionCompleted, IngestionSubmitted
 from mauzo_common.messaging import make_broker, publish
 from mauzo_common.settings import MauzoSettings
-from mauzo_common.testing.components import free_port, wait_until
+from mauzo_common.testing.components import wait_until
 from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.settings import TrackerSettings
 
 pytestmark = pytest.mark.kafka
 DS = "follower_sales"
 ROWS = 40
-
-
-def _healthy(url: str) -> bool:
-    try:
-        response = httpx.get(f"{url}/status/health", timeout=1)
-    except httpx.HTTPError:
-        return False
-    return response.status_code == 200 and response.json() is True
-
-
-@pytest.fixture(scope="module")
-def olap_lite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    command = shutil.which("mauzo-olap-lite")
-    if command is None:
-        pytest.skip("olap-lite is not installed (no `mauzo-olap-lite` command)")
-    port = free_port()
-    data_dir = tmp_path_factory.mktemp("olap-lite")
-    env = os.environ | {"MAUZO_OLAP_LITE_PORT": str(port), "MAUZO_DATA_DIR": str(data_dir)}
-    log = (data_dir / "olap-lite.log").open("wb")
-    proc = subprocess.Popen([command], env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        try:
-            wait_until(lambda: _healthy(url) or proc.poll() is not None, 30, "olap-lite health")
-        except TimeoutError:
-            pytest.skip("olap-lite did not answer GET /status/health within 30 s")
-        if proc.poll() is not None:
-            pytest.skip(f"olap-lite exited with {proc.returncode}; see {data_dir}/olap-lite.log")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from typing import Any
 
 from mauzo_olap_lite.errors import SpecError
 from mauzo_olap_lite.inputs.base import InputSource, InputSourceFactory
+from mauzo_olap_lite.inputs.druid import druid_source
 from mauzo_olap_lite.inputs.http import http_source
 from mauzo_olap_lite.inputs.inline import inline_source
 from mauzo_olap_lite.inputs.local import local_source
@@ -17,6 +18,7 @@ INPUT_SOURCES: dict[str, InputSourceFactory] = {
     "s3": s3_source,
     "inline": inline_source,
     "http": http_source,
+    "druid": druid_source,
 }
 
 

@@ -1,0 +1,144 @@
+"""DELETE /api/ingest/tasks/{id}/data: retract exactly one upload's rows, tracked as a task.
+
+The retraction task is created (or the one in flight reused), the datasource's columns are read
+from the Broker (GET /druid/v2/datasources/{ds} for dimensions vs metrics, INFORMATION_SCHEMA for
+their types), the reindex spec is submitted to the Overlord under a task id derived from the
+retraction id, and the follower then follows it like any task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import structlog
+
+from mauzo_common.events import ErrorInfo
+from mauzo_task_tracker.errors import RetractionFailed
+from mauzo_task_tracker.follower import OverlordFollower
+from mauzo_task_tracker.lifecycle import TaskState
+from mauzo_task_tracker.reindex_spec import (
+    UPLOAD_ID,
+    day_interval,
+    reindex_spec,
+    retraction_task_id,
+)
+from mauzo_task_tracker.repository import TaskRepository
+from mauzo_task_tracker.schemas import TaskStatus
+from mauzo_task_tracker.settings import TrackerSettings
+
+log = structlog.get_logger(__name__)
+COLUMNS_SQL = (
+    "SELECT COLUMN_NAME, DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS "
+    "WHERE TABLE_SCHEMA = 'druid' AND TABLE_NAME = ?"
+)
+Columns = list[tuple[str, str]]
+
+
+class Retractor:
+    def __init__(
+        self,
+        repository: TaskRepository,
+        settings: TrackerSettings,
+        client: httpx.AsyncClient,
+        follower: OverlordFollower,
+    ) -> None:
+        self.repository = repository
+        self.settings = settings
+        self.client = client
+        self.follower = follower
+
+    async def retract(self, task_id: str) -> TaskStatus:
+        plan = await asyncio.to_thread(self.repository.begin_retraction, task_id)
+        retraction_id = plan.retraction.task_id
+        if plan.retraction.state != TaskState.RECEIVED:
+            return plan.retraction  # already submitted: the follower has it
+        druid_task_id = retraction_task_id(plan.datasource, retraction_id)
+        interval = day_interval(plan.interval_start, plan.interval_end)
+        try:
+            dimensions, metrics = await self._columns(retraction_id, plan.datasource, interval)
+            spec = reindex_spec(
+                druid_task_id=druid_task_id,
+                datasource=plan.datasource,
+                upload_id=plan.upload_id,
+                interval=interval,
+                dimensions=dimensions,
+                metrics=metrics,
+            )
+            await self._submit(retraction_id, spec)
+        except RetractionFailed as exc:
+            error = ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint)
+            await asyncio.to_thread(self.repository.retraction_failed, retraction_id, error)
+            raise
+        status = await asyncio.to_thread(
+            self.repository.retraction_submitted, retraction_id, druid_task_id
+        )
+        log.info("retraction_submitted", retracts=task_id, druid_task_id=druid_task_id)
+        self.follower.nudge()
+        return status
+
+    async def _columns(self, rid: str, datasource: str, interval: str) -> tuple[Columns, Columns]:
+        base = self.settings.router_url
+        roles = await self._call(
+            rid,
+            "GET",
+            f"{base}/druid/v2/datasources/{datasource}",
+            params={"interval": interval.replace("/", "_")},
+        )
+        rows = await self._call(
+            rid,
+            "POST",
+            f"{base}/druid/v2/sql",
+            json={
+                "query": COLUMNS_SQL,
+                "parameters": [{"type": "VARCHAR", "value": datasource}],
+                "resultFormat": "array",
+            },
+        )
+        types = {str(r[0]): str(r[1]) for r in rows if isinstance(r, list) and len(r) == 2}
+        dims = [(n, types.get(n, "VARCHAR")) for n in roles.get("dimensions") or []]
+        metrics = [(n, types.get(n, "DOUBLE")) for n in roles.get("metrics") or []]
+        if UPLOAD_ID not in dict(dims):
+            raise RetractionFailed(
+                rid,
+                "upload_id_missing",
+                f"Datasource {datasource!r} has no {UPLOAD_ID} dimension in {interval} "
+                "(or no rows there any more), so the upload's rows cannot be told apart.",
+                "Check the datasource in the OLAP store; it may have been dropped.",
+            )
+        return dims, metrics
+
+    async def _submit(self, rid: str, spec: dict[str, Any]) -> None:
+        url = f"{self.settings.overlord_url}/druid/indexer/v1/task"
+        try:
+            await self._call(rid, "POST", url, json=spec)
+        except RetractionFailed as exc:
+            if "already exists" in exc.message or "EntryAlreadyExists" in exc.message:
+                return  # submitted before (a retried request): the same task
+            raise
+
+    async def _call(self, rid: str, method: str, url: str, **kwargs: Any) -> Any:
+        timeout = self.settings.overlord_timeout_seconds
+        try:
+            response = await self.client.request(method, url, timeout=timeout, **kwargs)
+        except httpx.HTTPError as exc:
+            raise RetractionFailed(
+                rid,
+                "olap_unavailable",
+                f"{method} {url} failed: {exc!r}",
+                "The OLAP store is unreachable; retry the DELETE once it is up.",
+            ) from exc
+        if response.status_code >= httpx.codes.BAD_REQUEST:
+            raise RetractionFailed(
+                rid,
+                "olap_refused",
+                f"{method} {url} answered {response.status_code}: {response.text[:500]}",
+                "Read the OLAP store's answer above; retry the DELETE once it is fixed.",
+            )
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise RetractionFailed(
+                rid, "olap_refused", f"{method} {url} answered with no JSON", "Retry."
+            ) from exc

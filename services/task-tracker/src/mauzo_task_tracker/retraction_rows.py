@@ -1,0 +1,133 @@
+"""The task rows of a retraction, inside one locked transaction each.
+
+A retraction is a task of its own (kind "retraction", its own id) pointing at the load it
+retracts. It goes received → submitted → succeeded | failed like a load; when it succeeds, the
+load it points at becomes "retracted" in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mauzo_common.events import ErrorInfo
+from mauzo_task_tracker.errors import TaskNotFound, TaskNotRetractable
+from mauzo_task_tracker.lifecycle import TERMINAL, TaskState
+from mauzo_task_tracker.models import Task, TaskEvent, utcnow
+from mauzo_task_tracker.rows import locked, status_of
+from mauzo_task_tracker.schemas import TaskStatus
+
+LOAD = "load"
+RETRACTION = "retraction"
+
+
+@dataclass(frozen=True)
+class RetractionPlan:
+    """What the Overlord needs to hear about, and the retraction task to report."""
+
+    retraction: TaskStatus
+    datasource: str
+    upload_id: str
+    interval_start: datetime
+    interval_end: datetime
+
+
+def begin(session: Session, task_id: str) -> RetractionPlan:
+    task = locked(session, task_id)
+    if task is None:
+        raise TaskNotFound(task_id)
+    if (task.kind or LOAD) != LOAD:
+        raise TaskNotRetractable(task_id, f"it is a {task.kind} task, not an upload")
+    if task.state != TaskState.SUCCEEDED:
+        raise TaskNotRetractable(task_id, f"it is {task.state}; only a succeeded upload can be")
+    if task.interval_start is None or task.interval_end is None:
+        raise TaskNotRetractable(task_id, "the time interval of its rows is unknown")
+    in_flight = session.scalars(
+        select(Task).where(
+            Task.retracts_task_id == task_id, Task.state.not_in([str(s) for s in TERMINAL])
+        )
+    ).first()
+    retraction = in_flight or _new(session, task)
+    return RetractionPlan(
+        retraction=status_of(retraction),
+        datasource=task.datasource,
+        upload_id=task.task_id,
+        interval_start=task.interval_start,
+        interval_end=task.interval_end,
+    )
+
+
+def _new(session: Session, task: Task) -> Task:
+    now = utcnow()
+    retraction = Task(
+        task_id=uuid.uuid4().hex,
+        kind=RETRACTION,
+        retracts_task_id=task.task_id,
+        state=TaskState.RECEIVED,
+        datasource=task.datasource,
+        file_name=task.file_name,
+        interval_start=task.interval_start,
+        interval_end=task.interval_end,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(retraction)
+    session.flush()
+    return retraction
+
+
+def submitted(session: Session, retraction_id: str, druid_task_id: str) -> TaskStatus:
+    task = _get(session, retraction_id)
+    if task.state == TaskState.RECEIVED:
+        now = utcnow()
+        task.druid_task_id = druid_task_id
+        task.submitted_at = now
+        _move(task, TaskState.SUBMITTED, "retraction-submitted", now)
+    session.flush()
+    return status_of(task)
+
+
+def failed(session: Session, retraction_id: str, error: ErrorInfo) -> TaskStatus:
+    task = _get(session, retraction_id)
+    if task.state not in TERMINAL:
+        task.error_code, task.error_message, task.error_hint = error.code, error.message, error.hint
+        _move(task, TaskState.FAILED, "retraction-failed", utcnow())
+    session.flush()
+    return status_of(task)
+
+
+def finish(session: Session, task: Task) -> None:
+    """After a completion was applied: a succeeded retraction retracts its load."""
+    if task.kind != RETRACTION or task.state != TaskState.SUCCEEDED or not task.retracts_task_id:
+        return
+    original = locked(session, task.retracts_task_id)
+    if original is None or original.state != TaskState.SUCCEEDED:
+        return
+    _move(original, TaskState.RETRACTED, f"retracted-by-{task.task_id}", utcnow())
+    session.flush()
+
+
+def _get(session: Session, task_id: str) -> Task:
+    task = locked(session, task_id)
+    if task is None:
+        raise TaskNotFound(task_id)
+    return task
+
+
+def _move(task: Task, state: TaskState, why: str, now: datetime) -> None:
+    task.state = state
+    task.updated_at = now
+    task.events.append(
+        TaskEvent(
+            event_id=f"{why}-{task.task_id}"[:64],
+            task_id=task.task_id,
+            type=why.split("-by-")[0],
+            state_after=state,
+            occurred_at=now,
+            recorded_at=now,
+        )
+    )
