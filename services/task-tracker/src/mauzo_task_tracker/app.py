@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import httpx
 import structlog
-from fastapi import FastAPI, Request, Response
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException
 
 from mauzo_common.db import make_engine
-from mauzo_common.logging import bind, unbind
+from mauzo_common.http import error_response, install_error_handlers
 from mauzo_common.messaging import make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_task_tracker.api import router
@@ -74,32 +71,15 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     app.state.follower = follower
     app.state.retractor = retractor
     app.include_router(router)
-    app.middleware("http")(_request_context)
+    install_error_handlers(app, "task-tracker")
     _map_errors(app)
     return app
-
-
-async def _request_context(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-    bind(request_id=request_id)
-    try:
-        response = await call_next(request)
-    finally:
-        unbind("request_id")
-    response.headers["x-request-id"] = request_id
-    return response
-
-
-def _error(status: int, code: str, message: str, hint: str = "") -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message, "hint": hint}}, status)
 
 
 def _map_errors(app: FastAPI) -> None:
     @app.exception_handler(TaskNotFound)
     async def not_found(_: Request, exc: TaskNotFound) -> JSONResponse:
-        return _error(
+        return error_response(
             404,
             "task_not_found",
             f"Task {exc.task_id!r} was never registered here.",
@@ -108,11 +88,13 @@ def _map_errors(app: FastAPI) -> None:
 
     @app.exception_handler(TaskAlreadyFinished)
     async def finished(_: Request, exc: TaskAlreadyFinished) -> JSONResponse:
-        return _error(409, "task_finished", str(exc), "A finished task cannot change any more.")
+        return error_response(
+            409, "task_finished", str(exc), "A finished task cannot change any more."
+        )
 
     @app.exception_handler(TaskNotRetractable)
     async def not_retractable(_: Request, exc: TaskNotRetractable) -> JSONResponse:
-        return _error(
+        return error_response(
             409,
             "task_not_retractable",
             str(exc),
@@ -122,31 +104,14 @@ def _map_errors(app: FastAPI) -> None:
     @app.exception_handler(RetractionFailed)
     async def retraction_failed(_: Request, exc: RetractionFailed) -> JSONResponse:
         message = f"Retraction {exc.retraction_id} failed: {exc.message}"
-        return _error(502, exc.code, message, exc.hint)
+        return error_response(502, exc.code, message, exc.hint)
 
     @app.exception_handler(ArtifactMissing)
     async def missing(_: Request, exc: ArtifactMissing) -> JSONResponse:
-        return _error(
+        return error_response(
             404,
             "artifact_not_found",
             f"Task {exc.task_id!r} has no {exc.what}.",
             "Only validated files have a quality report; only files with bad rows have "
             "rejected rows. See `links` in the task status.",
         )
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        return _error(422, "invalid_request", problems, "Fix the listed fields and retry.")
-
-    @app.exception_handler(HTTPException)
-    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        code = "not_found" if exc.status_code == 404 else "http_error"
-        return _error(exc.status_code, code, str(exc.detail))
-
-    @app.exception_handler(Exception)
-    async def internal(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("request_failed", error=repr(exc))
-        return _error(500, "internal_error", "The task-tracker failed unexpectedly.", "Retry.")

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import httpx
 import structlog
-from fastapi import FastAPI, Request, Response
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from mauzo_common.errors import InputRejected
-from mauzo_common.logging import bind, unbind
+from mauzo_common.http import error_response, install_error_handlers
 from mauzo_common.messaging import make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_upload.api import router
@@ -59,26 +56,9 @@ def create_app(settings: UploadSettings | None = None) -> FastAPI:
     app.state.broker = broker
     app.state.uploader = Uploader(store, tracker, broker, settings)
     app.include_router(router)
-    app.middleware("http")(_request_context)
+    install_error_handlers(app, "upload")
     _map_errors(app)
     return app
-
-
-async def _request_context(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-    bind(request_id=request_id)
-    try:
-        response = await call_next(request)
-    finally:
-        unbind("request_id", "task_id")
-    response.headers["x-request-id"] = request_id
-    return response
-
-
-def _error(status: int, code: str, message: str, hint: str = "") -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message, "hint": hint}}, status)
 
 
 def _map_errors(app: FastAPI) -> None:
@@ -86,31 +66,14 @@ def _map_errors(app: FastAPI) -> None:
     async def rejected(_: Request, exc: InputRejected) -> JSONResponse:
         status = STATUS_OF_CODE.get(exc.code, 422)
         log.info("upload_refused", code=exc.code, status=status)
-        return _error(status, exc.code, exc.message, exc.hint)
+        return error_response(status, exc.code, exc.message, exc.hint)
 
     @app.exception_handler(DependencyUnavailable)
     async def unavailable(_: Request, exc: DependencyUnavailable) -> JSONResponse:
         log.warning("upload_failed", code=exc.code, error=exc.message)
-        return _error(503, exc.code, exc.message, exc.hint)
+        return error_response(503, exc.code, exc.message, exc.hint)
 
     @app.exception_handler(ClientDisconnect)
     async def disconnected(_: Request, exc: ClientDisconnect) -> JSONResponse:
         log.info("upload_abandoned")
-        return _error(400, "client_disconnected", "The client went away mid-upload.")
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        return _error(422, "invalid_request", problems, "Fix the listed fields and retry.")
-
-    @app.exception_handler(HTTPException)
-    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        code = "not_found" if exc.status_code == 404 else "http_error"
-        return _error(exc.status_code, code, str(exc.detail))
-
-    @app.exception_handler(Exception)
-    async def internal(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("request_failed", error=repr(exc))
-        return _error(500, "internal_error", "The upload failed unexpectedly.", "Retry.")
+        return error_response(400, "client_disconnected", "The client went away mid-upload.")
