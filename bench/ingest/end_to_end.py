@@ -1,0 +1,54 @@
+"""Issue 4 item 9: a 1M-row (~95 MB) CSV, HTTP upload -> succeeded, against the floor.
+
+Both measured in this run on the same file: the floor is Polars read and parse + Parquet write +
+DuckDB load (`throughput.floor`); the pipeline is the whole embedded stack started as `mauzo up`
+starts it, timed from the first byte of the upload to the task's `succeeded`.
+
+Run: uv run python bench/ingest/end_to_end.py [--rows 1000000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sales_csv import write_sales_csv
+from throughput import floor
+
+from mauzo_common.testing.stack import start_stack
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="mauzo-bench-e2e-") as tmp:
+        work = Path(tmp)
+        csv = write_sales_csv(work / "sales.csv", args.rows)
+        size_mb = csv.stat().st_size / 1e6
+        stack = start_stack(work / "stack")
+        floors, uploads = [], []
+        try:
+            for run in range(args.runs):
+                floors.append(floor(csv, work))
+                started = time.perf_counter()
+                task = stack.upload(csv, f"bench_e2e_{run}")
+                status = stack.wait_for_task(task["task_id"], timeout=1800)
+                uploads.append(time.perf_counter() - started)
+                if status["state"] != "succeeded" or status["rows_ingested"] != args.rows:
+                    raise SystemExit(f"run {run} did not load every row: {status}")
+        finally:
+            stack.stop()
+    f, u = statistics.median(floors), statistics.median(uploads)
+    print(f"file: {args.rows:,} rows, {size_mb:.1f} MB")
+    print(f"floor (polars read+parse, parquet write, duckdb load): median {f:.2f}s {floors}")
+    print(f"upload -> succeeded through the stack: median {u:.2f}s {uploads}")
+    print(f"ratio: {u / f:.2f}x (goal <= 1.5x)")
+
+
+if __name__ == "__main__":
+    main()
