@@ -30,6 +30,7 @@ STATUS_OF_CODE = {
     "unsupported_file_type": 415,
     "unsupported_archive": 415,
     "encrypted_file": 415,
+    "extension_mismatch": 415,
     "malformed_multipart": 400,
 }
 

@@ -13,6 +13,7 @@ _RUNS = re.compile(r"([._-])[._-]+")
 MAX_NAME = 100
 MAX_SUFFIX = 16
 FALLBACK = "upload"
+CONTROL_CATEGORIES = frozenset({"Cc", "Cf"})  # C0/C1 controls; invisible format (bidi, zero-width)
 
 
 def check_datasource(value: str | None) -> str:
@@ -21,6 +22,14 @@ def check_datasource(value: str | None) -> str:
             "missing_datasource",
             "No datasource was given.",
             "Send a `datasource` form field (or ?datasource=) such as `sales`.",
+        )
+    control = next((ch for ch in value if unicodedata.category(ch) in CONTROL_CATEGORIES), None)
+    if control is not None:
+        raise InputRejected(
+            "invalid_datasource",
+            f"Datasource {value[:80]!r} contains the control character U+{ord(control):04X}.",
+            "Type the datasource name again without pasting it; use a letter, then letters, "
+            "digits or underscores.",
         )
     if not DATASOURCE.fullmatch(value):
         raise InputRejected(

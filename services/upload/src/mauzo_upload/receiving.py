@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mauzo_common.errors import InputRejected
 from mauzo_common.object_store import ObjectStore
+from mauzo_upload.extensions import check_extension
 from mauzo_upload.multipart import MultipartStream, PartData, PartEvent, PartStarted
 from mauzo_upload.naming import check_datasource, object_key, safe_file_name
 from mauzo_upload.overrides import parse_overrides
@@ -58,8 +59,9 @@ def too_large(limit: int) -> InputRejected:
 class _FilePart:
     """The file part as it streams: sink, size limit, head and tail kept for sniffing."""
 
-    def __init__(self, sink: Sink, limit: int) -> None:
+    def __init__(self, sink: Sink, limit: int, file_name: str) -> None:
         self.sink = sink
+        self.file_name = file_name
         self.limit = limit
         self.size = 0
         self.head = bytearray()
@@ -75,6 +77,8 @@ class _FilePart:
             self.head += data[: HEAD_BYTES - len(self.head)]
             if len(self.head) >= HEAD_BYTES:
                 self.kind = sniff_head(bytes(self.head))  # refuse garbage before streaming on
+                if self.kind is not FileKind.XLSX:  # any ZIP says XLSX until its end is seen
+                    check_extension(self.file_name, self.kind)
         self._batch += data
         if len(self._batch) >= WRITE_BATCH:
             await self.flush()
@@ -88,8 +92,11 @@ class _FilePart:
 
     async def finish(self) -> FileKind:
         await self.flush()
-        kind = self.kind or sniff_head(bytes(self.head))
-        return confirm(kind, bytes(self.head), bytes(self.tail))
+        kind = confirm(
+            self.kind or sniff_head(bytes(self.head)), bytes(self.head), bytes(self.tail)
+        )
+        check_extension(self.file_name, kind)
+        return kind
 
 
 async def receive(
@@ -175,7 +182,7 @@ class _Form:
         else:
             key = object_key(self.datasource, self.task_id, self.file_name)
             sink = await StoreSink(self.store, key).open()
-        self.file = _FilePart(sink, self.max_bytes)
+        self.file = _FilePart(sink, self.max_bytes, self.file_name)
         self._in_file = True
 
     def _start_field(self, name: str) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import json
 import os
 import uuid
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -270,6 +272,86 @@ def test_the_datasource_may_come_after_the_file(
     assert response.status_code == 202, response.text
     task_id = response.json()["task_id"]
     assert store.get_bytes(f"uploads/{datasource}/{task_id}/late.csv") == CSV
+
+
+def xlsx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "named", "rename_to"),
+    [("sales.csv", xlsx_bytes(), ".csv", ".xlsx"), ("sales.xlsx", CSV, ".xlsx", ".csv")],
+)
+def test_a_file_whose_name_contradicts_its_bytes_is_415_with_nothing_kept(
+    upload: str,
+    store: ObjectStore,
+    kafka_bootstrap: str,
+    datasource: str,
+    name: str,
+    content: bytes,
+    named: str,
+    rename_to: str,
+) -> None:
+    response = post(upload, datasource, content, name=name)
+    assert response.status_code == 415, response.text
+    error = response.json()["error"]
+    assert error["code"] == "extension_mismatch"
+    assert f"named {named}" in error["message"]
+    assert f"Rename the file to {rename_to} and upload again" in error["hint"]
+    assert store.list(f"uploads/{datasource}/") == []
+    assert uploaded_events(kafka_bootstrap, "datasource", datasource) == []
+
+
+def raw_form(upload: str, datasource: bytes, filename: bytes, content: bytes) -> httpx.Response:
+    """A hand-made multipart body, so control bytes reach the server unescaped."""
+    boundary = b"ctl-boundary"
+    body = (
+        b"--"
+        + boundary
+        + b'\r\nContent-Disposition: form-data; name="datasource"\r\n\r\n'
+        + datasource
+        + b"\r\n--"
+        + boundary
+        + b'\r\nContent-Disposition: form-data; name="file"; filename="'
+        + filename
+        + b'"\r\n\r\n'
+        + content
+        + b"\r\n--"
+        + boundary
+        + b"--\r\n"
+    )
+    return httpx.post(
+        f"{upload}/api/ingest/upload",
+        content=body,
+        headers={"content-type": "multipart/form-data; boundary=ctl-boundary"},
+    )
+
+
+def test_control_characters_in_the_file_name_are_cleaned_out_of_the_key(
+    upload: str, store: ObjectStore, datasource: str
+) -> None:
+    response = raw_form(upload, datasource.encode(), b"Mauzo\x1b[2J\x00\x07sales\x7f\x08.csv", CSV)
+    assert response.status_code == 202, response.text
+    task = httpx.get(response.json()["status_url"]).json()
+    assert task["file_name"] == "Mauzo_2J_sales.csv"
+    assert task["object_key"] == f"uploads/{datasource}/{task['task_id']}/Mauzo_2J_sales.csv"
+    assert store.get_bytes(task["object_key"]) == CSV
+
+
+@pytest.mark.parametrize("control", [b"\x00", b"\x1b", b"\x7f", b"\xc2\x85", b"\xe2\x80\xae"])
+def test_a_datasource_with_control_characters_is_refused_with_nothing_kept(
+    upload: str, store: ObjectStore, datasource: str, control: bytes
+) -> None:
+    response = raw_form(upload, datasource.encode() + control, b"sales.csv", CSV)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "invalid_datasource"
+    assert "control character U+" in error["message"]
+    assert store.list(f"uploads/{datasource}/") == []
 
 
 @pytest.mark.parametrize(

@@ -90,3 +90,32 @@ def test_invalid_datasources_are_refused(bad: str | None, code: str) -> None:
         check_datasource(bad)
     assert refused.value.code == code
     assert refused.value.hint
+
+
+@pytest.mark.parametrize(
+    ("bad", "shown"),
+    [
+        ("sales\n", "U+000A"),
+        ("sa\x00les", "U+0000"),
+        ("sales\x1b[31m", "U+001B"),
+        ("\x85sales", "U+0085"),  # C1 next-line
+        ("sales\u202e", "U+202E"),  # right-to-left override
+        ("sa\u200bles", "U+200B"),  # zero-width space
+    ],
+)
+def test_a_datasource_with_control_characters_is_refused_naming_the_character(
+    bad: str, shown: str
+) -> None:
+    with pytest.raises(InputRejected) as refused:
+        check_datasource(bad)
+    assert refused.value.code == "invalid_datasource"
+    assert f"control character {shown}" in refused.value.message
+    assert all(ch.isprintable() for ch in refused.value.message)
+
+
+@given(st.text(alphabet=st.characters(categories=["Cc", "Cf"]), min_size=1, max_size=5))
+def test_control_characters_never_survive_in_a_file_name(controls: str) -> None:
+    name = safe_file_name(f"sales{controls}2024{controls}.csv")
+    assert name.endswith(".csv")
+    assert all(ch.isprintable() for ch in name)
+    assert SAFE.fullmatch(name)

@@ -73,8 +73,10 @@ class DelimitedSource:
         )
 
 
-def open_delimited(path: Path, workdir: Path, *, max_columns: int) -> DelimitedSource:
-    text = to_utf8(path, workdir)
+def open_delimited(
+    path: Path, workdir: Path, *, max_columns: int, max_line_bytes: int
+) -> DelimitedSource:
+    text = to_utf8(path, workdir, max_line=max_line_bytes)
     with text.path.open(encoding="utf-8", newline="") as handle:
         head = handle.read(_SNIFF_BYTES)
         if not head.strip():

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from mauzo_validator.errors import Code, rejected
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SPACING = re.compile(r"[\t\n\v\f\r\x85\u2028\u2029]")  # line breaks in a wrapped header cell
+INVISIBLE = frozenset({"Cc", "Cf"})  # control characters; invisible format (bidi, zero-width)
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,10 @@ class Header:
 
 
 def clean_name(raw: str) -> str:
-    name = _CONTROL.sub("", raw.replace("\ufeff", "").replace("\u00a0", " "))
+    """Spacing controls become spaces, other control and invisible characters go, runs of
+    spaces become one: `"Net\\nSales"` → `"Net Sales"`, `"\\x1bamount\\u202e"` → `"amount"`."""
+    name = _SPACING.sub(" ", raw.replace("\u00a0", " "))
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in INVISIBLE)
     return " ".join(name.split())
 
 

@@ -72,7 +72,12 @@ def read_table(
     ole = head.startswith(b"\xd0\xcf\x11\xe0")
     kind = sniff_kind(head[:4096], path.read_bytes() if ole else b"")
     if kind == "delimited":
-        source = open_delimited(path, workdir, max_columns=settings.max_columns)
+        source = open_delimited(
+            path,
+            workdir,
+            max_columns=settings.max_columns,
+            max_line_bytes=settings.max_line_bytes,
+        )
         sample = source.sample(settings.sample_rows)
         check = source.structure_check(settings.max_field_bytes).start()
         return Table(

@@ -18,6 +18,9 @@ class ValidatorSettings(MauzoSettings):
     )
     max_columns: int = Field(1000, gt=0)
     max_field_bytes: int = Field(1 << 20, gt=0, description="Longest single cell accepted")
+    max_line_bytes: int = Field(
+        1 << 20, gt=0, description="Longest physical line of delimited text, checked streaming"
+    )
     max_unzipped_bytes: int = Field(1 << 30, gt=0, description="Largest decompressed Excel file")
     sample_rows: int = Field(2000, gt=0, description="Rows looked at to detect formats and roles")
     report_examples: int = Field(50, ge=0, description="Error examples kept in the quality report")

@@ -32,7 +32,10 @@ def sniff_delimiter(text: str, max_lines: int = 50) -> str:
     sample = "\n".join(lines[:-1] if len(lines) > max_lines else lines)
     best, best_score = ",", (0.0, 0)
     for delimiter in DELIMITERS:
-        counts = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
+        try:
+            counts = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
+        except csv.Error:  # e.g. a cell past csv's field limit: not evidence for this delimiter
+            continue
         if not counts:
             continue
         header = counts[0]

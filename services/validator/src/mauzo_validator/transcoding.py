@@ -3,6 +3,8 @@
 The same evidence as `encoding.decode` (byte-order mark, the NUL pattern of UTF-16, valid UTF-8,
 else a legacy code page chosen from the head), but streamed: memory stays bounded by the chunk
 size whatever the file size. A file that already is BOM-less UTF-8 with no lone CR is used as is.
+Lines are measured on the way (lines.py): one longer than `max_line` characters is refused before
+any parser holds it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from mauzo_validator.encoding import (
     legacy_encoding,
 )
 from mauzo_validator.errors import Code, rejected
+from mauzo_validator.lines import LineLimit
 
 CHUNK = 4 << 20
 _LONE_CR = re.compile(r"\r(?!\n)")
@@ -32,28 +35,30 @@ class Utf8File:
     encoding: str
 
 
-def to_utf8(path: Path, workdir: Path) -> Utf8File:
+def to_utf8(path: Path, workdir: Path, *, max_line: int) -> Utf8File:
     with path.open("rb") as source:
         head = source.read(_HEAD)
     if head.startswith(codecs.BOM_UTF8):
-        return _copy(path, workdir, "utf-8", "utf-8-sig", skip=3)
+        return _copy(path, workdir, "utf-8", "utf-8-sig", max_line, skip=3)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _copy(path, workdir, "utf-16", "utf-16")
+        return _copy(path, workdir, "utf-16", "utf-16", max_line)
     utf16 = _bomless_utf16(head)
     if utf16:
-        return _copy(path, workdir, utf16, utf16)
+        return _copy(path, workdir, utf16, utf16, max_line)
     _refuse_binary(head)
-    clean, lone_cr = _scan_utf8(path)
+    limit = LineLimit(max_line)
+    clean, lone_cr = _scan_utf8(path, limit)
     if clean and not lone_cr:
+        limit.check()
         return Utf8File(path, "utf-8")
-    if clean:
-        return _copy(path, workdir, "utf-8", "utf-8")
+    if clean:  # CR line endings: measured again once they are made LF
+        return _copy(path, workdir, "utf-8", "utf-8", max_line)
     with path.open("rb") as source:
         encoding = legacy_encoding(source.read(4 * _HEAD))
-    return _copy(path, workdir, encoding, encoding)
+    return _copy(path, workdir, encoding, encoding, max_line)
 
 
-def _scan_utf8(path: Path) -> tuple[bool, bool]:
+def _scan_utf8(path: Path, limit: LineLimit) -> tuple[bool, bool]:
     """(valid UTF-8, has a lone CR); raises when invalid bytes sit in a file that holds UTF-8."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset, lines, lone_cr, carry = 0, 0, False, b""
@@ -72,6 +77,7 @@ def _scan_utf8(path: Path) -> tuple[bool, bool]:
                 both = carry + chunk
                 body, carry = (both[:-1], b"\r") if both.endswith(b"\r") else (both, b"")
                 lone_cr = bool(_LONE_CR_BYTES.search(body))
+            limit.feed(chunk)
             lines += chunk.count(b"\n")
             offset += len(chunk)
     try:
@@ -90,8 +96,11 @@ def _holds_utf8(path: Path) -> bool:
     return False
 
 
-def _copy(path: Path, workdir: Path, codec: str, name: str, *, skip: int = 0) -> Utf8File:
+def _copy(
+    path: Path, workdir: Path, codec: str, name: str, max_line: int, *, skip: int = 0
+) -> Utf8File:
     target = workdir / "source-utf8.txt"
+    limit = LineLimit(max_line)
     decoder = codecs.getincrementaldecoder(codec)()
     offset, lines, carry = skip, 0, ""
     with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
@@ -105,7 +114,10 @@ def _copy(path: Path, workdir: Path, codec: str, name: str, *, skip: int = 0) ->
                 raise _undecodable(chunk, exc.start, offset + exc.start, where, name) from exc
             text = carry + text
             text, carry = (text[:-1], "\r") if text.endswith("\r") and chunk else (text, "")
-            out.write(_LONE_CR.sub("\n", text))
+            text = _LONE_CR.sub("\n", text)
+            limit.feed(text)
+            limit.check()
+            out.write(text)
             lines += chunk.count(b"\n")
             offset += len(chunk)
             if not chunk:

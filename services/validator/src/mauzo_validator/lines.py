@@ -1,0 +1,65 @@
+"""The longest physical line of a text file, measured chunk by chunk as the file streams past.
+
+A delimited reader (Python's csv, Polars) holds a whole line in memory before it can split it, so
+one 50 MB line (a file without line endings, a pasted blob) would cost far more memory than the
+file is worth. Streaming the file through `LineLimit` finds such a line with memory bounded by the
+chunk size and refuses it with `line_too_long` before any parser sees it.
+"""
+
+from __future__ import annotations
+
+from typing import AnyStr
+
+from mauzo_common.errors import InputRejected
+from mauzo_validator.errors import Code, rejected
+
+
+class LineLimit:
+    """Fed consecutive chunks (all bytes or all str); remembers the first line over the limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.line = 1
+        """Number of the line being measured (1-based)."""
+        self.current = 0
+        """Length of that line so far."""
+        self.too_long: int | None = None
+        """Number of the first line longer than the limit, once one is seen."""
+
+    def feed(self, chunk: AnyStr) -> None:
+        if self.too_long is not None or not chunk:
+            return
+        newline: AnyStr = b"\n" if isinstance(chunk, bytes) else "\n"
+        first = chunk.find(newline)
+        if first < 0:
+            self.current += len(chunk)
+            if self.current > self.limit:
+                self.too_long = self.line
+            return
+        if self.current + first > self.limit:
+            self.too_long = self.line
+            return
+        last = chunk.rfind(newline)
+        if last - first - 1 > self.limit:  # a whole line inside this chunk may be too long
+            for offset, part in enumerate(chunk[first + 1 : last].split(newline), start=1):
+                if len(part) > self.limit:
+                    self.too_long = self.line + offset
+                    return
+        self.line += chunk.count(newline)
+        self.current = len(chunk) - last - 1
+        if self.current > self.limit:
+            self.too_long = self.line
+
+    def check(self) -> None:
+        """Raise `line_too_long` if a line over the limit has been seen."""
+        if self.too_long is not None:
+            raise line_too_long(self.too_long, self.limit)
+
+
+def line_too_long(line: int, limit: int) -> InputRejected:
+    return rejected(
+        Code.LINE_TOO_LONG,
+        f"Line {line} is longer than {limit:,} characters; a sales export has short lines.",
+        "The line endings are probably missing or a cell holds a pasted blob: export the file "
+        "again with one record per line (or raise MAUZO_MAX_LINE_BYTES if the lines are real).",
+    )
