@@ -20,6 +20,7 @@ from mauzo_olap_lite.errors import DruidError, OverlordError
 from mauzo_olap_lite.settings import OlapLiteSettings
 from mauzo_olap_lite.sql.engine import SqlEngine
 from mauzo_olap_lite.sql.system_tables import create_views
+from mauzo_olap_lite.supervisors import shapes, store
 from mauzo_olap_lite.supervisors.manager import SupervisorManager
 from mauzo_olap_lite.tasks.runner import TaskRunner
 
@@ -49,6 +50,10 @@ def create_app(settings: OlapLiteSettings | None = None) -> FastAPI:
         app.state.components = components
         manager = SupervisorManager(components.db, on_published=components.sql.invalidate)
         app.state.supervisors = manager
+        components.sql.refresh_before(
+            "sys_supervisors",
+            lambda cur: store.write_states(cur, shapes.state_rows(manager.runners())),
+        )
         resumed = await manager.open()
         log.info("supervisors_loaded", supervisors=resumed)
         try:

@@ -18,6 +18,7 @@ _WIDER = {
     frozenset({"BIGINT", "DOUBLE"}): "DOUBLE",
     frozenset({"BIGINT", "FLOAT"}): "DOUBLE",
     frozenset({"FLOAT", "DOUBLE"}): "DOUBLE",
+    frozenset({"VARCHAR", "VARCHAR[]"}): "VARCHAR[]",
 }
 DRUID_OF = {
     "VARCHAR": "STRING",
@@ -50,8 +51,9 @@ class Column:
 
 def ensure_table(
     cur: duckdb.DuckDBPyConnection, datasource: str, columns: Sequence[ColumnLike]
-) -> None:
-    """Create the table or add/widen columns so that the new rows fit."""
+) -> list[str]:
+    """Create the table or add/widen columns so that the new rows fit. Returns the string
+    columns the new rows must wrap in a one-value list (the table holds them as multi-value)."""
     table = quote_ident(datasource)
     existing = {c.name: c for c in columns_of(cur, datasource)}
     if not existing:
@@ -61,8 +63,9 @@ def ensure_table(
         cur.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(defs)})")
         _record(cur, datasource, [Column("__time", "time", "TIMESTAMP")], 0)
         _record(cur, datasource, [Column(c.name, c.role, c.duck_type) for c in columns], 1)
-        return
+        return []
     added = []
+    wrap = []
     for c in columns:
         old = existing.get(c.name)
         if old is None:
@@ -70,13 +73,21 @@ def ensure_table(
             added.append(Column(c.name, c.role, c.duck_type))
         elif old.duck_type != c.duck_type:
             wider = _WIDER.get(frozenset({old.duck_type, c.duck_type}), "VARCHAR")
+            if wider == "VARCHAR[]" and c.duck_type == "VARCHAR":
+                wrap.append(c.name)
             if wider != old.duck_type:
-                cur.execute(f"ALTER TABLE {table} ALTER COLUMN {quote_ident(c.name)} TYPE {wider}")
+                ref = quote_ident(c.name)
+                using = f" USING CASE WHEN {ref} IS NOT NULL THEN [{ref}] END"
+                cur.execute(
+                    f"ALTER TABLE {table} ALTER COLUMN {ref} TYPE {wider}"
+                    + (using if wider == "VARCHAR[]" else "")
+                )
                 cur.execute(
                     f"UPDATE {META}.columns SET duck_type = ? WHERE datasource = ? AND name = ?",
                     [wider, datasource, c.name],
                 )
     _record(cur, datasource, added, len(existing))
+    return wrap
 
 
 def _record(
@@ -102,6 +113,15 @@ def datasources(cur: duckdb.DuckDBPyConnection) -> list[str]:
         f"SELECT DISTINCT datasource FROM {META}.segments WHERE used ORDER BY 1"
     ).fetchall()
     return [str(r[0]) for r in rows]
+
+
+def multi_value_columns(cur: duckdb.DuckDBPyConnection) -> dict[str, frozenset[str]]:
+    """Datasource -> its multi-value string dimensions (stored as VARCHAR[])."""
+    rows = cur.execute(
+        f"SELECT datasource, list(name) FROM {META}.columns WHERE duck_type = 'VARCHAR[]' "
+        "GROUP BY 1"
+    ).fetchall()
+    return {str(r[0]): frozenset(str(n) for n in r[1]) for r in rows}
 
 
 def drop_if_unused(cur: duckdb.DuckDBPyConnection, datasource: str) -> None:

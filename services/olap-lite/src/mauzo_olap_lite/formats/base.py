@@ -22,3 +22,10 @@ class InputFormatFactory(Protocol):
 
 def file_list(files: list[Path]) -> str:
     return "[" + ", ".join(quote_str(str(f)) for f in files) + "]"
+
+
+def rejected_lines(fmt: InputFormat, cur: duckdb.DuckDBPyConnection) -> list[str]:
+    """The input lines a format's reader could not parse (read after the relation was scanned);
+    formats without such lines (Parquet, JSON) have no `rejected`."""
+    method = getattr(fmt, "rejected", None)
+    return [] if method is None else list(method(cur))

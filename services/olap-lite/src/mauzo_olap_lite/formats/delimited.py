@@ -3,18 +3,22 @@
 CSV follows Druid's SQL-compatible null semantics: an empty unquoted field is NULL and a quoted
 `""` is the empty string. `skipHeaderRows` is applied before the header is read; when both
 `columns` and `findColumnsFromHeader` are given, the header wins. TSV does not treat quotes.
+
+`listDelimiter` (default U+0001, as in Druid) splits a value into a multi-value string: a column
+in which any value holds the delimiter is read as VARCHAR[] (every row of it a list).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from mauzo_olap_lite.database import quote_str
-from mauzo_olap_lite.formats.base import file_list
+from mauzo_olap_lite.database import quote_ident, quote_str
 
 
 @dataclass(frozen=True)
@@ -24,25 +28,75 @@ class DelimitedFormat:
     columns: tuple[str, ...]
     header: bool
     skip: int
+    list_delimiter: str = "\u0001"
+
+    rejects: str = field(default_factory=lambda: f"__olap_rejects_{uuid.uuid4().hex}")
 
     def relation(self, files: list[Path], cur: duckdb.DuckDBPyConnection) -> str:
-        options = [
-            f"delim = {quote_str(self.delimiter)}",
-            f"header = {str(self.header).lower()}",
-            f"skip = {self.skip}",
-            "all_varchar = true",
-            "null_padding = true",
-            "allow_quoted_nulls = false",
-            "union_by_name = true" if self.header else "union_by_name = false",
-        ]
+        reads = [r for r in (self._read(f, cur) for f in files) if r is not None]
+        if not reads:
+            return "(SELECT NULL AS __no_fields WHERE FALSE)"
+        base = "(" + " UNION ALL BY NAME ".join(f"SELECT * FROM {r}" for r in reads) + ")"
+        names = [str(r[0]) for r in cur.execute(f"DESCRIBE SELECT * FROM {base}").fetchall()]
+        if not self.list_delimiter:
+            return base
+        delim = quote_str(self.list_delimiter)
+        probes = ", ".join(f"bool_or(contains({quote_ident(n)}, {delim}))" for n in names)
+        found = cur.execute(f"SELECT {probes} FROM {base}").fetchone() or ()
+        multi = [n for n, hit in zip(names, found, strict=True) if hit]
+        if not multi:
+            return base
+        split = ", ".join(
+            f"string_split({quote_ident(n)}, {delim}) AS {quote_ident(n)}" for n in multi
+        )
+        return f"(SELECT * REPLACE ({split}) FROM {base})"
+
+    def rejected(self, cur: duckdb.DuckDBPyConnection) -> list[str]:
+        """The lines the reader could not parse (too many fields, a broken quote), once each."""
+        try:
+            rows = cur.execute(
+                f"SELECT min(e.csv_line) FROM {self.rejects}_errors e "
+                f"JOIN {self.rejects}_scans s USING (scan_id, file_id) "
+                "GROUP BY s.file_path, e.line ORDER BY s.file_path, e.line"
+            ).fetchall()
+        except duckdb.CatalogException:  # nothing was read, or nothing rejected
+            return []
+        return [str(r[0]).rstrip("\r\n") for r in rows]
+
+    def _read(self, path: Path, cur: duckdb.DuckDBPyConnection) -> str | None:
+        """One file with explicit columns (no dialect sniffing, which a broken line defeats)."""
+        columns = list(self.columns)
+        skip = self.skip
+        if self.header:
+            line = _raw_line(path, skip, cur)
+            if line is None:
+                return None
+            columns = self._split(line)
+            skip += 1
+        names = ", ".join(f"{quote_str(c)}: 'VARCHAR'" for c in columns)
+        quote = "quote = '\"', escape = '\"'" if self.quoted else "quote = '', escape = ''"
+        return (
+            f"read_csv({quote_str(str(path))}, auto_detect = false, header = false, "
+            f"delim = {quote_str(self.delimiter)}, skip = {skip}, columns = {{{names}}}, "
+            f"{quote}, null_padding = true, allow_quoted_nulls = false, ignore_errors = true, "
+            f"store_rejects = true, rejects_table = {quote_str(self.rejects + '_errors')}, "
+            f"rejects_scan = {quote_str(self.rejects + '_scans')})"
+        )
+
+    def _split(self, line: str) -> list[str]:
         if self.quoted:
-            options += ["quote = '\"'", "escape = '\"'"]
-        else:
-            options += ["quote = ''", "escape = ''"]
-        if not self.header:
-            names = ", ".join(quote_str(c) for c in self.columns)
-            options.append(f"names = [{names}]")
-        return f"read_csv({file_list(files)}, {', '.join(options)})"
+            return next(csv.reader([line], delimiter=self.delimiter))
+        return line.split(self.delimiter)
+
+
+def _raw_line(path: Path, skip: int, cur: duckdb.DuckDBPyConnection) -> str | None:
+    """Line `skip` of the file, as text (DuckDB decompresses .gz / .zst)."""
+    row = cur.execute(
+        f"SELECT l FROM read_csv({quote_str(str(path))}, auto_detect = false, header = false, "
+        f"delim = '\x01\x02', quote = '', escape = '', columns = {{'l': 'VARCHAR'}}, "
+        f"skip = {skip}) LIMIT 1"
+    ).fetchone()
+    return None if row is None or row[0] is None else str(row[0])
 
 
 def _build(config: dict[str, Any], delimiter: str, quoted: bool) -> DelimitedFormat:
@@ -54,7 +108,15 @@ def _build(config: dict[str, Any], delimiter: str, quoted: bool) -> DelimitedFor
             "and findColumnsFromHeader must be set to true."
         )
     skip = int(config.get("skipHeaderRows") or 0)
-    return DelimitedFormat(delimiter, quoted, columns, header, skip)
+    list_delimiter = config.get("listDelimiter")
+    return DelimitedFormat(
+        delimiter,
+        quoted,
+        columns,
+        header,
+        skip,
+        "\u0001" if list_delimiter is None else str(list_delimiter),
+    )
 
 
 def csv_format(config: dict[str, Any]) -> DelimitedFormat:

@@ -38,14 +38,15 @@ class StoredColumn:
     value_sql: str  # the per-row value (inner query)
     error_sql: str | None  # true when a non-null input failed to convert
     aggregate: str | None = None  # for metrics under rollup: count | sum | min | max
+    multi: bool = False  # a multi-value string dimension, stored as VARCHAR[]
 
     @property
     def duck_type(self) -> str:
-        return DUCK_TYPES[self.kind]
+        return "VARCHAR[]" if self.multi else DUCK_TYPES[self.kind]
 
     @property
     def druid_type(self) -> str:
-        return DRUID_TYPES[self.duck_type]
+        return DRUID_TYPES.get(self.duck_type, "STRING")
 
     def rollup_sql(self, inner: str) -> str:
         """The aggregate over the inner alias, typed like Druid's aggregator output."""
@@ -86,11 +87,31 @@ def convert(column: str, source_type: str | None, kind: str) -> tuple[str, str |
     return value, f"({ref} IS NOT NULL AND {value} IS NULL)"
 
 
-def dimension(name: str, kind: str, source_type: str | None) -> StoredColumn:
+def dimension(
+    name: str, kind: str, source_type: str | None, handling: str = "SORTED_ARRAY"
+) -> StoredColumn:
     if kind not in DUCK_TYPES:
         kind = "string"
+    if kind == "string" and source_type is not None and source_type.endswith("[]"):
+        return StoredColumn(
+            name, "dimension", kind, multi_value_sql(name, handling), None, None, True
+        )
     value, error = convert(name, source_type, kind)
     return StoredColumn(name, "dimension", kind, value, error)
+
+
+def multi_value_sql(column: str, handling: str) -> str:
+    """A list value under Druid's multiValueHandling; an empty list is stored as null.
+
+    SORTED_ARRAY sorts and keeps duplicates, SORTED_SET sorts and drops duplicates, ARRAY keeps
+    the input order. Elements are strings (a list of numbers is stored as their text).
+    """
+    ref = f"CAST({quote_ident(column)} AS VARCHAR[])"
+    value = {
+        "SORTED_SET": f"list_sort(list_distinct({ref}))",
+        "ARRAY": ref,
+    }.get(handling, f"list_sort({ref})")
+    return f"CASE WHEN len({ref}) > 0 THEN {value} END"
 
 
 def discovered_kind(source_type: str) -> str:

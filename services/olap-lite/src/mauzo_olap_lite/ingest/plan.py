@@ -117,7 +117,10 @@ def _stored_columns(
         cols.metric(m.type, m.name, m.field_name, source.get(m.field_name or ""))
         for m in schema.metrics_spec
     ]
-    dims = [cols.dimension(d.name, d.type, source.get(d.name)) for d in dims_spec.schemas()]
+    dims = [
+        cols.dimension(d.name, d.type, source.get(d.name), d.multi_value_handling)
+        for d in dims_spec.schemas()
+    ]
     if not dims or dims_spec.include_all_dimensions or dims_spec.use_schema_discovery:
         taken = {d.name for d in dims} | {m.name for m in schema.metrics_spec}
         taken |= {m.field_name for m in schema.metrics_spec if m.field_name}

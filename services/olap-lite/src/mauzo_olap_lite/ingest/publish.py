@@ -52,8 +52,8 @@ def publish(
     table = quote_ident(datasource)
     cur.execute("BEGIN TRANSACTION")
     try:
-        if stats.chunks or not append:
-            ensure_table(cur, datasource, plan.columns)
+        wrap = ensure_table(cur, datasource, plan.columns) if stats.chunks or not append else []
+        new_rows = _wrapped(plan.rows_sql(), wrap)
         chunks = _chunk_bounds(cur, plan, list(stats.chunks))
         if not append:
             replace = list(chunks.values())
@@ -62,7 +62,7 @@ def publish(
             _replace(cur, datasource, replace)
         counts: dict[datetime, int] = {}
         if chunks and plan.rollup:  # rolled-up rows per chunk are counted after grouping
-            cur.execute(f"CREATE OR REPLACE TEMP TABLE __olap_rows AS {plan.rows_sql()}")
+            cur.execute(f"CREATE OR REPLACE TEMP TABLE __olap_rows AS {new_rows}")
             cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM __olap_rows")
             rows = cur.execute(
                 f"SELECT {plan.chunk_sql(TIME)} AS c, count(*) FROM __olap_rows GROUP BY 1"
@@ -70,7 +70,7 @@ def publish(
             counts = {r[0]: r[1] for r in rows}
             cur.execute("DROP TABLE __olap_rows")
         elif chunks:  # one pass straight from the input into the table
-            cur.execute(f"INSERT INTO {table} BY NAME {plan.rows_sql()}")
+            cur.execute(f"INSERT INTO {table} BY NAME {new_rows}")
             counts = dict(stats.chunks)
         segments = _record_segments(cur, datasource, task_id, chunks, counts, append, version, plan)
         finish(cur, segments)
@@ -79,6 +79,15 @@ def publish(
         cur.execute("ROLLBACK")
         raise
     return segments
+
+
+def _wrapped(rows: str, names: list[str]) -> str:
+    """Single values appended to a multi-value column become one-value lists."""
+    if not names:
+        return rows
+    refs = [quote_ident(n) for n in names]
+    lists = ", ".join(f"CASE WHEN {r} IS NOT NULL THEN [{r}] END AS {r}" for r in refs)
+    return f"SELECT * REPLACE ({lists}) FROM ({rows})"
 
 
 def _chunk_bounds(

@@ -15,6 +15,7 @@ from mauzo_olap_lite.errors import SpecError
 
 TASK_TYPES = ("index_parallel", "index")
 INT_MAX = 2_147_483_647
+MULTI_VALUE_HANDLING = ("SORTED_ARRAY", "SORTED_SET", "ARRAY")
 
 
 class _Model(BaseModel):
@@ -30,6 +31,19 @@ class TimestampSpec(_Model):
 class DimensionSchema(_Model):
     name: str
     type: str = "string"
+    multi_value_handling: str = Field("SORTED_ARRAY", alias="multiValueHandling")
+
+    @model_validator(mode="after")
+    def _check_handling(self) -> DimensionSchema:
+        handling = self.multi_value_handling.upper()
+        if handling not in MULTI_VALUE_HANDLING:
+            raise ValueError(
+                f"Cannot deserialize value of type `MultiValueHandling` from String "
+                f'"{self.multi_value_handling}": not one of the values accepted for Enum class: '
+                f"{list(MULTI_VALUE_HANDLING)}"
+            )
+        self.multi_value_handling = handling
+        return self
 
 
 class DimensionsSpec(_Model):

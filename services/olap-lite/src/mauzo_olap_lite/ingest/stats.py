@@ -98,3 +98,17 @@ def parse_exceptions(
                 }
             )
     return events
+
+
+def rejected_events(lines: list[str], limit: int) -> list[dict[str, Any]]:
+    """ParseExceptionReport entries for input lines the reader could not split into fields."""
+    now = int(time.time() * 1000)
+    return [
+        {
+            "timeOfExceptionMillis": now,
+            "input": line,
+            "errorType": "unparseable",
+            "details": [f"Unable to parse row [{line}]"],
+        }
+        for line in lines[: max(limit, 0)]
+    ]

@@ -6,12 +6,13 @@ import re
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
-from mauzo_olap_lite.catalog import datasources
+from mauzo_olap_lite.catalog import datasources, multi_value_columns
 from mauzo_olap_lite.database import Database
 from mauzo_olap_lite.errors import (
     DruidError,
@@ -45,8 +46,17 @@ class SqlEngine:
         self._inline_positions: dict[tuple[Any, ...], tuple[int, ...]] = {}
         self._running: dict[str, _Running] = {}
         self._lock = threading.Lock()
-        self._datasources: set[str] | None = None
+        self._datasources: dict[str, frozenset[str]] | None = None
         self._watchdog = Watchdog()
+        self._refreshers: dict[str, Callable[[duckdb.DuckDBPyConnection], None]] = {}
+        self._refresh_lock = threading.Lock()
+
+    def refresh_before(
+        self, view: str, refresh: Callable[[duckdb.DuckDBPyConnection], None]
+    ) -> None:
+        """Run `refresh` (in its own transaction) before every query that reads `view`: for system
+        tables over live state (sys.supervisors)."""
+        self._refreshers[view] = refresh
 
     def invalidate(self) -> None:
         """The set of datasources or their schemas changed."""
@@ -55,11 +65,14 @@ class SqlEngine:
             self._cache.clear()
             self._inline_positions.clear()
 
-    def datasources(self) -> set[str]:
+    def datasources(self) -> dict[str, frozenset[str]]:
+        """Datasource -> its multi-value string columns."""
         with self._lock:
             known = self._datasources
         if known is None:
-            known = set(datasources(self._db.thread_cursor()))
+            cur = self._db.thread_cursor()
+            multi = multi_value_columns(cur)
+            known = {ds: multi.get(ds, frozenset()) for ds in datasources(cur)}
             with self._lock:
                 self._datasources = known
         return known
@@ -76,7 +89,23 @@ class SqlEngine:
             raise invalid_input("parameters must be a list")
         translation = self._translation(query, ctx, params)
         values = [bind_value(params[i], ctx.time_zone) for i in translation.bind]
+        for view, refresh in list(self._refreshers.items()):
+            if f'"{view}"' in translation.sql:
+                self._refresh(refresh)
         return self._run(translation.sql, values, ctx, query_id)
+
+    def _refresh(self, refresh: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+        with self._refresh_lock:
+            cur = self._db.cursor()
+            try:
+                cur.execute("BEGIN TRANSACTION")
+                refresh(cur)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            finally:
+                cur.close()
 
     def cancel(self, query_id: str) -> bool:
         with self._lock:

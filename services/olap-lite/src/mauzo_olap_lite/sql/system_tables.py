@@ -2,7 +2,8 @@
 
 Druid's INFORMATION_SCHEMA: TABLE_SCHEMA 'druid' for datasources, DATA_TYPE VARCHAR / BIGINT /
 DOUBLE / FLOAT / TIMESTAMP, ORDINAL_POSITION from 1 with __time first; sys.tasks and
-sys.segments carry the task table and the published (used) segments.
+sys.segments carry the task table and the published (used) segments; sys.supervisors the
+supervisors (live state refreshed by the SQL engine just before a query reads it).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from mauzo_olap_lite.database import META
+from mauzo_olap_lite.supervisors import store
 
 SYSTEM_TABLES: dict[tuple[str, str], str] = {
     ("INFORMATION_SCHEMA", "SCHEMATA"): "is_schemata",
@@ -17,6 +19,7 @@ SYSTEM_TABLES: dict[tuple[str, str], str] = {
     ("INFORMATION_SCHEMA", "COLUMNS"): "is_columns",
     ("sys", "tasks"): "sys_tasks",
     ("sys", "segments"): "sys_segments",
+    ("sys", "supervisors"): "sys_supervisors",
 }
 
 _SQL_TYPE = (
@@ -43,7 +46,8 @@ VIEWS = {
         UNION ALL
         SELECT 'druid', s, t, 'SYSTEM_TABLE', 'NO', 'NO' FROM (VALUES
             ('INFORMATION_SCHEMA', 'SCHEMATA'), ('INFORMATION_SCHEMA', 'TABLES'),
-            ('INFORMATION_SCHEMA', 'COLUMNS'), ('sys', 'segments'), ('sys', 'tasks')) AS v(s, t)
+            ('INFORMATION_SCHEMA', 'COLUMNS'), ('sys', 'segments'), ('sys', 'supervisors'),
+            ('sys', 'tasks')) AS v(s, t)
     """,
     "is_columns": f"""
         SELECT 'druid' AS "TABLE_CATALOG", 'druid' AS "TABLE_SCHEMA", c.datasource AS "TABLE_NAME",
@@ -84,9 +88,21 @@ VIEWS = {
                CAST(1 AS BIGINT) AS replication_factor
         FROM {META}.segments WHERE used
     """,
+    "sys_supervisors": f"""
+        SELECT s.id AS supervisor_id,
+               CASE WHEN s.suspended THEN 'SUSPENDED' ELSE coalesce(l.state, 'PENDING') END
+                   AS state,
+               CASE WHEN s.suspended THEN 'SUSPENDED' ELSE coalesce(l.detailed_state, 'PENDING')
+                   END AS detailed_state,
+               CAST(CASE WHEN coalesce(l.healthy, TRUE) THEN 1 ELSE 0 END AS BIGINT) AS healthy,
+               coalesce(l.type, json_extract_string(s.spec, '$.type')) AS type,
+               l.source AS source, CAST(s.suspended AS BIGINT) AS suspended, s.spec AS spec
+        FROM {META}.supervisors s LEFT JOIN {META}.supervisor_states l ON l.id = s.id
+    """,
 }
 
 
 def create_views(cur: duckdb.DuckDBPyConnection) -> None:
+    store.create_schema(cur)  # sys.supervisors reads the supervisor tables
     for name, body in VIEWS.items():
         cur.execute(f'CREATE OR REPLACE VIEW {META}."{name}" AS {body}')

@@ -13,6 +13,7 @@ INFORMATION_SCHEMA and sys views; anything else is "not found", as in Druid.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import sqlglot
@@ -20,6 +21,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from mauzo_olap_lite.errors import DruidError, invalid_input
+from mauzo_olap_lite.sql import multivalue
 from mauzo_olap_lite.sql.context import QueryContext, from_utc_sql
 from mauzo_olap_lite.sql.functions import HANDLERS, extract_sql
 from mauzo_olap_lite.sql.system_tables import SYSTEM_TABLES
@@ -76,7 +78,9 @@ class Translation:
 
 
 class Translator:
-    def __init__(self, datasources: set[str], ctx: QueryContext, params: list[Any]) -> None:
+    def __init__(
+        self, datasources: Mapping[str, frozenset[str]], ctx: QueryContext, params: list[Any]
+    ) -> None:
         self.datasources = datasources
         self.ctx = ctx
         self.params = params
@@ -109,7 +113,7 @@ class Translator:
 
     # -- translation -----------------------------------------------------------------------
     def translate(self, query: str) -> Translation:
-        tree = self._parse(query)
+        tree = multivalue.rewrite(self._parse(query), self.datasources)
         _name_expressions(tree)
         for index, node in enumerate(list(tree.find_all(exp.Placeholder, bfs=False))):
             node.replace(exp.column(f"{PARAM}{index}", quoted=True))
@@ -261,10 +265,19 @@ def _first_line(text: str) -> str:
 
 
 def translate(
-    query: str, datasources: set[str], ctx: QueryContext, params: list[Any]
+    query: str,
+    datasources: Mapping[str, frozenset[str]] | Collection[str],
+    ctx: QueryContext,
+    params: list[Any],
 ) -> Translation:
+    """`datasources`: every queryable datasource (-> its multi-value string columns)."""
+    known = (
+        datasources
+        if isinstance(datasources, Mapping)
+        else dict.fromkeys(datasources, frozenset[str]())
+    )
     try:
-        return Translator(datasources, ctx, params).translate(query)
+        return Translator(known, ctx, params).translate(query)
     except DruidError:
         raise
     except (ValueError, KeyError, IndexError) as exc:

@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from mauzo_olap_lite.formats.base import rejected_lines
 from mauzo_olap_lite.formats.registry import input_format
 from mauzo_olap_lite.ingest.plan import TS, Plan, build_plan
 from mauzo_olap_lite.ingest.publish import Segment, publish
@@ -73,12 +74,16 @@ def ingest_batch(
     with tempfile.TemporaryDirectory(prefix="olap-lite-kafka-") as work:
         path = Path(work) / "records"
         path.write_bytes(b"\n".join(lines) + b"\n")
-        relation = input_format(spec.fmt.value_format).relation([path], cur)
+        fmt = input_format(spec.fmt.value_format)
+        relation = fmt.relation([path], cur)
         plan = build_plan(spec.task, relation, cur)
         if spec.late_rejection_ms is not None:  # earlier than the period before now: thrownAway
             cutoff = f"now()::TIMESTAMP - INTERVAL {int(spec.late_rejection_ms)} MILLISECOND"
             plan = _with_cutoff(plan, cutoff)
         stats = count_rows(cur, plan, sum(len(x) for x in lines))
+        rejected = rejected_lines(fmt, cur)
+        stats.unparseable += len(rejected)
+        result.errors += [f"Unable to parse row [{line}]" for line in rejected[:MAX_SAVED_ERRORS]]
         if stats.parse_exceptions:
             events = parse_exceptions(
                 cur, plan, MAX_SAVED_ERRORS, spec.task.spec.data_schema.timestamp_spec.column

@@ -46,6 +46,7 @@ class SupervisorManager:
             self._runners[spec.id] = runner
             if not spec.suspended:
                 runner.start()
+            await self._show_stored(runner)
         return len(self._runners)
 
     async def close(self) -> None:
@@ -88,6 +89,7 @@ class SupervisorManager:
             await runner.stop()
             await self._in_db(lambda cur: store.save(cur, spec.id, spec.datasource, spec.body))
             self._runners[sup_id] = self._replace(runner, spec)
+            await self._show_stored(self._runners[sup_id])
         return spec.body
 
     async def reset(self, sup_id: str) -> None:
@@ -98,6 +100,7 @@ class SupervisorManager:
             await runner.stop()
             await self._in_db(lambda cur: store.clear_offsets(cur, runner.spec.datasource))
             self._runners[sup_id] = self._replace(runner, runner.spec)
+            await self._show_stored(self._runners[sup_id])
 
     async def terminate(self, sup_id: str) -> None:
         async with self._lock:
@@ -115,6 +118,13 @@ class SupervisorManager:
         if not spec.suspended:
             runner.start()
         return runner
+
+    async def _show_stored(self, runner: SupervisorRunner) -> None:
+        """A suspended supervisor reads nothing; its status shows the stored offsets."""
+        if runner.spec.suspended:
+            spec = runner.spec
+            stored = await self._in_db(lambda cur: store.offsets(cur, spec.datasource, spec.topic))
+            runner.live.current = stored
 
     async def _in_db(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         def run() -> T:

@@ -21,6 +21,14 @@ def healthy(runner: SupervisorRunner) -> bool:
     return state_of(runner)[0] not in UNHEALTHY
 
 
+def state_rows(runners: list[SupervisorRunner]) -> list[tuple[Any, ...]]:
+    """The rows of olap_meta.supervisor_states behind sys.supervisors."""
+    return [
+        (r.spec.id, *state_of(r), healthy(r), str(r.spec.body.get("type", "kafka")), r.spec.topic)
+        for r in runners
+    ]
+
+
 def full_entry(runner: SupervisorRunner) -> dict[str, Any]:
     state, detailed = state_of(runner)
     return {

@@ -2,6 +2,7 @@
 
 supervisors         one row per live supervisor: spec, suspended, row totals
 supervisor_history  every submitted spec version (and a tombstone on terminate)
+supervisor_states   the live state of each supervisor, refreshed before sys.supervisors is read
 supervisor_offsets  next offset to read per (datasource, topic, partition): written in the same
                     transaction as the rows, like Druid's datasource metadata. It outlives
                     terminate (a resubmitted supervisor continues) and is cleared by reset.
@@ -24,6 +25,10 @@ CREATE TABLE IF NOT EXISTS {META}.supervisors (
 );
 CREATE TABLE IF NOT EXISTS {META}.supervisor_history (
     id VARCHAR NOT NULL, spec VARCHAR, version VARCHAR
+);
+CREATE TABLE IF NOT EXISTS {META}.supervisor_states (
+    id VARCHAR NOT NULL, state VARCHAR, detailed_state VARCHAR, healthy BOOLEAN, type VARCHAR,
+    source VARCHAR
 );
 CREATE TABLE IF NOT EXISTS {META}.supervisor_offsets (
     datasource VARCHAR NOT NULL, topic VARCHAR NOT NULL, partition_id INTEGER NOT NULL,
@@ -144,3 +149,10 @@ def add_totals(cur: duckdb.DuckDBPyConnection, sup_id: str, totals: dict[str, in
 
 def clear_offsets(cur: duckdb.DuckDBPyConnection, datasource: str) -> None:
     cur.execute(f"DELETE FROM {META}.supervisor_offsets WHERE datasource = ?", [datasource])
+
+
+def write_states(cur: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]) -> None:
+    """Replace the live states (id, state, detailed_state, healthy, type, source)."""
+    cur.execute(f"DELETE FROM {META}.supervisor_states")
+    if rows:
+        cur.executemany(f"INSERT INTO {META}.supervisor_states VALUES (?, ?, ?, ?, ?, ?)", rows)

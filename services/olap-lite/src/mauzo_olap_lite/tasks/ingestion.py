@@ -10,11 +10,18 @@ from typing import Any
 
 import duckdb
 
+from mauzo_olap_lite.formats.base import rejected_lines
 from mauzo_olap_lite.formats.registry import input_format
 from mauzo_olap_lite.ingest.plan import build_plan
 from mauzo_olap_lite.ingest.publish import Segment, publish
 from mauzo_olap_lite.ingest.spec import TaskSpec
-from mauzo_olap_lite.ingest.stats import RowStats, count_rows, parse_exceptions
+from mauzo_olap_lite.ingest.stats import (
+    RowStats,
+    count_rows,
+    parse_exceptions,
+    rejected_events,
+)
+from mauzo_olap_lite.inputs.compression import decompressed
 from mauzo_olap_lite.inputs.registry import input_source
 from mauzo_olap_lite.settings import OlapLiteSettings
 
@@ -60,7 +67,7 @@ def run_ingestion(
     schema = task.spec.data_schema
     tuning = task.spec.tuning_config
     progress.state = "BUILD_SEGMENTS"
-    files = input_source(io.input_source or {}, settings).fetch(workdir)
+    files = decompressed(input_source(io.input_source or {}, settings).fetch(workdir), workdir)
     log(f"Read {len(files)} input file(s): {[f.uri for f in files][:20]}")
     progress.check()
     progress.stats = RowStats()
@@ -68,17 +75,23 @@ def run_ingestion(
         with write_lock:
             finish(cur, [])
         return []
-    relation = input_format(io.input_format or {}).relation([f.path for f in files], cur)
+    fmt = input_format(io.input_format or {})
+    relation = fmt.relation([f.path for f in files], cur)
     plan = build_plan(task, relation, cur)
     progress.check()
     stats = count_rows(cur, plan, sum(f.size for f in files))
+    rejected = rejected_lines(fmt, cur)
+    stats.unparseable += len(rejected)
     progress.stats = stats
     log(f"Row stats: {stats.as_dict()}")
     limit = tuning.parse_exception_limit
     exceeded = stats.parse_exceptions > limit
     if stats.parse_exceptions:
         wanted = max(tuning.saved_limit, 1 if exceeded else 0)
-        progress.events = parse_exceptions(cur, plan, wanted, schema.timestamp_spec.column)
+        progress.events = rejected_events(rejected, wanted)
+        progress.events += parse_exceptions(
+            cur, plan, wanted - len(progress.events), schema.timestamp_spec.column
+        )
         for event in progress.events:
             log(f"Parse exception: {event['details'][0]}")
     if exceeded:
