@@ -6,7 +6,6 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 import polars as pl
@@ -14,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from mauzo_common.testing.components import wait_until
+from mauzo_common.testing.druid import parquet_index_spec
 from mauzo_common.testing.services import olap_lite_process
 from mauzo_query_api.app import create_app
 from mauzo_query_api.settings import QueryApiSettings
@@ -55,40 +55,9 @@ class OlapLite:
         # spec-builder derives them from the validator's column roles.
         dimensions = [c for c, t in frame.schema.items() if t == pl.String]
         metrics = [c for c, t in frame.schema.items() if t == pl.Float64]
-        spec: dict[str, Any] = {
-            "type": "index_parallel",
-            "id": task_id,
-            "spec": {
-                "dataSchema": {
-                    "dataSource": datasource,
-                    "timestampSpec": {"column": "__time", "format": "auto"},
-                    "dimensionsSpec": {
-                        "dimensions": [{"type": "string", "name": d} for d in dimensions]
-                    },
-                    "metricsSpec": [
-                        {"type": "doubleSum", "name": m, "fieldName": m} for m in metrics
-                    ],
-                    "granularitySpec": {
-                        "type": "uniform",
-                        "segmentGranularity": "day",
-                        "queryGranularity": "none",
-                        "rollup": False,
-                        "intervals": ["2000-01-01/2100-01-01"],
-                    },
-                },
-                "ioConfig": {
-                    "type": "index_parallel",
-                    "inputSource": {"type": "local", "files": [str(path)]},
-                    "inputFormat": {"type": "parquet"},
-                    "appendToExisting": True,
-                },
-                "tuningConfig": {
-                    "type": "index_parallel",
-                    "partitionsSpec": {"type": "dynamic"},
-                    "maxParseExceptions": 0,
-                },
-            },
-        }
+        spec = parquet_index_spec(
+            task_id, datasource, [path], dimensions=dimensions, metrics=metrics
+        )
         submitted = httpx.post(f"{self.url}/druid/indexer/v1/task", json=spec, timeout=30)
         assert submitted.status_code == 200, submitted.text
         task = submitted.json()["task"]

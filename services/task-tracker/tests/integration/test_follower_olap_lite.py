@@ -19,6 +19,7 @@ from mauzo_common.events import Envelope, IngestionCompleted, IngestionSubmitted
 from mauzo_common.messaging import make_broker, publish
 from mauzo_common.settings import MauzoSettings
 from mauzo_common.testing.components import wait_until
+from mauzo_common.testing.druid import parquet_index_spec
 from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.settings import TrackerSettings
 
@@ -62,39 +63,14 @@ def parquet_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def spec(druid_task_id: str, path: Path) -> dict[str, Any]:
-    """An index_parallel spec shaped as spec-builder builds it (druid-contracts.md §1)."""
-    return {
-        "type": "index_parallel",
-        "id": druid_task_id,
-        "spec": {
-            "dataSchema": {
-                "dataSource": DS,
-                "timestampSpec": {"column": "__time", "format": "auto"},
-                "dimensionsSpec": {"dimensions": [{"type": "string", "name": "branch"}]},
-                "metricsSpec": [
-                    {"type": "doubleSum", "name": "gross_revenue", "fieldName": "gross_revenue"}
-                ],
-                "granularitySpec": {
-                    "type": "uniform",
-                    "segmentGranularity": "day",
-                    "queryGranularity": "none",
-                    "rollup": False,
-                    "intervals": ["2024-03-01/2024-03-02"],
-                },
-            },
-            "ioConfig": {
-                "type": "index_parallel",
-                "inputSource": {"type": "local", "files": [str(path)]},
-                "inputFormat": {"type": "parquet"},
-                "appendToExisting": True,
-            },
-            "tuningConfig": {
-                "type": "index_parallel",
-                "partitionsSpec": {"type": "dynamic"},
-                "maxParseExceptions": 0,
-            },
-        },
-    }
+    return parquet_index_spec(
+        druid_task_id,
+        DS,
+        [path],
+        dimensions=["branch"],
+        metrics=["gross_revenue"],
+        intervals=["2024-03-01/2024-03-02"],
+    )
 
 
 def submit(olap_lite: str, druid_task_id: str, path: Path) -> None:

@@ -23,6 +23,7 @@ from mauzo_common.events import (
 from mauzo_common.messaging import make_broker, publish
 from mauzo_common.settings import MauzoSettings
 from mauzo_common.testing.components import wait_until
+from mauzo_common.testing.druid import parquet_index_spec
 from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.settings import TrackerSettings
 
@@ -65,39 +66,14 @@ def write_upload(folder: Path, task_id: str, revenues: list[float]) -> Path:
 
 
 def load_spec(druid_task_id: str, path: Path) -> dict[str, Any]:
-    return {
-        "type": "index_parallel",
-        "id": druid_task_id,
-        "spec": {
-            "dataSchema": {
-                "dataSource": DS,
-                "timestampSpec": {"column": "__time", "format": "auto"},
-                "dimensionsSpec": {
-                    "dimensions": [
-                        {"type": "string", "name": "branch"},
-                        {"type": "string", "name": "upload_id"},
-                    ]
-                },
-                "metricsSpec": [
-                    {"type": "doubleSum", "name": "gross_revenue", "fieldName": "gross_revenue"}
-                ],
-                "granularitySpec": {
-                    "type": "uniform",
-                    "segmentGranularity": "day",
-                    "queryGranularity": "none",
-                    "rollup": False,
-                    "intervals": ["2024-03-01/2024-03-04"],
-                },
-            },
-            "ioConfig": {
-                "type": "index_parallel",
-                "inputSource": {"type": "local", "files": [str(path)]},
-                "inputFormat": {"type": "parquet"},
-                "appendToExisting": True,
-            },
-            "tuningConfig": {"type": "index_parallel", "partitionsSpec": {"type": "dynamic"}},
-        },
-    }
+    return parquet_index_spec(
+        druid_task_id,
+        DS,
+        [path],
+        dimensions=["branch", "upload_id"],
+        metrics=["gross_revenue"],
+        intervals=["2024-03-01/2024-03-04"],
+    )
 
 
 def send(bootstrap: str, task_id: str, *payloads: Payload) -> None:
