@@ -21,9 +21,11 @@ class Watchdog:
     def schedule(self, seconds: float, action: Callable[[], None]) -> int:
         """Run `action` after `seconds` unless cancelled; returns a handle for `cancel`."""
         handle = next(self._ids)
+        entry = (time.monotonic() + seconds, handle, action)
         with self._cond:
-            heapq.heappush(self._heap, (time.monotonic() + seconds, handle, action))
-            self._cond.notify()
+            heapq.heappush(self._heap, entry)
+            if self._heap[0] is entry:  # only an earlier deadline needs the thread awake
+                self._cond.notify()
         return handle
 
     def cancel(self, handle: int) -> None:
