@@ -21,6 +21,8 @@ from typing import Any
 import duckdb
 import httpx
 
+from mauzo_common.testing.druid import parquet_index_spec
+
 SEED = 7
 START = datetime(2023, 1, 1)
 
@@ -74,36 +76,11 @@ METRICS = ["gross_revenue", "returns_value", "units_sold", "units_returned", "co
 
 def ingest_spec(datasource: str, files: list[str]) -> dict[str, Any]:
     """The spec spec-builder sends (issue 2 / the shared brief, step 3)."""
-    return {
-        "type": "index_parallel",
-        "spec": {
-            "dataSchema": {
-                "dataSource": datasource,
-                "timestampSpec": {"column": "__time", "format": "auto"},
-                "dimensionsSpec": {
-                    "dimensions": [{"type": "string", "name": d} for d in DIMENSIONS]
-                },
-                "metricsSpec": [{"type": "doubleSum", "name": m, "fieldName": m} for m in METRICS],
-                "granularitySpec": {
-                    "type": "uniform",
-                    "segmentGranularity": "day",
-                    "queryGranularity": "none",
-                    "rollup": False,
-                },
-            },
-            "ioConfig": {
-                "type": "index_parallel",
-                "inputSource": {"type": "local", "files": files},
-                "inputFormat": {"type": "parquet"},
-                "appendToExisting": True,
-            },
-            "tuningConfig": {
-                "type": "index_parallel",
-                "partitionsSpec": {"type": "dynamic"},
-                "maxParseExceptions": 0,
-            },
-        },
-    }
+    task_id = f"bench_{datasource}_{time.time_ns()}"
+    paths = [Path(f) for f in files]
+    return parquet_index_spec(
+        task_id, datasource, paths, dimensions=DIMENSIONS, metrics=METRICS, intervals=None
+    )
 
 
 def _free_port() -> int:

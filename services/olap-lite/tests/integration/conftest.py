@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from mauzo_common.testing.components import free_port, port_open, wait_until
 
 
 def create_topic(bootstrap: str, topic: str, partitions: int = 1) -> None:
@@ -125,3 +133,49 @@ class Streams:
 @pytest.fixture
 def streams(kafka_bootstrap: str) -> Streams:
     return Streams(kafka_bootstrap)
+
+
+class OlapLiteProcess:
+    """The real `mauzo-olap-lite` process on a fixed port and data dir, so a test can SIGKILL it
+    and start it again on the same state (what a crash and a restart look like)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.port = free_port()
+        self.env = {
+            **os.environ,
+            "MAUZO_OLAP_LITE_PORT": str(self.port),
+            "MAUZO_DATA_DIR": str(data_dir),
+            "MAUZO_LOG_LEVEL": "WARNING",
+        }
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        script = Path(sys.executable).with_name("mauzo-olap-lite")
+        self.proc = subprocess.Popen(
+            [str(script)], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_until(self._healthy, 30, "olap-lite process healthy")
+
+    def _healthy(self) -> bool:
+        try:
+            return httpx.get(f"{self.url}/status/health", timeout=1).json() is True
+        except httpx.HTTPError:
+            return False
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+        wait_until(lambda: not port_open(self.port), 10, "port released")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(20)
+
+
+@pytest.fixture
+def olap_lite_process() -> type[OlapLiteProcess]:
+    """`olap_lite_process(data_dir)` makes a restartable olap-lite process."""
+    return OlapLiteProcess

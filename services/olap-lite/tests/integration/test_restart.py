@@ -4,11 +4,6 @@ was RUNNING when the process was killed is FAILED afterwards with an errorMsg th
 from __future__ import annotations
 
 import http.server
-import os
-import shutil
-import signal
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,53 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mauzo_common.testing.components import free_port, port_open, wait_until
-
-
-def _script() -> str:
-    found = shutil.which("mauzo-olap-lite") or str(Path(sys.executable).parent / "mauzo-olap-lite")
-    assert Path(found).exists(), "the mauzo-olap-lite console script is not installed"
-    return found
-
-
-class Process:
-    def __init__(self, data_dir: Path) -> None:
-        self.port = free_port()
-        self.env = {
-            **os.environ,
-            "MAUZO_OLAP_LITE_PORT": str(self.port),
-            "MAUZO_DATA_DIR": str(data_dir),
-            "MAUZO_LOG_LEVEL": "WARNING",
-        }
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [_script()],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_until(lambda: _healthy(self.url), 30, "olap-lite process healthy")
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-        wait_until(lambda: not port_open(self.port), 10, "port released")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(20)
-
-
-def _healthy(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/status/health", timeout=1).json() is True
-    except httpx.HTTPError:
-        return False
+from mauzo_common.testing.components import free_port, wait_until
 
 
 @pytest.fixture
@@ -110,10 +59,12 @@ def _spec(ds: str, source: dict[str, Any], task_id: str) -> dict[str, Any]:
     }
 
 
-def test_restart_keeps_data_and_fails_interrupted_tasks(tmp_path: Path, stalled_url: str) -> None:
+def test_restart_keeps_data_and_fails_interrupted_tasks(
+    tmp_path: Path, stalled_url: str, olap_lite_process: Any
+) -> None:
     data = tmp_path / "in.csv"
     data.write_text("time,k\n2024-01-01,a\n2024-01-02,b\n")
-    process = Process(tmp_path / "state")
+    process = olap_lite_process(tmp_path / "state")
     process.start()
     try:
         with httpx.Client(base_url=process.url, timeout=10) as http:

@@ -4,11 +4,6 @@ supervisors are still there, the suspended one still suspended."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -16,51 +11,12 @@ from typing import Any
 import httpx
 import pytest
 
-from mauzo_common.testing.components import free_port, port_open, wait_until
+from mauzo_common.testing.components import wait_until
 
 pytestmark = pytest.mark.kafka
 
 API = "/druid/indexer/v1/supervisor"
 CHUNKS, PER_CHUNK = 20, 200
-
-
-class Process:
-    def __init__(self, data_dir: Path) -> None:
-        self.port = free_port()
-        self.env = {
-            **os.environ,
-            "MAUZO_OLAP_LITE_PORT": str(self.port),
-            "MAUZO_DATA_DIR": str(data_dir),
-            "MAUZO_LOG_LEVEL": "WARNING",
-        }
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        script = shutil.which("mauzo-olap-lite") or str(
-            Path(sys.executable).parent / "mauzo-olap-lite"
-        )
-        self.proc = subprocess.Popen(
-            [script], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        wait_until(self._healthy, 30, "olap-lite process healthy")
-
-    def _healthy(self) -> bool:
-        try:
-            return httpx.get(f"{self.url}/status/health", timeout=1).json() is True
-        except httpx.HTTPError:
-            return False
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-        wait_until(lambda: not port_open(self.port), 10, "port released")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(20)
 
 
 def _rows(http: httpx.Client, ds: str) -> tuple[int, int]:
@@ -75,12 +31,12 @@ def _rows(http: httpx.Client, ds: str) -> tuple[int, int]:
 
 
 def test_each_record_lands_once_across_a_kill(
-    tmp_path: Path, streams: Any, unique_name: str
+    tmp_path: Path, streams: Any, unique_name: str, olap_lite_process: Any
 ) -> None:
     total = CHUNKS * PER_CHUNK
     topic = streams.topic(f"crash-{unique_name}", partitions=3)
     paused_topic = streams.topic(f"paused-{unique_name}")
-    process = Process(tmp_path / "state")
+    process = olap_lite_process(tmp_path / "state")
     process.start()
 
     def producer() -> None:
@@ -98,7 +54,7 @@ def test_each_record_lands_once_across_a_kill(
             wait_until(lambda: _rows(http, unique_name)[0] > 0, 30, "first rows ingested")
         process.kill()  # mid-stream: the producer is still sending
         before = process
-        process = Process(tmp_path / "state")
+        process = olap_lite_process(tmp_path / "state")
         process.start()
         before.stop()
         feeding.join(60)

@@ -15,9 +15,19 @@ def parquet_index_spec(
     *,
     dimensions: Sequence[str],
     metrics: Sequence[str],
-    intervals: Sequence[str] = ("2000-01-01/2100-01-01",),
+    intervals: Sequence[str] | None = ("2000-01-01/2100-01-01",),
 ) -> dict[str, Any]:
-    """String dimensions, doubleSum metrics, no rollup, appended like an upload."""
+    """String dimensions, doubleSum metrics, no rollup, appended like an upload.
+
+    `intervals=None` leaves them out, so the Overlord derives them from the data."""
+    granularity: dict[str, Any] = {
+        "type": "uniform",
+        "segmentGranularity": "day",
+        "queryGranularity": "none",
+        "rollup": False,
+    }
+    if intervals is not None:
+        granularity["intervals"] = list(intervals)
     return {
         "type": "index_parallel",
         "id": task_id,
@@ -29,13 +39,7 @@ def parquet_index_spec(
                     "dimensions": [{"type": "string", "name": d} for d in dimensions]
                 },
                 "metricsSpec": [{"type": "doubleSum", "name": m, "fieldName": m} for m in metrics],
-                "granularitySpec": {
-                    "type": "uniform",
-                    "segmentGranularity": "day",
-                    "queryGranularity": "none",
-                    "rollup": False,
-                    "intervals": list(intervals),
-                },
+                "granularitySpec": granularity,
             },
             "ioConfig": {
                 "type": "index_parallel",
