@@ -32,6 +32,7 @@ def main() -> None:
         size_mb = csv.stat().st_size / 1e6
         stack = start_stack(work / "stack")
         floors, uploads = [], []
+        stages: dict[str, list[float]] = {}
         try:
             for run in range(args.runs):
                 floors.append(floor(csv, work))
@@ -41,6 +42,8 @@ def main() -> None:
                 uploads.append(time.perf_counter() - started)
                 if status["state"] != "succeeded" or status["rows_ingested"] != args.rows:
                     raise SystemExit(f"run {run} did not load every row: {status}")
+                for stage, seconds in status["timings"].items():
+                    stages.setdefault(stage, []).append(seconds)
         finally:
             stack.stop()
     f, u = statistics.median(floors), statistics.median(uploads)
@@ -48,6 +51,9 @@ def main() -> None:
     print(f"floor (polars read+parse, parquet write, duckdb load): median {f:.2f}s {floors}")
     print(f"upload -> succeeded through the stack: median {u:.2f}s {uploads}")
     print(f"ratio: {u / f:.2f}x (goal <= 1.5x)")
+    print("time in each state (task-tracker's timings, median s):")
+    for stage, seconds in stages.items():
+        print(f"  {stage:<12}{statistics.median(seconds):8.2f}")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from mauzo_validator.rules import Check
 from mauzo_validator.settings import ValidatorSettings
 
 _DIM_NA = ("", "na", "n/a", "null", "none", "nan", "#n/a")
+_DIM_NA_BYTES = max(len(t) for t in _DIM_NA)
 _CODES = {
     "amount": Code.AMOUNTS_NOT_NUMBERS,
     "quantity": Code.QUANTITIES_NOT_NUMBERS,
@@ -143,8 +144,8 @@ def build(
     outputs: list[pl.Expr] = [
         pl.col("__row"),
         pl.col("__time"),
-        *(_text(mapping.dimensions.get(d)).alias(d) for d in DIMENSIONS if d in dimensions),
-        *(_text(e.source).alias(e.name) for e in mapping.extras if e.role == "dimension"),
+        *(_text(frame, mapping.dimensions.get(d)).alias(d) for d in DIMENSIONS if d in dimensions),
+        *(_text(frame, e.source).alias(e.name) for e in mapping.extras if e.role == "dimension"),
         pl.lit(upload_id, pl.String).alias("upload_id"),
         pl.when(is_return).then(0.0).otherwise(pl.col("__amount")).alias("gross_revenue"),
         pl.when(is_return).then(-pl.col("__amount").abs()).otherwise(0.0).alias("returns_value"),
@@ -186,12 +187,15 @@ def _cost(mapping: Mapping, values: dict[str, pl.Expr]) -> pl.Expr:
     return pl.lit(None, pl.Float64)
 
 
-def _text(column: str | None) -> pl.Expr:
+def _text(frame: pl.DataFrame, column: str | None) -> pl.Expr:
+    """A dimension's values stripped, with NA-like tokens as null."""
     if column is None:
         return pl.lit(None, pl.String)
-    value = pl.col(column).cast(pl.String).str.strip_chars()
-    return (
-        pl.when(value.str.to_lowercase().is_in(_DIM_NA) | value.is_null())
-        .then(None)
-        .otherwise(value)
-    )
+    value = frame[column].cast(pl.String).str.strip_chars()
+    # Every NA token is at most 4 bytes long: only such short cells need the case-folded lookup,
+    # which over a whole column of names or invoice numbers would cost more than the rest.
+    short = (value.str.len_bytes() <= _DIM_NA_BYTES).fill_null(False).arg_true()
+    if short.len():
+        na = value.gather(short).str.to_lowercase().is_in(_DIM_NA)
+        value = value.scatter(short.filter(na), None)
+    return pl.lit(value)

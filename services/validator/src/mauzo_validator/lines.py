@@ -40,11 +40,10 @@ class LineLimit:
             self.too_long = self.line
             return
         last = chunk.rfind(newline)
-        if last - first - 1 > self.limit:  # a whole line inside this chunk may be too long
-            for offset, part in enumerate(chunk[first + 1 : last].split(newline), start=1):
-                if len(part) > self.limit:
-                    self.too_long = self.line + offset
-                    return
+        inside = _long_line_start(chunk, newline, first, last, self.limit)
+        if inside is not None:
+            self.too_long = self.line + chunk.count(newline, 0, inside)
+            return
         self.line += chunk.count(newline)
         self.current = len(chunk) - last - 1
         if self.current > self.limit:
@@ -54,6 +53,30 @@ class LineLimit:
         """Raise `line_too_long` if a line over the limit has been seen."""
         if self.too_long is not None:
             raise line_too_long(self.too_long, self.limit)
+
+
+def _long_line_start(
+    chunk: AnyStr, newline: AnyStr, first: int, last: int, limit: int
+) -> int | None:
+    """Start of the first line between `first` and `last` longer than `limit`, if any.
+
+    A line longer than `limit` covers at least one whole block of `limit // 2` characters on a
+    fixed grid, so one `find` per block (C speed, a handful per chunk) replaces splitting the chunk
+    into its lines; only a block without a newline is looked at closely.
+    """
+    step = max(1, limit // 2)
+    pos = first + 1
+    while pos < last:
+        end = min(pos + step, last)
+        if chunk.find(newline, pos, end) >= 0:
+            pos = end
+            continue
+        start = chunk.rfind(newline, 0, pos) + 1
+        stop = chunk.find(newline, pos)
+        if stop - start > limit:
+            return start
+        pos = stop + 1
+    return None
 
 
 def line_too_long(line: int, limit: int) -> InputRejected:

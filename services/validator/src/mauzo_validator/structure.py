@@ -2,8 +2,14 @@
 
 Quoted delimiters, newlines and doubled quotes are honoured, so a ragged row is reported with its
 line number instead of being silently padded or truncated, and an over-long cell (often a missing
-closing quote) is refused. It streams the file (bounded memory) in a background thread, so on a
-multi-core machine it overlaps with the Polars work on the batches; `result()` joins it.
+closing quote) is refused. It streams the file (bounded memory) in a background thread; `result()`
+joins it.
+
+Two passes, so that a good file costs little: Arrow's C++ CSV reader counts every record's fields
+without holding the GIL (so the Polars work on the batches keeps both cores), and only when it sees
+a record that breaks the rules does Python's csv module walk the file again to say exactly which
+row and line, with what it found. Python's reading is the reference: the fast pass only decides
+whether the exact one is needed.
 """
 
 from __future__ import annotations
@@ -11,6 +17,9 @@ from __future__ import annotations
 import csv
 import threading
 from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from mauzo_common.errors import InputRejected
 from mauzo_validator.errors import Code, rejected
@@ -24,7 +33,6 @@ class StructureCheck:
         self._width, self._full, self._max_field = width, full, max_field_bytes
         self._stop = threading.Event()
         self._error: BaseException | None = None
-        self.rows = 0
         self._thread = threading.Thread(target=self._run, name="structure-check", daemon=True)
 
     def start(self) -> StructureCheck:
@@ -44,9 +52,53 @@ class StructureCheck:
 
     def _run(self) -> None:
         try:
-            self._check()
+            if self._suspicious():
+                self._check()
         except (InputRejected, OSError, ValueError) as exc:
             self._error = exc
+
+    def _acceptable(self, fields: int, text: str) -> bool:
+        """Whether a record whose field count differs from the header's still fits it."""
+        if fields == 1 and not text.strip():
+            return True  # a blank line
+        if self._width <= fields < self._full:
+            return True  # only trailing header-less columns are missing
+        if fields > self._full:
+            record = next(csv.reader([text], delimiter=self._delimiter), [])
+            return not "".join(record[self._full :]).strip()
+        return False
+
+    def _suspicious(self) -> bool:
+        """The fast pass: whether any record breaks the rules (or Arrow cannot split the text)."""
+        names = [f"c{i}" for i in range(self._full)]
+        broken = False
+
+        def on_invalid(row: pa_csv.InvalidRow) -> str:
+            nonlocal broken
+            broken = broken or not self._acceptable(row.actual_columns, row.text or "")
+            return "skip"
+
+        try:
+            reader = pa_csv.open_csv(
+                self._path,
+                read_options=pa_csv.ReadOptions(
+                    column_names=names, block_size=max(8 << 20, 4 * self._max_field)
+                ),
+                parse_options=pa_csv.ParseOptions(
+                    delimiter=self._delimiter,
+                    newlines_in_values=True,
+                    invalid_row_handler=on_invalid,
+                ),
+                convert_options=pa_csv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()), check_utf8=False
+                ),
+            )
+            for _ in reader:  # the header is a record with the header's field count
+                if broken or self._stop.is_set():
+                    break
+        except pa.ArrowInvalid:
+            return True  # e.g. a cell spanning a whole block: a missing closing quote
+        return broken
 
     def _check(self) -> None:
         csv.field_size_limit(self._max_field)
@@ -76,7 +128,6 @@ class StructureCheck:
                         )
             except csv.Error as exc:
                 raise _csv_error(exc, reader.line_num, self._max_field) from exc
-        self.rows = rows
         if ragged:
             raise rejected(
                 Code.RAGGED_ROWS,
