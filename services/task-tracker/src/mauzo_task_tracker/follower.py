@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -42,6 +43,30 @@ class OverlordUnavailable(Exception):
     pass
 
 
+@dataclass
+class PollPauses:
+    """The pause before the next poll: short just after a submission, then growing.
+
+    A small task ends within a second or two, so polling often at first and less and less often
+    later keeps the delay before its completion is seen to a fraction of its run time, without
+    polling a long task many times a second.
+    """
+
+    first: float
+    longest: float
+    factor: float
+    current: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.current = self.longest
+
+    def advance(self, *, nudged: bool) -> None:
+        if nudged:
+            self.current = self.first
+        else:
+            self.current = min(self.current * self.factor, self.longest)
+
+
 class OverlordFollower:
     def __init__(
         self,
@@ -61,14 +86,23 @@ class OverlordFollower:
         self._wake.set()
 
     async def run(self) -> None:
+        pauses = PollPauses(
+            self.settings.overlord_first_poll_seconds,
+            self.settings.overlord_poll_seconds,
+            self.settings.overlord_poll_backoff,
+        )
         while True:
             try:
                 await self.poll_once()
             except Exception as exc:  # the loop must outlive any one bad round
                 log.exception("follower_round_failed", error=repr(exc))
+            nudged = self._wake.is_set()
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.settings.overlord_poll_seconds)
+            if not nudged:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), pauses.current)
+                    nudged = True
+            pauses.advance(nudged=nudged)
 
     async def poll_once(self) -> None:
         await self.publish_pending()

@@ -8,7 +8,16 @@ from mauzo_common.settings import MauzoSettings
 
 
 class TrackerSettings(MauzoSettings):
-    overlord_poll_seconds: float = Field(1.0, gt=0, description="Pause between Overlord polls")
+    overlord_poll_seconds: float = Field(
+        1.0, gt=0, description="Longest pause between Overlord polls"
+    )
+    overlord_first_poll_seconds: float = Field(
+        0.05,
+        gt=0,
+        description="Pause before the first poll after a submission; each later pause is "
+        "overlord_poll_backoff times longer, up to overlord_poll_seconds",
+    )
+    overlord_poll_backoff: float = Field(1.25, ge=1)
     overlord_timeout_seconds: float = Field(10.0, gt=0, description="Per Overlord request")
     overlord_missing_grace_seconds: float = Field(
         300.0,

@@ -67,7 +67,9 @@ class RunningStack:
         body: dict[str, Any] = response.json()
         return body
 
-    def wait_for_task(self, task_id: str, timeout: float = 120) -> dict[str, Any]:
+    def wait_for_task(
+        self, task_id: str, timeout: float = 120, poll: float = 0.2
+    ) -> dict[str, Any]:
         url = f"{self.url('TASK_TRACKER')}/api/ingest/status/{task_id}"
         deadline = time.monotonic() + timeout
         status: dict[str, Any] = {}
@@ -77,7 +79,7 @@ class RunningStack:
             status = response.json()
             if status["state"] in TERMINAL:
                 return status
-            time.sleep(0.2)
+            time.sleep(poll)
         raise TimeoutError(f"task {task_id} still {status.get('state')} after {timeout}s")
 
     def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
