@@ -86,6 +86,17 @@ def invalid_input(message: str, **context: Any) -> DruidError:
     return DruidError("INVALID_INPUT", "invalidInput", message, context=context)
 
 
+def planning_error(reason: str) -> DruidError:
+    """A query the SQL planner cannot plan: Druid's QueryHandler answers with this wording, the
+    ADMIN persona and errorCode "general" (400)."""
+    return DruidError(
+        "INVALID_INPUT",
+        "general",
+        f"Query could not be planned. A possible reason is [{reason}]",
+        persona="ADMIN",
+    )
+
+
 def query_timeout(message: str) -> DruidError:
     return DruidError(
         "TIMEOUT",

@@ -167,6 +167,34 @@ def test_bad_parameters_and_context_are_invalid_input(druid: Any, loaded: str) -
     assert response.status_code == 400
 
 
+def test_several_exact_distinct_counts_need_grouping_sets_like_druid(
+    druid: Any, loaded: str
+) -> None:
+    query = f"SELECT COUNT(DISTINCT name) AS names, COUNT(DISTINCT __time) AS days FROM {DS}"
+    exact = {"useApproximateCountDistinct": False}
+    refused = druid.sql_error(query, context=exact)
+    assert refused.status_code == 400
+    body = refused.json()
+    assert (body["error"], body["errorCode"], body["persona"], body["category"]) == (
+        "druidException",
+        "general",
+        "ADMIN",
+        "INVALID_INPUT",
+    )
+    assert body["errorMessage"].startswith("Query could not be planned. A possible reason is [")
+    assert "useGroupingSetForExactDistinct" in body["errorMessage"]
+    both = [{"names": 60, "days": 3}]
+    grouping_sets = {**exact, "useGroupingSetForExactDistinct": True}
+    assert druid.sql(query, context=grouping_sets) == both
+    assert druid.sql(query) == both  # approximate by default: no limit
+    # one distinct argument per SELECT is fine, repeated or nested
+    nested = (
+        "SELECT COUNT(DISTINCT d) AS days, SUM(c) AS names FROM (SELECT __time AS d, "
+        f"COUNT(DISTINCT name) AS c, COUNT(DISTINCT name) AS again FROM {DS} GROUP BY 1)"
+    )
+    assert druid.sql(nested, context=exact) == [{"days": 3, "names": 60}]
+
+
 def test_metadata_endpoints(druid: Any, loaded: str, tmp_path: Path) -> None:
     http = druid.http
     assert http.get("/status/health").json() is True

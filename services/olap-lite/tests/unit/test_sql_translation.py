@@ -74,6 +74,8 @@ def test_timestamps_print_like_druid() -> None:
         format_timestamp(datetime(2024, 1, 1, 0, 0, 0, 5000), zone_info("UTC"))
         == "2024-01-01T00:00:00.005Z"
     )
+    # Joda prints four-digit years, also before year 1000
+    assert format_timestamp(datetime(1, 1, 1), zone_info("UTC")) == "0001-01-01T00:00:00.000Z"
 
 
 def test_parameter_values() -> None:

@@ -26,6 +26,7 @@ _OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
 class QueryContext:
     time_zone: str = "UTC"
     exact_count_distinct: bool = False
+    grouping_set_for_exact_distinct: bool = False
     timeout_ms: int | None = None
     query_id: str | None = None
 
@@ -64,6 +65,10 @@ def parse_context(raw: dict[str, Any] | None, default_timeout_ms: int) -> QueryC
     return QueryContext(
         time_zone=tz,
         exact_count_distinct=str(approx).lower() == "false",
+        grouping_set_for_exact_distinct=str(
+            raw.get("useGroupingSetForExactDistinct", False)
+        ).lower()
+        == "true",
         timeout_ms=int(timeout) if timeout is not None else None,
         query_id=str(raw["sqlQueryId"]) if raw.get("sqlQueryId") else None,
     )
@@ -87,7 +92,9 @@ def between_zones_sql(expr: str, source: str, target: str) -> str:
 
 def format_timestamp(value: datetime, tz: tzinfo | None) -> str:
     """Druid's printed form: ISO with milliseconds and the zone offset (Z for UTC)."""
-    base = value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}"
+    # isoformat is ~3x faster than strftime (this runs per result value) and pads years to 4 digits
+    naive = value if value.tzinfo is None else value.replace(tzinfo=None)
+    base = naive.isoformat(timespec="milliseconds")
     if tz is None or tz is UTC:
         return base + "Z"
     offset = value.replace(tzinfo=tz).utcoffset() or timedelta(0)

@@ -23,7 +23,7 @@ from mauzo_olap_lite.errors import (
 )
 from mauzo_olap_lite.sql.context import QueryContext, parse_context, zone_info
 from mauzo_olap_lite.sql.parameters import bind_value
-from mauzo_olap_lite.sql.results import ResultSet, column_type, convert
+from mauzo_olap_lite.sql.results import ResultSet, column_type, converted_rows
 from mauzo_olap_lite.sql.translate import Translation, translate
 from mauzo_olap_lite.sql.watchdog import Watchdog
 
@@ -117,7 +117,14 @@ class SqlEngine:
         return True
 
     def _translation(self, query: str, ctx: QueryContext, params: list[Any]) -> Translation:
-        base = (query, ctx.time_zone, len(params))
+        # the exact-distinct flags decide whether a query is refused, so they belong to the key
+        base = (
+            query,
+            ctx.time_zone,
+            ctx.exact_count_distinct,
+            ctx.grouping_set_for_exact_distinct,
+            len(params),
+        )
         positions = self._inline_positions.get(base)
         if positions is not None:
             key = (*base, tuple(_raw(params[i]) for i in positions))
@@ -175,9 +182,9 @@ class SqlEngine:
                 running.active = False
                 self._running.pop(query_id, None)
         names = [str(d[0]) for d in description]
-        types = [column_type(str(d[1])) for d in description]
-        tz = zone_info(ctx.time_zone)
-        return ResultSet(names, types, [[convert(v, tz) for v in row] for row in rows])
+        duck_types = [str(d[1]) for d in description]
+        types = [column_type(t) for t in duck_types]
+        return ResultSet(names, types, converted_rows(rows, duck_types, zone_info(ctx.time_zone)))
 
     def _expire(self, query_id: str) -> None:
         with self._lock:

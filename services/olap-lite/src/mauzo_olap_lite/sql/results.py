@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
@@ -82,11 +83,32 @@ def convert(value: Any, tz: tzinfo | None) -> Any:
     return str(value)
 
 
+# DuckDB hands these over as Python values Druid prints as they are
+_PLAIN = frozenset({"VARCHAR", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "DOUBLE", "FLOAT"})
+
+
+def converted_rows(
+    rows: list[tuple[Any, ...]], duck_types: list[str], tz: tzinfo | None
+) -> list[Sequence[Any]]:
+    """Rows in Druid's value forms; only the columns whose type needs it are touched (this runs on
+    every result row)."""
+    todo = [i for i, t in enumerate(duck_types) if t not in _PLAIN]
+    if not todo:
+        return list(rows)
+    out: list[Sequence[Any]] = []
+    for row in rows:
+        values = list(row)
+        for i in todo:
+            values[i] = convert(values[i], tz)
+        out.append(values)
+    return out
+
+
 @dataclass
 class ResultSet:
     names: list[str]
     types: list[ColumnType]
-    rows: list[list[Any]]
+    rows: list[Sequence[Any]]
 
 
 def render(result: ResultSet, fmt: str, header: bool, types: bool, sql_types: bool) -> bytes:
@@ -108,7 +130,7 @@ def render(result: ResultSet, fmt: str, header: bool, types: bool, sql_types: bo
                 items.append(dict.fromkeys(names))
         items.extend(dict(zip(names, row, strict=True)) for row in result.rows)
         return _json(items, lines=kind == "objectlines")
-    heads: list[list[Any]] = []
+    heads: list[Sequence[Any]] = []
     if header:
         heads.append(list(names))
         if types:

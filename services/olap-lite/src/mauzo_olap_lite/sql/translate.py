@@ -21,7 +21,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from mauzo_olap_lite.errors import DruidError, invalid_input
-from mauzo_olap_lite.sql import multivalue
+from mauzo_olap_lite.sql import exact_distinct, multivalue
 from mauzo_olap_lite.sql.context import QueryContext, from_utc_sql
 from mauzo_olap_lite.sql.functions import HANDLERS, extract_sql
 from mauzo_olap_lite.sql.system_tables import SYSTEM_TABLES
@@ -113,7 +113,9 @@ class Translator:
 
     # -- translation -----------------------------------------------------------------------
     def translate(self, query: str) -> Translation:
-        tree = multivalue.rewrite(self._parse(query), self.datasources)
+        parsed = self._parse(query)
+        exact_distinct.check(parsed, self.ctx)
+        tree = multivalue.rewrite(parsed, self.datasources)
         _name_expressions(tree)
         for index, node in enumerate(list(tree.find_all(exp.Placeholder, bfs=False))):
             node.replace(exp.column(f"{PARAM}{index}", quoted=True))
