@@ -90,6 +90,9 @@ class FileRejected(Payload):
     EVENT_TYPE: ClassVar[str] = "file-rejected"
     datasource: str
     error: ErrorInfo
+    report_key: str | None = Field(
+        None, description="The quality report saying what was found before the file was refused"
+    )
 
 
 class IngestionSubmitted(Payload):

@@ -12,12 +12,13 @@ Delivery contract (architecture.md "Events"):
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import structlog
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
 from pydantic import ValidationError
 
 from mauzo_common.errors import InputRejected
@@ -70,15 +71,37 @@ class Consumer:
                 await self._deliver(payload_type, handler, body)
 
             consume.__name__ = f"{handler.__name__}_{self.group}"
-            self.broker.subscriber(
-                payload_type.topic(),
-                group_id=self.group,
-                ack_policy=AckPolicy.ACK,
-                auto_offset_reset="earliest",
-            )(consume)
+            self._subscribe(payload_type.topic())(consume)
             return handler
 
         return register
+
+    def on_each(self, handlers: Mapping[type[Payload], Handler[Any]]) -> None:
+        """One group member for several topics, each message to its topic's handler.
+
+        `on` registers one Kafka consumer per event type; members of one group joining one after
+        another cost a rebalance each (almost a minute on Tansu), so a service that reads many
+        topics subscribes once to all of them.
+        """
+        by_topic = {payload_type.topic(): (payload_type, h) for payload_type, h in handlers.items()}
+
+        async def consume(body: dict[str, Any], message: KafkaMessage) -> None:
+            record = message.raw_message
+            topic = record[0].topic if isinstance(record, tuple) else record.topic
+            payload_type, handler = by_topic[topic]
+            await self._deliver(payload_type, handler, body)
+
+        consume.__name__ = f"on_each_{self.group}"
+        self._subscribe(*by_topic)(consume)
+
+    def _subscribe(self, *topics: str) -> Callable[[Callable[..., Any]], Any]:
+        return self.broker.subscriber(
+            *topics,
+            group_id=self.group,
+            ack_policy=AckPolicy.ACK,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=self.settings.kafka_fetch_max_wait_ms,
+        )
 
     async def _deliver(
         self, payload_type: type[P], handler: Handler[P], body: dict[str, Any]

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from mauzo_common.db import make_engine
 from mauzo_common.http import error_response, install_error_handlers
-from mauzo_common.messaging import make_broker
+from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_task_tracker.api import router
 from mauzo_task_tracker.artifacts import ArtifactMissing
@@ -30,7 +30,6 @@ from mauzo_task_tracker.migrate import upgrade_database
 from mauzo_task_tracker.repository import TaskRepository
 from mauzo_task_tracker.retraction import Retractor
 from mauzo_task_tracker.settings import TrackerSettings
-from mauzo_task_tracker.subscription import SingleMemberConsumer
 
 log = structlog.get_logger(__name__)
 GROUP = "mauzo-task-tracker"
@@ -43,9 +42,10 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     broker = make_broker(settings)
     client = httpx.AsyncClient()
     follower = OverlordFollower(repository, broker, settings, client)
-    consumer = SingleMemberConsumer(broker, settings, group=GROUP, producer=PRODUCER)
+    consumer = Consumer(broker, settings, group=GROUP, producer=PRODUCER)
     register_handlers(consumer, repository, follower)
     retractor = Retractor(repository, settings, client, follower)
+    follower.add_chore(retractor.submit_waiting)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

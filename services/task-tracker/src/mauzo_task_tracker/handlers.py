@@ -18,16 +18,16 @@ from mauzo_common.events import (
     IngestionSubmitted,
     ValidationStarted,
 )
+from mauzo_common.messaging import Consumer
 from mauzo_task_tracker.follower import OverlordFollower
 from mauzo_task_tracker.lifecycle import dead_letter_effect
 from mauzo_task_tracker.repository import TaskRepository
-from mauzo_task_tracker.subscription import SingleMemberConsumer
 
 log = structlog.get_logger(__name__)
 
 
 def register_handlers(
-    consumer: SingleMemberConsumer, repository: TaskRepository, follower: OverlordFollower
+    consumer: Consumer, repository: TaskRepository, follower: OverlordFollower
 ) -> None:
     async def on_event(envelope: Envelope[Any]) -> None:
         applied = await asyncio.to_thread(repository.apply, envelope)

@@ -178,7 +178,9 @@ def facts_of(envelope: Envelope[Any]) -> dict[str, Any]:
                 "druid_task_id": payload.druid_task_id,
                 "rows_ingested": payload.rows_ingested,
             }
-        case ValidationStarted() | FileRejected():
+        case FileRejected():
+            return {"datasource": payload.datasource, "report_key": payload.report_key}
+        case ValidationStarted():
             return {"datasource": payload.datasource}
         case DeadLettered():
             original = payload.original.get("payload")

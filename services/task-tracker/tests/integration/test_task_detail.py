@@ -16,6 +16,8 @@ from fastapi import FastAPI
 from mauzo_common.events import (
     ColumnInfo,
     Envelope,
+    ErrorInfo,
+    FileRejected,
     FileValidated,
     Payload,
     ValidationStarted,
@@ -133,3 +135,19 @@ def test_absent_downloads_are_404_with_a_hint_and_null_links(tracker: Tracker) -
         assert response.json()["error"]["hint"]
     unknown = httpx.get(f"{tracker.url}/api/ingest/tasks/{uuid.uuid4().hex}/report")
     assert unknown.json()["error"]["code"] == "task_not_found"
+
+
+def test_a_rejected_file_links_its_quality_report(tracker: Tracker) -> None:
+    """The user of a refused file can still read what was found in it."""
+    task_id = uuid.uuid4().hex
+    report_key = f"processed/sales/{task_id}/report.json"
+    tracker.store.put_bytes(report_key, b'{"status": "rejected", "rows_read": 40}')
+    tracker.repository.apply(ev(task_id, ValidationStarted(datasource="sales")))
+    error = ErrorInfo(code="amounts_not_numbers", message="7 of 40 rows", hint="Fix them")
+    rejected = FileRejected(datasource="sales", error=error, report_key=report_key)
+    tracker.repository.apply(ev(task_id, rejected))
+    body = httpx.get(f"{tracker.url}/api/ingest/status/{task_id}").json()
+    assert body["state"] == "rejected"
+    assert body["links"]["report"] == f"/api/ingest/tasks/{task_id}/report"
+    report = httpx.get(f"{tracker.url}{body['links']['report']}")
+    assert report.json() == {"status": "rejected", "rows_read": 40}

@@ -47,7 +47,12 @@ def register(broker: KafkaBroker, store: ObjectStore, settings: ValidatorSetting
         )
         if isinstance(outcome, Rejected):
             await to_event(
-                FileRejected(datasource=uploaded.datasource, error=outcome.error), envelope
+                FileRejected(
+                    datasource=uploaded.datasource,
+                    error=outcome.error,
+                    report_key=outcome.report_key,
+                ),
+                envelope,
             )
             return
         validated = FileValidated(
