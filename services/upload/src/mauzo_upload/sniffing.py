@@ -23,6 +23,7 @@ ENCRYPTED_OOXML = "EncryptedPackage".encode("utf-16-le")
 XLSX_MEMBER = b"xl/workbook.xml"
 ALLOWED_CONTROLS = frozenset(b"\t\n\r\f\v\x1a")  # \x1a: DOS end-of-file marker
 MAX_CONTROL_RATIO = 0.01
+TEXT_PADDING = "\ufeff \t\r\n"
 
 KNOWN_BINARY: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "PDF document"),
@@ -84,6 +85,7 @@ def sniff_head(head: bytes) -> FileKind:
     text = decode_sample(head)
     if text is None:
         raise _unsupported("The file is binary data, not text or a spreadsheet.")
+    _refuse_other_text(text)
     return FileKind.NDJSON if _looks_like_ndjson(text) else FileKind.CSV
 
 
@@ -114,14 +116,13 @@ def decode_sample(sample: bytes) -> str | None:
     encoding = _encoding_of(sample)
     if encoding is None:
         return None
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    try:
-        text: str = decoder.decode(sample, final=False)
-    except UnicodeDecodeError:
-        return None
-    controls = sum(1 for ch in text if ord(ch) < 32 and ord(ch) not in ALLOWED_CONTROLS)
-    controls += text.count("\x7f")
-    if text and controls / len(text) > MAX_CONTROL_RATIO:
+    # A stray invalid sequence in text that is otherwise well formed is the validator's to
+    # report (line and byte); only many of them, like many control characters, mean binary.
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    text: str = decoder.decode(sample, final=False)
+    odd = sum(1 for ch in text if ord(ch) < 32 and ord(ch) not in ALLOWED_CONTROLS)
+    odd += text.count("\x7f") + text.count("\ufffd")
+    if text and odd / len(text) > MAX_CONTROL_RATIO:
         return None
     return text
 
@@ -145,8 +146,32 @@ def _encoding_of(sample: bytes) -> str | None:
     return "utf-8"
 
 
+def _refuse_other_text(text: str) -> None:
+    """Text that is a document rather than a table: said so here, as the validator would only
+    see a table with a header and no rows."""
+    start = text.lstrip(TEXT_PADDING)[:512].lower()
+    if start.startswith(("<!doctype html", "<html", "<table", "<head", "<body")):
+        raise InputRejected(
+            "unsupported_file_type",
+            'This is a web page (HTML), not a spreadsheet: some systems\' "Excel export" is one.',
+            "Open it in Excel and save it as .xlsx or CSV (File → Save As), then upload that.",
+        )
+    if start.startswith("<?xml"):
+        raise InputRejected(
+            "unsupported_file_type",
+            "This is an XML document (perhaps an Excel 2003 XML spreadsheet), not a table.",
+            "Open it in Excel and save it as .xlsx or CSV (File → Save As), then upload that.",
+        )
+    if start.startswith("[") and start[1:].lstrip()[:1] in ("{", "["):
+        raise InputRejected(
+            "unsupported_file_type",
+            "This is one JSON array; Mauzo reads JSON lines (one object per line).",
+            "Write one JSON object per line (e.g. `jq -c '.[]' file.json > file.jsonl`), or CSV.",
+        )
+
+
 def _looks_like_ndjson(text: str) -> bool:
-    first = text.lstrip("\ufeff \t\r\n").split("\n", 1)
+    first = text.lstrip(TEXT_PADDING).split("\n", 1)
     line = first[0].strip()
     if not line.startswith("{"):
         return False

@@ -12,6 +12,7 @@ from mauzo_upload.errors import DependencyUnavailable
 
 log = structlog.get_logger(__name__)
 LOOKUP_LIMIT = 500
+GONE = frozenset({"failed", "retracted"})
 
 
 class TrackerClient:
@@ -27,13 +28,15 @@ class TrackerClient:
         """The earliest task that loaded (or is loading) these bytes into this datasource.
 
         Failed tasks do not count: a failure was the system's, so the user may simply retry.
+        Retracted ones neither: their rows are gone (deleted, or replaced by a replace=true
+        upload, which is then the one pointed at).
         """
         body = await self._call(
             "GET",
             "/api/ingest/tasks",
             params={"datasource": datasource, "sha256": sha256, "limit": LOOKUP_LIMIT},
         )
-        tasks = [t for t in body.get("tasks", []) if t.get("state") != "failed"]
+        tasks = [t for t in body.get("tasks", []) if t.get("state") not in GONE]
         if not tasks:
             return None
         first = min(tasks, key=lambda t: str(t.get("created_at", "")))

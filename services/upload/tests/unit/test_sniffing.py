@@ -84,8 +84,38 @@ def test_a_zip_that_is_not_a_workbook_is_refused() -> None:
     assert refused(buffer.getvalue()) == "unsupported_archive"
 
 
-def test_a_json_array_is_not_mistaken_for_ndjson() -> None:
-    assert kind_of(json.dumps([{"a": 1}]).encode()) == FileKind.CSV  # the validator says why
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (json.dumps([{"a": 1}]).encode(), "JSON array"),
+        (b'\xef\xbb\xbf  [\n  ["date", "amount"]\n]', "JSON array"),
+        (b"<!DOCTYPE html>\n<html><body><table><tr><td>date</td></tr>", "web page"),
+        (b"\r\n<table border=1><tr><th>Date</th><th>Amount</th></tr>", "web page"),
+        (
+            b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:"',
+            "XML",
+        ),
+    ],
+)
+def test_documents_that_are_not_tables_are_refused_by_name(data: bytes, says: str) -> None:
+    with pytest.raises(InputRejected) as error:
+        kind_of(data)
+    assert error.value.code == "unsupported_file_type"
+    assert says in error.value.message
+    assert ".xlsx or CSV" in error.value.hint or "JSON object per line" in error.value.hint
+
+
+def test_a_header_in_brackets_is_still_csv() -> None:
+    assert kind_of(b"[Date],[Amount]\n2024-01-02,5\n") == FileKind.CSV  # SQL Server style
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_one_bad_sequence_in_long_text_is_left_to_the_validator(encoding: str) -> None:
+    rows = "".join(f"2024-01-{d % 28 + 1:02d},Nairobi,{d}\n" for d in range(60))
+    good = ("date,branch,amount\n" + rows).encode(encoding)
+    bad = b"\x00\xd8" if encoding == "utf-16" else b"\xff"
+    middle = len(good) // 2 // 2 * 2
+    assert kind_of(good[:middle] + bad + good[middle:]) == FileKind.CSV
 
 
 @given(st.text(min_size=1, max_size=300), st.integers(min_value=1, max_value=3))

@@ -24,6 +24,7 @@ class Code(StrEnum):
     TOO_MANY_COLUMNS = "too_many_columns"
     LINE_TOO_LONG = "line_too_long"
     RAGGED_ROWS = "ragged_rows"
+    UNCLOSED_QUOTE = "unclosed_quote"
     DUPLICATE_HEADERS = "duplicate_headers"
     NO_TIME_COLUMN = "no_time_column"
     NO_PARSEABLE_DATE = "no_parseable_date"

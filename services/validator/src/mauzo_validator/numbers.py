@@ -59,6 +59,8 @@ def _clean(frame: pl.DataFrame, *, decimal_comma: bool) -> pl.DataFrame:
     frame = frame.with_columns(s=s.str.replace(r"^\+", ""))
     shaped = s.str.contains(r"^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
     frame = frame.with_columns(n=pl.when(shaped).then(s.cast(pl.Float64, strict=False)))
+    # "1e400" has a number's shape but overflows to infinity: not a number anyone sold for.
+    frame = frame.with_columns(n=pl.when(pl.col("n").is_finite()).then(pl.col("n")))
     value = (
         pl.when(pl.col("missing"))
         .then(None)

@@ -78,8 +78,12 @@ def read_table(
             max_columns=settings.max_columns,
             max_line_bytes=settings.max_line_bytes,
         )
-        sample = source.sample(settings.sample_rows)
         check = source.structure_check(settings.max_field_bytes).start()
+        try:
+            sample = source.sample(settings.sample_rows)
+        except pl.exceptions.PolarsError:
+            check.result()  # a broken structure explains why the text could not be read
+            raise
         return Table(
             sample,
             "delimited",
@@ -176,7 +180,7 @@ def _read_excel(
         names = list(reader.sheet_names)
         if sheet is not None and sheet not in names:
             raise rejected(
-                Code.UNREADABLE_FILE,
+                Code.INVALID_OPTION,
                 f"The workbook has no sheet named {sheet!r}; it has {', '.join(names)}.",
                 "Choose one of the sheet names listed.",
             )

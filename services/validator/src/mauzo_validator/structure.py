@@ -128,6 +128,7 @@ class StructureCheck:
                         )
             except csv.Error as exc:
                 raise _csv_error(exc, reader.line_num, self._max_field) from exc
+        self._check_quotes_close()  # an open quote explains any ragged row it causes
         if ragged:
             raise rejected(
                 Code.RAGGED_ROWS,
@@ -135,6 +136,29 @@ class StructureCheck:
                 "A cell probably contains the delimiter without quotes; quote such cells or "
                 "export the file again from the source system.",
             )
+
+    def _check_quotes_close(self) -> None:
+        """A quoted cell still open at the end of the file swallowed every line after it.
+
+        The lenient reader above keeps such a cell (so the field counts look right); the strict
+        one says where it began.
+        """
+        with self._path.open(encoding="utf-8", newline="") as text:
+            reader = csv.reader(text, delimiter=self._delimiter, strict=True)
+            start = 1
+            try:
+                for _ in reader:
+                    start = reader.line_num + 1
+            except csv.Error as exc:
+                if "unexpected end of data" not in str(exc):
+                    return  # stray quotes inside a cell: read leniently, as before
+                raise rejected(
+                    Code.UNCLOSED_QUOTE,
+                    f"A quoted cell that starts on line {start} is never closed, so every line "
+                    "after it would be read as part of that cell.",
+                    'Add the missing closing quote (") on that line, or export the file again '
+                    "from the source system.",
+                ) from exc
 
 
 def _csv_error(exc: csv.Error, line: int, max_field_bytes: int) -> InputRejected:
