@@ -15,13 +15,14 @@ from pathlib import Path
 
 import polars as pl
 
+from mauzo_common.errors import InputRejected
 from mauzo_validator.delimited import open_delimited
-from mauzo_validator.encoding import decode
 from mauzo_validator.errors import Code, rejected
 from mauzo_validator.headers import clean_header
 from mauzo_validator.settings import ValidatorSettings
 from mauzo_validator.sniffing import sniff_kind
 from mauzo_validator.structure import StructureCheck
+from mauzo_validator.transcoding import to_utf8
 
 SheetScore = Callable[[list[str]], float]
 
@@ -93,43 +94,79 @@ def read_table(
             batches=source.batches,
             structure=check,
         )
+    if kind == "parquet":
+        return _lazy(pl.scan_parquet(path), "parquet", settings, _PARQUET_UNREADABLE)
+    if kind == "ndjson":
+        text = to_utf8(path, workdir, max_line=settings.max_line_bytes)
+        scan = pl.scan_ndjson(text.path, infer_schema_length=None)
+        return _lazy(scan, "ndjson", settings, _NDJSON_UNREADABLE, encoding=text.encoding)
     data = path.read_bytes()
     if kind in ("zip", "xlsx"):
         _check_zip(data, settings.max_unzipped_bytes)
         return _read_excel(data, "xlsx", settings, score, sheet)
     if kind == "xls":
         return _read_excel(data, "xls", settings, score, sheet)
-    if kind == "encrypted_office":
-        raise rejected(
-            Code.PASSWORD_PROTECTED,
-            "The workbook is password-protected (encrypted), so it cannot be read.",
-            "Open it in Excel, remove the password (File > Info > Protect Workbook) and upload "
-            "it again, or save it as CSV.",
-        )
-    if kind == "parquet":
-        return _finish(_read_parquet(data), "parquet", settings)
-    return _finish(_read_ndjson(data), "ndjson", settings)
+    raise rejected(
+        Code.PASSWORD_PROTECTED,
+        "The workbook is password-protected (encrypted), so it cannot be read.",
+        "Open it in Excel, remove the password (File > Info > Protect Workbook) and upload "
+        "it again, or save it as CSV.",
+    )
 
 
 def _eager(frame: pl.DataFrame, kind: str, settings: ValidatorSettings, **info: object) -> Table:
     return Table(frame.head(settings.sample_rows), kind, whole=frame, **info)  # type: ignore[arg-type]
 
 
-def _finish(frame: pl.DataFrame, kind: str, settings: ValidatorSettings) -> Table:
-    header = clean_header(frame.columns, settings.max_columns)
-    frame = frame.select(pl.col(frame.columns[i]).alias(header.names[i]) for i in header.keep)
-    if frame.height == 0:
+_PARQUET_UNREADABLE = (
+    "The Parquet file could not be read: {exc}.",
+    "Write the file again with a standard Parquet writer.",
+)
+_NDJSON_UNREADABLE = (
+    "The JSON lines could not be read: {exc}.",
+    "Write one JSON object per line with the same keys on every line.",
+)
+
+
+def _lazy(
+    scan: pl.LazyFrame,
+    kind: str,
+    settings: ValidatorSettings,
+    unreadable: tuple[str, str],
+    encoding: str | None = None,
+) -> Table:
+    """Parquet and JSON lines streamed in batches like delimited text, every cell as text.
+
+    A damaged file can fail here (schema, first rows) or only at a later batch; the pipeline maps
+    a later failure to `unreadable_file` as well, and nothing is loaded either way.
+    """
+    try:
+        names = list(scan.collect_schema())
+        header = clean_header(names, settings.max_columns)
+        scan = scan.select(pl.col(names[i]).alias(header.names[i]) for i in header.keep)
+        scan = scan.select(_as_text(scan.collect_schema()))
+        sample = scan.head(settings.sample_rows).collect()
+    except InputRejected:
+        raise
+    except Exception as exc:  # Polars raises several error types for a damaged file
+        message, hint = unreadable
+        raise rejected(Code.UNREADABLE_FILE, message.format(exc=exc), hint) from exc
+    if sample.height == 0 or sample.width == 0:
         raise rejected(
             Code.HEADER_ONLY,
             "The file has columns but no rows.",
             "Export the data again including the rows.",
         )
-    return _eager(_as_text(frame), kind, settings, dropped_columns=header.dropped)
+
+    def batches(rows: int) -> Iterator[pl.DataFrame]:
+        yield from scan.collect_batches(chunk_size=rows, maintain_order=True)
+
+    return Table(sample, kind, encoding, dropped_columns=header.dropped, batches=batches)
 
 
-def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
+def _as_text(schema: pl.Schema) -> list[pl.Expr]:
     exprs = []
-    for name, dtype in frame.schema.items():
+    for name, dtype in schema.items():
         column = pl.col(name)
         if dtype == pl.String:
             exprs.append(column)
@@ -139,7 +176,7 @@ def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
             exprs.append(column.cast(pl.String, strict=False).alias(name))
         else:
             exprs.append(column.cast(pl.String).alias(name))
-    return frame.select(exprs)
+    return exprs
 
 
 def _check_zip(data: bytes, limit: int) -> None:
@@ -219,26 +256,3 @@ def _best_sheet(reader: object, names: list[str], score: SheetScore) -> str:
         if value > best_score:
             best, best_score = name, value
     return best
-
-
-def _read_parquet(data: bytes) -> pl.DataFrame:
-    try:
-        return pl.read_parquet(io.BytesIO(data))
-    except Exception as exc:  # Polars raises several error types for a damaged file
-        raise rejected(
-            Code.UNREADABLE_FILE,
-            f"The Parquet file could not be read: {exc}.",
-            "Write the file again with a standard Parquet writer.",
-        ) from exc
-
-
-def _read_ndjson(data: bytes) -> pl.DataFrame:
-    text = decode(data).data
-    try:
-        return pl.read_ndjson(io.BytesIO(text), infer_schema_length=None)
-    except Exception as exc:  # Polars raises several error types for bad JSON
-        raise rejected(
-            Code.UNREADABLE_FILE,
-            f"The JSON lines could not be read: {exc}.",
-            "Write one JSON object per line with the same keys on every line.",
-        ) from exc

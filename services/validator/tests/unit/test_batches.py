@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import polars as pl
+import pytest
 from conftest import Run, good_rows, skeleton_csv
 
 from mauzo_validator.pipeline import Keys, Rejected, Validated
@@ -48,3 +50,24 @@ def test_lone_cr_line_endings_and_cp1252_are_streamed_to_utf8(run: Run) -> None:
     outcome, store = run(text.encode("cp1252"), batch_rows=1)
     assert isinstance(outcome, Validated)
     assert pl.read_parquet(store.path(KEYS.parquet))["branch"].to_list() == ["Café", "Señor"]
+
+
+@pytest.mark.parametrize("kind", ["parquet", "ndjson"])
+def test_parquet_and_json_lines_stream_in_batches_like_csv(run: Run, kind: str) -> None:
+    """Parquet and JSON lines are scanned batch by batch too, with the same result as CSV."""
+    rows = [*good_rows(40), "2024-03-01 10:00:00,N,S,H,A,C,I,1,oops,1", *good_rows(9, day=2)]
+    data = skeleton_csv(rows)
+    as_csv, store = run(data, task_id="csv")
+    expected = pl.read_parquet(store.path(Keys.of("sales", "csv").parquet)).drop("upload_id")
+    frame = pl.read_csv(data, infer_schema=False)
+    buffer = io.BytesIO()
+    if kind == "parquet":
+        frame.write_parquet(buffer)
+    else:
+        frame.write_ndjson(buffer)
+    outcome, store = run(buffer.getvalue(), name=f"sales.{kind}", task_id=kind, batch_rows=6)
+    assert isinstance(as_csv, Validated)
+    assert isinstance(outcome, Validated)
+    assert (outcome.row_count, outcome.rows_rejected) == (as_csv.row_count, 1)
+    got = pl.read_parquet(store.path(Keys.of("sales", kind).parquet)).drop("upload_id")
+    assert got.equals(expected)
