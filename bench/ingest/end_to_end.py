@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import httpx
 from sales_csv import write_sales_csv
 from throughput import floor
 
@@ -46,6 +47,12 @@ def main() -> None:
                     raise SystemExit(f"run {run} did not load every row: {status}")
                 for stage, seconds in status["timings"].items():
                     stages.setdefault(stage, []).append(seconds)
+                druid = httpx.get(
+                    f"{stack.url('OLAP_LITE')}/druid/indexer/v1/task/{status['druid_task_id']}/status"
+                ).json()
+                stages.setdefault("(olap-lite task run)", []).append(
+                    druid["status"]["duration"] / 1000
+                )
         finally:
             stack.stop()
     f, u = statistics.median(floors), statistics.median(uploads)
