@@ -8,6 +8,7 @@ most frequent failure; otherwise the valid rows load and the invalid ones are ke
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -24,6 +25,11 @@ _HINTS: dict[Code, str] = {
     Code.QUANTITIES_NOT_NUMBERS: "Quantities must be numbers such as 3, -1 or 2.5.",
     Code.COSTS_NOT_NUMBERS: "Costs must be numbers such as 800 or 1,200.50.",
 }
+
+
+# 1.234,50 / 760,50 / -3,5: a comma followed by one or two digits at the end, dots (if any)
+# grouping thousands before it.
+_DECIMAL_COMMA = re.compile(r"^[-+(]?\D{0,4}\s?\d{1,3}(?:[.\s]?\d{3})*,\d{1,2}\)?$")
 
 
 @dataclass(frozen=True)
@@ -137,10 +143,16 @@ def enforce_budget(outcome: Totals, checks: list[Check], budget: float) -> None:
     example = next(iter(outcome.by_rule.get(key, [])), None)
     where = f" First at row {example.row}: {example.value!r}." if example else ""
     share = bad / outcome.rows
+    hint = _HINTS.get(code, "Correct the rows listed in the quality report and upload again.")
+    if example and example.value and _DECIMAL_COMMA.match(example.value.strip()):
+        hint = (
+            f"Values such as {example.value!r} look like numbers written with a decimal comma: "
+            'upload again with the option {"decimal_comma": true}.'
+        )
     raise rejected(
         code,
         f"{bad:,} of {outcome.rows:,} rows ({share:.1%}) are invalid, more than the "
         f"{budget:.0%} allowed; nothing was loaded. Most common problem: column {check.column!r}: "
         f"{check.message} ({count:,} rows).{where}",
-        _HINTS.get(code, "Correct the rows listed in the quality report and upload again."),
+        hint,
     )

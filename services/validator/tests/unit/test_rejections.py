@@ -144,3 +144,14 @@ def test_ragged_row_message_names_the_line(run: Run) -> None:
 def test_stricter_error_budget_rejects_a_single_bad_row(run: Run) -> None:
     rows = [*good_rows(50), "2024-03-01 10:00:00,N,S,H,A,C,I,1,oops,1"]
     assert rejection(run, skeleton_csv(rows), error_budget=0.0).error.code == "amounts_not_numbers"
+
+
+def test_decimal_comma_numbers_get_a_hint_to_set_the_option(run: Run) -> None:
+    data = b"date;branch;amount\n" + b"".join(
+        f"2024-03-{d:02d};Nairobi;1.2{d:02d},50\n".encode() for d in range(1, 21)
+    )
+    outcome = rejection(run, data)
+    assert outcome.error.code == "amounts_not_numbers"
+    assert '{"decimal_comma": true}' in (outcome.error.hint or "")
+    loaded, _ = run(data, decimal_comma=True)
+    assert not isinstance(loaded, Rejected)
