@@ -77,11 +77,22 @@ def _bomless_utf16(head: bytes) -> str | None:
 
 
 def _refuse_binary(head: bytes) -> None:
-    controls = len(_CONTROL.findall(head))
-    if b"\x00" in head or (head and controls / len(head) > 0.05):
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        line = head.count(b"\n", 0, nul) + 1
         raise rejected(
             Code.BINARY_FILE,
-            "The file is not text: it holds binary bytes (NUL or control characters) at the start.",
+            f"The file is not plain text: line {line} (byte {nul}) holds a NUL byte, which a text "
+            "export never contains.",
+            "Upload the sales export itself as CSV, Excel (.xlsx/.xls), Parquet or JSON lines; if "
+            "it is a CSV, remove the NUL characters (open and save it again in a text editor).",
+        )
+    controls = len(_CONTROL.findall(head))
+    if head and controls / len(head) > 0.05:
+        raise rejected(
+            Code.BINARY_FILE,
+            f"The file is not text: {controls:,} of its first {len(head):,} bytes are control "
+            "characters.",
             "Upload the sales export itself as CSV, Excel (.xlsx/.xls), Parquet or JSON lines.",
         )
 
