@@ -29,7 +29,7 @@ STATUS_OF_CODE = {
     "not_multipart": 415,
     "unsupported_file_type": 415,
     "unsupported_archive": 415,
-    "encrypted_file": 415,
+    "password_protected": 415,
     "extension_mismatch": 415,
     "malformed_multipart": 400,
 }

@@ -72,7 +72,7 @@ def sniff_head(head: bytes) -> FileKind:
     if head.startswith(OLE2):
         if ENCRYPTED_OOXML in head:
             raise InputRejected(
-                "encrypted_file",
+                "password_protected",
                 "The workbook is password-protected.",
                 "Open it in Excel, remove the password (File → Info → Protect Workbook), save.",
             )

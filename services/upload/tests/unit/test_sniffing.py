@@ -69,7 +69,7 @@ def test_supported_files_are_recognised_by_content(data: bytes, kind: FileKind) 
         (os.urandom(4096), "unsupported_file_type"),
         (b"\x00" * 1000, "unsupported_file_type"),
         (b"time,amount\n" + bytes(range(32)) * 20, "unsupported_file_type"),
-        (OLE2 + b"\x00" * 100 + "EncryptedPackage".encode("utf-16-le"), "encrypted_file"),
+        (OLE2 + b"\x00" * 100 + "EncryptedPackage".encode("utf-16-le"), "password_protected"),
         (b"PAR1" + os.urandom(100), "truncated_file"),
     ],
 )
@@ -128,7 +128,7 @@ def test_text_cut_anywhere_still_decodes(text: str, cut: int) -> None:
 
 @given(st.binary(min_size=1, max_size=2000))
 def test_sniffing_never_crashes(data: bytes) -> None:
-    codes = {"unsupported_file_type", "unsupported_archive", "encrypted_file", "truncated_file"}
+    codes = {"unsupported_file_type", "unsupported_archive", "password_protected", "truncated_file"}
     outcome: FileKind | str
     try:
         outcome = kind_of(data)
