@@ -66,7 +66,8 @@ def _scan_utf8(path: Path, limit: LineLimit) -> tuple[bool, bool]:
         while chunk := source.read(CHUNK):
             pending = len(decoder.getstate()[0])
             try:
-                decoder.decode(chunk)
+                if pending or not chunk.isascii():  # ASCII (most exports) is valid UTF-8 as is
+                    decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 at = max(0, exc.start - pending)
                 if _holds_utf8(path):
