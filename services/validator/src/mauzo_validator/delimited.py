@@ -37,10 +37,11 @@ class DelimitedSource:
     def columns(self) -> list[str]:
         return [self.header.names[i] for i in self.header.keep]
 
-    def _scan(self) -> pl.LazyFrame:
+    def _scan(self, n_rows: int | None = None) -> pl.LazyFrame:
         placeholders = [f"__c{i}" for i in range(len(self.header.names))]
         scan = pl.scan_csv(
             self.path,
+            n_rows=n_rows,
             has_header=False,
             separator=self.delimiter,
             schema=dict.fromkeys(placeholders, pl.String),
@@ -57,7 +58,11 @@ class DelimitedSource:
         return scan.filter(~blank).select(kept)
 
     def sample(self, rows: int) -> pl.DataFrame:
-        return self._scan().head(rows).collect()
+        # The blank-row filter stops Polars from pushing `head` into the scan, so it would parse
+        # the whole file; a bounded scan reads only the start (the full one only when blank
+        # lines are so many that the start holds too few rows, or the file is that short).
+        quick = self._scan(n_rows=2 * rows).head(rows).collect()
+        return quick if quick.height >= rows else self._scan().head(rows).collect()
 
     def batches(self, rows: int) -> Iterator[pl.DataFrame]:
         yield from self._scan().collect_batches(chunk_size=rows, maintain_order=True)
