@@ -121,7 +121,13 @@ def olap_lite_process(data_dir: Path) -> Iterator[httpx.Client]:
         proc.wait(30)
 
 
-def run_task(client: httpx.Client, spec: dict[str, Any], poll: float = 0.005) -> dict[str, Any]:
+def run_task(client: httpx.Client, spec: dict[str, Any], poll: float = 0.02) -> dict[str, Any]:
+    """Submit and poll until the task ends.
+
+    Every status request costs olap-lite about a millisecond of CPU, and on two cores that is
+    taken from the running ingestion: polling every 5 ms made a 1M-row task ~15 % slower (100 ms)
+    than polling every 20 ms, which adds at most 20 ms of latency (measured in the same run).
+    """
     task = client.post("/druid/indexer/v1/task", json=spec).json()["task"]
     while True:
         status: dict[str, Any] = client.get(f"/druid/indexer/v1/task/{task}/status").json()[
