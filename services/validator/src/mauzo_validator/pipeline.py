@@ -10,6 +10,7 @@ store (or any other system error) raises so that the consumer retries and finall
 from __future__ import annotations
 
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -111,7 +112,16 @@ def validate_upload(
             store.local_copy(uploaded.object_key) as path,
             tempfile.TemporaryDirectory(prefix="mauzo-validator-") as tmp,
         ):
-            return _validate(job, path, Path(tmp), settings)
+            started = time.perf_counter()
+            outcome = _validate(job, path, Path(tmp), settings)
+            seconds = round(time.perf_counter() - started, 3)
+            log.info(
+                "file_validated",
+                rows=outcome.row_count,
+                rejected=outcome.rows_rejected,
+                seconds=seconds,
+            )
+            return outcome
     except InputRejected as exc:
         for key in (keys.parquet, keys.rejected_rows):
             store.delete(key)
@@ -202,7 +212,6 @@ def _validate_table(
     report.interval = [start.isoformat(), end.isoformat()]
     report.score = round(1 - totals.invalid_rows / max(1, totals.rows), 4)
     job.store.put_bytes(keys.report, report.model_dump_json(indent=2).encode())
-    log.info("file_validated", rows=outputs.rows, rejected=totals.invalid_rows)
     return Validated(
         processed_keys=[keys.parquet],
         row_count=outputs.rows,
