@@ -116,3 +116,31 @@ def test_reindex_of_an_unknown_datasource_fails_with_a_reason(druid: Any, unique
     status = druid.run(_retraction(unique_name, "x"))
     assert status["statusCode"] == "FAILED"
     assert "does not exist" in status["errorMsg"]
+
+
+def test_a_load_published_while_a_reindex_runs_is_kept(
+    druid: Any, make_spec: Any, tmp_path: Path, unique_name: str
+) -> None:
+    """The reindex reads the rows it rewrites; a load that lands meanwhile must survive it."""
+    many = tmp_path / "many"
+    many.write_text("\n".join(f"2024-01-01T10:{i % 60:02d}:00Z,a,1.0" for i in range(150_000)))
+    _load(druid, make_spec, unique_name, many, "u1")
+    late = tmp_path / "late"
+    late.write_text("2024-01-01T12:00:00Z,late,7.0")
+    late_csv = late.with_name("u3.csv")
+    late_csv.write_text("time,branch,revenue,upload_id\n2024-01-01T12:00:00Z,late,7.0,u3\n")
+    retraction = druid.submit(_retraction(unique_name, "u1"))
+    append = druid.submit(
+        make_spec(
+            unique_name,
+            {"type": "local", "files": [str(late_csv)]},
+            input_format={"type": "csv", "findColumnsFromHeader": True},
+            timestamp={"column": "time", "format": "auto"},
+            dimensions=DIMENSIONS,
+            metrics=METRICS,
+            append=True,
+        )
+    )
+    assert druid.wait(retraction, timeout=120)["statusCode"] == "SUCCESS"
+    assert druid.wait(append, timeout=120)["statusCode"] == "SUCCESS"
+    assert _rows(druid, unique_name) == [["2024-01-01", "late", 7.0, "u3"]]

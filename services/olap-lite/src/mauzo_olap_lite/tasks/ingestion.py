@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,6 +52,39 @@ class Progress:
 
 
 def run_ingestion(
+    cur: duckdb.DuckDBPyConnection,
+    task: TaskSpec,
+    task_id: str,
+    *,
+    settings: OlapLiteSettings,
+    workdir: Path,
+    progress: Progress,
+    write_lock: threading.RLock,
+    version: str,
+    finish: Callable[[duckdb.DuckDBPyConnection, list[Segment]], None],
+    log: Callable[[str], None],
+) -> list[Segment]:
+    # A reindex (the `druid` input source) reads rows it will then overwrite. Like the interval
+    # lock Druid takes for it, the write lock is held from that read to the publish: a load that
+    # published in between would otherwise be overwritten by rows read before it existed.
+    source_type = (task.spec.io_config.input_source or {}).get("type")
+    guard = write_lock if source_type == "druid" else contextlib.nullcontext()
+    with guard:
+        return _run(
+            cur,
+            task,
+            task_id,
+            settings=settings,
+            workdir=workdir,
+            progress=progress,
+            write_lock=write_lock,
+            version=version,
+            finish=finish,
+            log=log,
+        )
+
+
+def _run(
     cur: duckdb.DuckDBPyConnection,
     task: TaskSpec,
     task_id: str,
