@@ -14,6 +14,10 @@ from mauzo_common.testing.stack import (
     start_stack,
 )
 
+# Low enough that a test can stream past it in seconds; the largest e2e file (one 50 MB line)
+# still fits.
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+
 
 @pytest.fixture(scope="session", params=["embedded", "postgres+s3"])
 def stack(
@@ -23,12 +27,12 @@ def stack(
 
     One stack per variant for the session: starting seven processes costs far more than a test."""
     with ExitStack() as resources:
-        extra: dict[str, str] = {}
+        extra = {"MAUZO_MAX_UPLOAD_BYTES": str(MAX_UPLOAD_BYTES)}
         if request.param == "postgres+s3":
             if not port_open(5432):
                 pytest.skip("PostgreSQL is not listening on 127.0.0.1:5432")
             s3_url: str = request.getfixturevalue("s3_endpoint")
-            extra = {
+            extra |= {
                 "MAUZO_DATABASE_URL": resources.enter_context(
                     fresh_postgres_database(PG_ADMIN_URL)
                 ),

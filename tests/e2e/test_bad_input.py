@@ -15,7 +15,7 @@ import io
 import json
 import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +27,8 @@ import polars as pl
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
+from mauzo_common.object_store import open_object_store
+from mauzo_common.settings import MauzoSettings
 from mauzo_common.testing.stack import RunningStack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka]
@@ -172,7 +174,7 @@ CASES = [
     ),
     Case("xlsx_named_csv", sales_xlsx, "extension_mismatch", 415, b"sales.csv"),
     Case("csv_named_xlsx", good_csv, "extension_mismatch", 415, b"sales.xlsx"),
-    Case("password_protected_xlsx", password_protected_xlsx, "encrypted_file", 415, b"s.xlsx"),
+    Case("password_protected_xlsx", password_protected_xlsx, "password_protected", 415, b"s.xlsx"),
     Case("zip_of_a_csv", zip_of_csv, "unsupported_archive", 415, b"sales.xlsx"),
     Case("truncated_parquet", truncated_parquet, "truncated_file", 422, b"sales.parquet"),
     Case("path_traversal_datasource", good_csv, "invalid_datasource", 422, datasource=b"../etc"),
@@ -408,6 +410,64 @@ def test_a_request_over_the_size_limit_is_refused_before_its_body_is_read(
     assert status == 413
     assert body["error"]["code"] == "file_too_large"
     assert rows_in(stack, "bad_too_large") == 0
+
+
+def stored_uploads(stack: RunningStack, datasource: str) -> list[str]:
+    """Object keys (finished or partial) under the datasource's upload prefix, in either store."""
+    env = stack.env
+    settings = MauzoSettings(
+        data_dir=stack.data_dir,
+        object_store="s3" if env.get("MAUZO_OBJECT_STORE") == "s3" else "local",
+        s3_endpoint_url=env.get("MAUZO_S3_ENDPOINT_URL"),
+        s3_bucket=env.get("MAUZO_S3_BUCKET", "mauzo"),
+        s3_access_key_id=env.get("AWS_ACCESS_KEY_ID"),
+        s3_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY"),
+    )
+    return open_object_store(settings).list(f"uploads/{datasource}/")
+
+
+def test_a_streamed_upload_over_the_size_limit_is_refused_and_leaves_nothing(
+    stack: RunningStack,
+) -> None:
+    """Chunked, so no Content-Length gives the size away: the limit holds as the bytes arrive."""
+    limit = int(stack.env["MAUZO_MAX_UPLOAD_BYTES"])
+    datasource = f"bad_streamed_{uuid.uuid4().hex[:8]}"
+    block = rows(MB // len(LINE) + 1).encode()[:MB]
+    block = block[: block.rindex(b"\n") + 1]  # whole rows only: valid CSV all the way
+    sent = 0
+
+    def body() -> Iterator[bytes]:
+        nonlocal sent
+        yield (
+            b'--b0undary\r\nContent-Disposition: form-data; name="datasource"\r\n\r\n'
+            + datasource.encode()
+            + b'\r\n--b0undary\r\nContent-Disposition: form-data; name="file"; '
+            b'filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n' + HEADER.encode()
+        )
+        while sent <= limit + MB:
+            sent += len(block)
+            yield block
+        yield b"\r\n--b0undary--\r\n"
+
+    response = httpx.post(
+        stack.url("UPLOAD") + "/api/ingest/upload",
+        content=body(),
+        headers={"content-type": "multipart/form-data; boundary=b0undary"},
+        timeout=120,
+    )
+    assert response.status_code == 413, response.text
+    assert response.json()["error"]["code"] == "file_too_large"
+    assert sent > limit  # the body really went past the limit before the answer
+    assert stored_uploads(stack, datasource) == []
+    tasks = httpx.get(
+        stack.url("TASK_TRACKER") + "/api/ingest/tasks", params={"datasource": datasource}
+    )
+    assert tasks.json()["tasks"] == []
+    assert rows_in(stack, datasource) == 0
+    assert httpx.get(stack.url("UPLOAD") + "/api/health", timeout=10).status_code == 200
+    small = post(stack, multipart(datasource.encode(), b"small.csv", good_csv(5), {}))
+    assert small.status_code == 202, small.text
+    assert stack.wait_for_task(small.json()["task_id"])["state"] == "succeeded"
 
 
 @pytest.mark.parametrize(

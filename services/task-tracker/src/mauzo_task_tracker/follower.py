@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -80,6 +81,11 @@ class OverlordFollower:
         self.settings = settings
         self.client = client
         self._wake = asyncio.Event()
+        self._chores: list[Callable[[], Awaitable[None]]] = []
+
+    def add_chore(self, chore: Callable[[], Awaitable[None]]) -> None:
+        """Work for the end of every round: what a completion just recorded may have started."""
+        self._chores.append(chore)
 
     def nudge(self) -> None:
         """Poll now (a task was just submitted) instead of waiting for the next tick."""
@@ -114,6 +120,8 @@ class OverlordFollower:
                 log.warning("overlord_unavailable", error=str(exc))
             finally:
                 unbind("task_id")
+        for chore in self._chores:
+            await chore()
 
     async def follow(self, task: Followed) -> None:
         status = await self._get(f"/druid/indexer/v1/task/{task.druid_task_id}/status")

@@ -67,6 +67,10 @@ class Task(Base):
     retracts_task_id: Mapped[str | None] = mapped_column(String(64), index=True)
     interval_start: Mapped[datetime | None] = mapped_column(UtcDateTime)
     interval_end: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # A load sent with replace=true: [{"task_id", "retraction_task_id"}] of the loads it replaces.
+    replaces: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    # A retraction a replace started, and the load it retracts: the load that replaces it.
+    replaced_by: Mapped[str | None] = mapped_column(String(64))
     # Outbox for IngestionCompleted: written with the terminal state, cleared once published.
     completion_envelope: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     completion_published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from mauzo_common.db import make_session_factory
 from mauzo_common.events import Envelope, ErrorInfo
-from mauzo_task_tracker import lifecycle, retraction_rows
+from mauzo_task_tracker import lifecycle, replacement, retraction_rows
 from mauzo_task_tracker.errors import TaskAlreadyFinished, TaskNotFound
 from mauzo_task_tracker.lifecycle import TERMINAL, TaskState
 from mauzo_task_tracker.models import Task, TaskEvent, utcnow
@@ -150,6 +150,11 @@ class TaskRepository:
     def retraction_failed(self, retraction_id: str, error: ErrorInfo) -> TaskStatus:
         return self._write(lambda session: retraction_rows.failed(session, retraction_id, error))
 
+    def waiting_retractions(self) -> list[RetractionPlan]:
+        """Retractions started by a replace, ready to be submitted (see retraction_rows)."""
+        with self._sessions() as session:
+            return retraction_rows.waiting(session)
+
     # -- reads ----------------------------------------------------------------------------
 
     def get(self, task_id: str) -> TaskStatus:
@@ -248,4 +253,6 @@ def _apply(session: Session, envelope: Envelope[Any], task: Task | None = None) 
         )
     )
     session.flush()
+    if after.state == TaskState.SUCCEEDED and before.state != TaskState.SUCCEEDED:
+        replacement.replace_earlier(session, task)
     return True

@@ -3,7 +3,8 @@
 The retraction task is created (or the one in flight reused), the datasource's columns are read
 from the Broker (GET /druid/v2/datasources/{ds} for dimensions vs metrics, INFORMATION_SCHEMA for
 their types), the reindex spec is submitted to the Overlord under a task id derived from the
-retraction id, and the follower then follows it like any task.
+retraction id, and the follower then follows it like any task. The retractions a replace=true
+upload started are submitted the same way from the follower's rounds (`submit_waiting`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from mauzo_task_tracker.reindex_spec import (
     retraction_task_id,
 )
 from mauzo_task_tracker.repository import TaskRepository
+from mauzo_task_tracker.retraction_rows import RetractionPlan
 from mauzo_task_tracker.schemas import TaskStatus
 from mauzo_task_tracker.settings import TrackerSettings
 
@@ -34,6 +36,7 @@ COLUMNS_SQL = (
     "WHERE TABLE_SCHEMA = 'druid' AND TABLE_NAME = ?"
 )
 Columns = list[tuple[str, str]]
+UNREACHABLE = "olap_unavailable"
 
 
 class Retractor:
@@ -51,9 +54,31 @@ class Retractor:
 
     async def retract(self, task_id: str) -> TaskStatus:
         plan = await asyncio.to_thread(self.repository.begin_retraction, task_id)
-        retraction_id = plan.retraction.task_id
         if plan.retraction.state != TaskState.RECEIVED:
             return plan.retraction  # already submitted: the follower has it
+        return await self._launch(plan)
+
+    async def submit_waiting(self) -> None:
+        """Submit the retractions a replace started (each round of the follower).
+
+        An unreachable OLAP store leaves them waiting for the next round: nobody is there to
+        retry them as a user retries a DELETE. A refusal fails the retraction for good.
+        """
+        for plan in await asyncio.to_thread(self.repository.waiting_retractions):
+            try:
+                await self._launch(plan, give_up_when_unreachable=False)
+            except RetractionFailed as exc:
+                log.warning(
+                    "replace_retraction_not_submitted",
+                    retraction_id=plan.retraction.task_id,
+                    code=exc.code,
+                    error=exc.message,
+                )
+
+    async def _launch(
+        self, plan: RetractionPlan, *, give_up_when_unreachable: bool = True
+    ) -> TaskStatus:
+        retraction_id = plan.retraction.task_id
         druid_task_id = retraction_task_id(plan.datasource, retraction_id)
         interval = day_interval(plan.interval_start, plan.interval_end)
         try:
@@ -68,13 +93,14 @@ class Retractor:
             )
             await self._submit(retraction_id, spec)
         except RetractionFailed as exc:
-            error = ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint)
-            await asyncio.to_thread(self.repository.retraction_failed, retraction_id, error)
+            if give_up_when_unreachable or exc.code != UNREACHABLE:
+                error = ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint)
+                await asyncio.to_thread(self.repository.retraction_failed, retraction_id, error)
             raise
         status = await asyncio.to_thread(
             self.repository.retraction_submitted, retraction_id, druid_task_id
         )
-        log.info("retraction_submitted", retracts=task_id, druid_task_id=druid_task_id)
+        log.info("retraction_submitted", retracts=plan.upload_id, druid_task_id=druid_task_id)
         self.follower.nudge()
         return status
 
@@ -125,7 +151,7 @@ class Retractor:
         except httpx.HTTPError as exc:
             raise RetractionFailed(
                 rid,
-                "olap_unavailable",
+                UNREACHABLE,
                 f"{method} {url} failed: {exc!r}",
                 "The OLAP store is unreachable; retry the DELETE once it is up.",
             ) from exc

@@ -46,27 +46,26 @@ def begin(session: Session, task_id: str) -> RetractionPlan:
         raise TaskNotRetractable(task_id, f"it is {task.state}; only a succeeded upload can be")
     if task.interval_start is None or task.interval_end is None:
         raise TaskNotRetractable(task_id, "the time interval of its rows is unknown")
-    in_flight = session.scalars(
+    retraction = in_flight(session, task_id) or create(session, task)
+    return plan_of(retraction)
+
+
+def in_flight(session: Session, task_id: str) -> Task | None:
+    """The retraction of this load that has not ended yet, if any (never start a second one)."""
+    return session.scalars(
         select(Task).where(
             Task.retracts_task_id == task_id, Task.state.not_in([str(s) for s in TERMINAL])
         )
     ).first()
-    retraction = in_flight or _new(session, task)
-    return RetractionPlan(
-        retraction=status_of(retraction),
-        datasource=task.datasource,
-        upload_id=task.task_id,
-        interval_start=task.interval_start,
-        interval_end=task.interval_end,
-    )
 
 
-def _new(session: Session, task: Task) -> Task:
+def create(session: Session, task: Task, replaced_by: str | None = None) -> Task:
     now = utcnow()
     retraction = Task(
         task_id=uuid.uuid4().hex,
         kind=RETRACTION,
         retracts_task_id=task.task_id,
+        replaced_by=replaced_by,
         state=TaskState.RECEIVED,
         datasource=task.datasource,
         file_name=task.file_name,
@@ -78,6 +77,42 @@ def _new(session: Session, task: Task) -> Task:
     session.add(retraction)
     session.flush()
     return retraction
+
+
+def plan_of(retraction: Task) -> RetractionPlan:
+    """What to submit for a retraction row (it carries its load's datasource and interval)."""
+    assert retraction.retracts_task_id is not None
+    assert retraction.interval_start is not None
+    assert retraction.interval_end is not None
+    return RetractionPlan(
+        retraction=status_of(retraction),
+        datasource=retraction.datasource,
+        upload_id=retraction.retracts_task_id,
+        interval_start=retraction.interval_start,
+        interval_end=retraction.interval_end,
+    )
+
+
+def waiting(session: Session) -> list[RetractionPlan]:
+    """Retractions a replace started that the Overlord has not been given yet.
+
+    At most one per datasource, and none where a retraction already runs: each one re-reads and
+    overwrites the same days, so two at once could put back the rows the other removed.
+    """
+    rows = session.scalars(
+        select(Task)
+        .where(
+            Task.kind == RETRACTION,
+            Task.state.in_([TaskState.RECEIVED, TaskState.SUBMITTED]),
+        )
+        .order_by(Task.created_at, Task.task_id)
+    ).all()
+    busy = {t.datasource for t in rows if t.state == TaskState.SUBMITTED}
+    chosen: dict[str, Task] = {}
+    for task in rows:
+        if task.replaced_by and task.state == TaskState.RECEIVED and task.datasource not in busy:
+            chosen.setdefault(task.datasource, task)
+    return [plan_of(task) for task in chosen.values()]
 
 
 def submitted(session: Session, retraction_id: str, druid_task_id: str) -> TaskStatus:

@@ -10,7 +10,7 @@ from mauzo_common.events import ErrorInfo
 from mauzo_task_tracker.detail import links_of, percent_of, timings_of
 from mauzo_task_tracker.lifecycle import Progress, TaskState
 from mauzo_task_tracker.models import Task
-from mauzo_task_tracker.schemas import HistoryEntry, TaskStatus
+from mauzo_task_tracker.schemas import HistoryEntry, Replacement, TaskStatus
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -117,6 +117,8 @@ def status_of(task: Task) -> TaskStatus:
         interval_start=task.interval_start,
         interval_end=task.interval_end,
         links=links_of(task.task_id, task.report_key, task.rejected_rows_key),
+        replaces=[Replacement.model_validate(entry) for entry in task.replaces or []],
+        replaced_by=task.replaced_by,
     )
 
 

@@ -39,6 +39,13 @@ class Links(BaseModel):
     rejected_rows: str | None
 
 
+class Replacement(BaseModel):
+    """One earlier load of the same bytes that a load sent with replace=true takes the place of."""
+
+    task_id: str = Field(description="The earlier load, `retracted` once its rows are gone")
+    retraction_task_id: str = Field(description="The retraction task removing its rows")
+
+
 class TaskStatus(BaseModel):
     task_id: str
     kind: str = Field(description="load (an upload) or retraction (removes an upload's rows)")
@@ -70,6 +77,17 @@ class TaskStatus(BaseModel):
     interval_start: datetime | None
     interval_end: datetime | None = Field(description="Exclusive end of the upload's rows")
     links: Links
+    replaces: list[Replacement] = Field(
+        default_factory=list,
+        description="A load sent with replace=true: the earlier loads of the same bytes whose "
+        "rows it replaces (each removed by its own retraction task, started once this load "
+        "succeeded)",
+    )
+    replaced_by: str | None = Field(
+        None,
+        description="The replace=true load that replaces this load (on the load and on the "
+        "retraction that removes its rows)",
+    )
 
 
 class TaskList(BaseModel):

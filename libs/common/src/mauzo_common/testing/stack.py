@@ -25,7 +25,7 @@ PORT_SETTINGS = (
     "OLAP_LITE_PORT",
     "BROKER_PORT",
 )
-TERMINAL = {"succeeded", "rejected", "failed", "duplicate"}
+TERMINAL = {"succeeded", "rejected", "failed", "duplicate", "retracted"}
 
 
 @dataclass
