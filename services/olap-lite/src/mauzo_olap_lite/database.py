@@ -47,8 +47,24 @@ class Database:
         self._conn = duckdb.connect(str(path), config=config)
         self._local = threading.local()
         self.write_lock = threading.RLock()
+        self._datasource_locks: dict[str, threading.RLock] = {}
+        self._locks_guard = threading.Lock()
         self._conn.execute("SET TimeZone = 'UTC'")
         self._conn.execute(_SCHEMA)
+
+    def datasource_lock(self, datasource: str) -> threading.RLock:
+        """Held by an overwriting task from start to publish, and by every publish to it.
+
+        Druid's time-chunk locks: a task that replaces a datasource's chunks (a reindex above
+        all, which reads the rows it rewrites) runs alone against it, so an append published
+        meanwhile is never overwritten by rows read or built before it existed.
+        """
+        with self._locks_guard:
+            return self._datasource_locks.setdefault(datasource, threading.RLock())
+
+    def publish_lock(self, datasource: str) -> PublishLock:
+        """The datasource's lock, then the write lock (always in that order: no deadlock)."""
+        return PublishLock(self.datasource_lock(datasource), self.write_lock)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A fresh connection to the database, in UTC (the caller closes it)."""
@@ -77,3 +93,18 @@ def quote_ident(name: str) -> str:
 
 def quote_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+class PublishLock:
+    """Two reentrant locks taken in a fixed order; reusable like a lock."""
+
+    def __init__(self, first: threading.RLock, second: threading.RLock) -> None:
+        self._first, self._second = first, second
+
+    def __enter__(self) -> None:
+        self._first.acquire()
+        self._second.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self._second.release()
+        self._first.release()

@@ -6,10 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
+from mauzo_common.db import make_engine
 from mauzo_common.testing.components import fresh_postgres_database, port_open
 from mauzo_common.testing.plugin import PG_ADMIN_URL
 from mauzo_common.testing.services import Served, olap_lite_process
+from mauzo_task_tracker.migrate import upgrade_database
+from mauzo_task_tracker.repository import TaskRepository
 
 
 @pytest.fixture(
@@ -44,3 +48,17 @@ def olap_lite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """olap-lite as its own process, fresh for each module."""
     with olap_lite_process(tmp_path_factory.mktemp("olap-lite")) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def engine(database_url: str) -> Iterator[Engine]:
+    """The module's database, migrated to the latest schema."""
+    engine = make_engine(database_url)
+    upgrade_database(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def repo(engine: Engine) -> TaskRepository:
+    return TaskRepository(engine)

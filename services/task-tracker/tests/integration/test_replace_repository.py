@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,7 +12,6 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, inspect
 
-from mauzo_common.db import make_engine
 from mauzo_common.events import (
     ColumnInfo,
     Envelope,
@@ -24,25 +22,12 @@ from mauzo_common.events import (
     IngestionSubmitted,
     Payload,
 )
-from mauzo_task_tracker.migrate import alembic_config, upgrade_database
+from mauzo_task_tracker.migrate import alembic_config
 from mauzo_task_tracker.repository import TaskRepository
 from mauzo_task_tracker.schemas import Registration, TaskStatus
 
 START = datetime(2024, 3, 1, 6, tzinfo=UTC)
 END = datetime(2024, 3, 2, 9, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    upgrade_database(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def repo(engine: Engine) -> TaskRepository:
-    return TaskRepository(engine)
 
 
 @pytest.fixture

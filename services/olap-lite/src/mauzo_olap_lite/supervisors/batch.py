@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,7 +53,7 @@ def ingest_batch(
     spec: SupervisorSpec,
     records: list[Record],
     *,
-    write_lock: threading.RLock,
+    write_lock: AbstractContextManager[object],
     task_id: str,
 ) -> BatchResult:
     positions: dict[int, int] = {}

@@ -200,7 +200,7 @@ class SupervisorRunner:
                 cur,
                 self.spec,
                 records,
-                write_lock=self._db.write_lock,
+                write_lock=self._db.publish_lock(self.spec.datasource),
                 task_id=self.live.task_id,
             )
         finally:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from mauzo_olap_lite.database import Database
 from mauzo_olap_lite.formats.base import rejected_lines
 from mauzo_olap_lite.formats.registry import input_format
 from mauzo_olap_lite.ingest.plan import build_plan
@@ -51,6 +53,18 @@ class Progress:
             raise TaskCancelled
 
 
+def held_lock(task: TaskSpec, db: Database) -> AbstractContextManager[object]:
+    """What a task holds for its whole run: its datasource's lock when it replaces chunks.
+
+    Like Druid's exclusive time-chunk lock for an overwriting task: a reindex (the `druid` input
+    source) reads the rows it then rewrites, and any replacing task publishes rows built before
+    an append that lands meanwhile; appends therefore wait (they take the lock to publish).
+    """
+    if task.spec.io_config.append_to_existing:
+        return contextlib.nullcontext()
+    return db.datasource_lock(task.spec.data_schema.data_source)
+
+
 def run_ingestion(
     cur: duckdb.DuckDBPyConnection,
     task: TaskSpec,
@@ -59,40 +73,7 @@ def run_ingestion(
     settings: OlapLiteSettings,
     workdir: Path,
     progress: Progress,
-    write_lock: threading.RLock,
-    version: str,
-    finish: Callable[[duckdb.DuckDBPyConnection, list[Segment]], None],
-    log: Callable[[str], None],
-) -> list[Segment]:
-    # A reindex (the `druid` input source) reads rows it will then overwrite. Like the interval
-    # lock Druid takes for it, the write lock is held from that read to the publish: a load that
-    # published in between would otherwise be overwritten by rows read before it existed.
-    source_type = (task.spec.io_config.input_source or {}).get("type")
-    guard = write_lock if source_type == "druid" else contextlib.nullcontext()
-    with guard:
-        return _run(
-            cur,
-            task,
-            task_id,
-            settings=settings,
-            workdir=workdir,
-            progress=progress,
-            write_lock=write_lock,
-            version=version,
-            finish=finish,
-            log=log,
-        )
-
-
-def _run(
-    cur: duckdb.DuckDBPyConnection,
-    task: TaskSpec,
-    task_id: str,
-    *,
-    settings: OlapLiteSettings,
-    workdir: Path,
-    progress: Progress,
-    write_lock: threading.RLock,
+    write_lock: AbstractContextManager[object],
     version: str,
     finish: Callable[[duckdb.DuckDBPyConnection, list[Segment]], None],
     log: Callable[[str], None],

@@ -32,6 +32,7 @@ from mauzo_olap_lite.tasks.ingestion import (
     ParseLimitExceeded,
     Progress,
     TaskCancelled,
+    held_lock,
     run_ingestion,
 )
 from mauzo_olap_lite.tasks.precheck import precheck
@@ -160,7 +161,10 @@ class TaskRunner:
             progress.check()
             repository.set_runner_status(cur, record.id, "RUNNING")
             line(f"Running task [{record.id}] of type [{record.type}]")
-            with tempfile.TemporaryDirectory(prefix="olap-lite-") as work:
+            with (
+                held_lock(task, self._db),
+                tempfile.TemporaryDirectory(prefix="olap-lite-") as work,
+            ):
                 run_ingestion(
                     cur,
                     task,
@@ -168,7 +172,7 @@ class TaskRunner:
                     settings=self._settings,
                     workdir=Path(work),
                     progress=progress,
-                    write_lock=self._db.write_lock,
+                    write_lock=self._db.publish_lock(task.spec.data_schema.data_source),
                     version=format_instant(record.created_time),
                     finish=finish,
                     log=line,
