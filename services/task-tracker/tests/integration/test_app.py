@@ -6,7 +6,6 @@ at a closed port: a submitted task must then stay submitted (transient), never f
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,9 +26,8 @@ from mauzo_common.events import (
     Payload,
     ValidationStarted,
 )
-from mauzo_common.messaging import make_broker, publish
-from mauzo_common.settings import MauzoSettings
 from mauzo_common.testing.components import free_port, wait_until
+from mauzo_common.testing.events import publish_events
 from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.settings import TrackerSettings
 
@@ -52,15 +50,7 @@ def tracker(kafka_bootstrap: str, database_url: str, data_dir: Path, serve: Any)
 
 def send(bootstrap: str, *envelopes: Envelope[Any]) -> None:
     """Publish as another service would, on its own producer."""
-
-    async def run() -> None:
-        broker = make_broker(MauzoSettings(kafka_bootstrap=bootstrap))
-        async with broker:
-            await broker.start()
-            for envelope in envelopes:
-                await publish(broker, envelope)
-
-    asyncio.run(run())
+    publish_events(bootstrap, *envelopes)
 
 
 def status(tracker: str, task_id: str) -> dict[str, Any]:

@@ -16,10 +16,9 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from mauzo_common.events import Envelope, IngestionCompleted, IngestionSubmitted
-from mauzo_common.messaging import make_broker, publish
-from mauzo_common.settings import MauzoSettings
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.druid import parquet_index_spec
+from mauzo_common.testing.events import publish_events
 from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.settings import TrackerSettings
 
@@ -80,16 +79,10 @@ def submit(olap_lite: str, druid_task_id: str, path: Path) -> None:
 
 
 def announce(bootstrap: str, task_id: str, druid_task_id: str, expected_rows: int) -> None:
-    async def run() -> None:
-        broker = make_broker(MauzoSettings(kafka_bootstrap=bootstrap))
-        async with broker:
-            await broker.start()
-            payload = IngestionSubmitted(
-                datasource=DS, druid_task_id=druid_task_id, expected_rows=expected_rows
-            )
-            await publish(broker, Envelope.wrap(payload, task_id=task_id, producer="spec-builder"))
-
-    asyncio.run(run())
+    payload = IngestionSubmitted(
+        datasource=DS, druid_task_id=druid_task_id, expected_rows=expected_rows
+    )
+    publish_events(bootstrap, Envelope.wrap(payload, task_id=task_id, producer="spec-builder"))
 
 
 def completions(bootstrap: str, task_id: str, quiet_seconds: float = 3.0) -> list[dict[str, Any]]:

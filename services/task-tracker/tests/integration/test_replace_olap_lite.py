@@ -3,7 +3,6 @@ the second time with replace=true, leaves one copy of its rows, the second one's
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import hashlib
 import uuid
@@ -24,10 +23,9 @@ from mauzo_common.events import (
     IngestionSubmitted,
     Payload,
 )
-from mauzo_common.messaging import make_broker, publish
-from mauzo_common.settings import MauzoSettings
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.druid import parquet_index_spec
+from mauzo_common.testing.events import publish_events
 from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.follower import completion_event_id
 from mauzo_task_tracker.lifecycle import PRODUCER
@@ -131,14 +129,9 @@ def announced(ds: str, druid_task_id: str, rows: int) -> list[Payload]:
 
 
 def send(bootstrap: str, task_id: str, payloads: list[Payload]) -> None:
-    async def run() -> None:
-        broker = make_broker(MauzoSettings(kafka_bootstrap=bootstrap))
-        async with broker:
-            await broker.start()
-            for payload in payloads:
-                await publish(broker, Envelope.wrap(payload, task_id=task_id, producer="test"))
-
-    asyncio.run(run())
+    publish_events(
+        bootstrap, *(Envelope.wrap(p, task_id=task_id, producer="test") for p in payloads)
+    )
 
 
 def status(tracker: str, task_id: str) -> dict[str, Any]:

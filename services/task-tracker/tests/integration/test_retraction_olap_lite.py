@@ -3,7 +3,6 @@ same days, one is retracted, and what is left is exactly the other one."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -20,10 +19,9 @@ from mauzo_common.events import (
     IngestionSubmitted,
     Payload,
 )
-from mauzo_common.messaging import make_broker, publish
-from mauzo_common.settings import MauzoSettings
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.druid import parquet_index_spec
+from mauzo_common.testing.events import publish_events
 from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.settings import TrackerSettings
 
@@ -77,14 +75,9 @@ def load_spec(druid_task_id: str, path: Path) -> dict[str, Any]:
 
 
 def send(bootstrap: str, task_id: str, *payloads: Payload) -> None:
-    async def run() -> None:
-        broker = make_broker(MauzoSettings(kafka_bootstrap=bootstrap))
-        async with broker:
-            await broker.start()
-            for payload in payloads:
-                await publish(broker, Envelope.wrap(payload, task_id=task_id, producer="test"))
-
-    asyncio.run(run())
+    publish_events(
+        bootstrap, *(Envelope.wrap(p, task_id=task_id, producer="test") for p in payloads)
+    )
 
 
 def status(tracker: str, task_id: str) -> dict[str, Any]:
