@@ -3,6 +3,7 @@ small Druid client for tests that submits specs, waits for tasks and runs SQL.""
 
 from __future__ import annotations
 
+import http.server
 import threading
 import time
 from collections.abc import Iterator
@@ -140,3 +141,29 @@ def druid(olap_server: tuple[str, Path]) -> Iterator[Druid]:
 @pytest.fixture
 def make_spec() -> Any:
     return spec
+
+
+@pytest.fixture
+def stalled_http() -> Iterator[tuple[str, threading.Event]]:
+    """An HTTP server whose response stalls until released: a task reading it stays RUNNING."""
+    release = threading.Event()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            self.wfile.write(b"time,k\n")
+            self.wfile.flush()
+            release.wait(30)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    port = free_port()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}/data.csv", release
+    release.set()
+    server.shutdown()

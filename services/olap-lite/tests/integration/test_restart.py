@@ -3,40 +3,13 @@ was RUNNING when the process was killed is FAILED afterwards with an errorMsg th
 
 from __future__ import annotations
 
-import http.server
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from mauzo_common.testing.components import free_port, wait_until
-
-
-@pytest.fixture
-def stalled_url() -> Iterator[str]:
-    release = threading.Event()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Length", "1000000")
-            self.end_headers()
-            self.wfile.write(b"time,k\n")
-            self.wfile.flush()
-            release.wait(60)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    port = free_port()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{port}/stalled.csv"
-    release.set()
-    server.shutdown()
+from mauzo_common.testing.components import wait_until
 
 
 def _spec(ds: str, source: dict[str, Any], task_id: str) -> dict[str, Any]:
@@ -60,7 +33,7 @@ def _spec(ds: str, source: dict[str, Any], task_id: str) -> dict[str, Any]:
 
 
 def test_restart_keeps_data_and_fails_interrupted_tasks(
-    tmp_path: Path, stalled_url: str, olap_lite_process: Any
+    tmp_path: Path, stalled_http: tuple[str, threading.Event], olap_lite_process: Any
 ) -> None:
     data = tmp_path / "in.csv"
     data.write_text("time,k\n2024-01-01,a\n2024-01-02,b\n")
@@ -82,7 +55,7 @@ def test_restart_keeps_data_and_fails_interrupted_tasks(
             )
             http.post(
                 "/druid/indexer/v1/task",
-                json=_spec("lost", {"type": "http", "uris": [stalled_url]}, "stuck"),
+                json=_spec("lost", {"type": "http", "uris": [stalled_http[0]]}, "stuck"),
             )
             wait_until(
                 lambda: (

@@ -3,16 +3,12 @@ listing, shutdown, and refusals."""
 
 from __future__ import annotations
 
-import http.server
 import re
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from mauzo_common.testing.components import free_port
 
 
 def _csv_spec(make_spec: Any, ds: str, tmp_path: Path, **kw: Any) -> dict[str, Any]:
@@ -135,32 +131,6 @@ def test_non_json_body_is_415(druid: Any) -> None:
         "/druid/indexer/v1/task", content=b"x", headers={"content-type": "text/plain"}
     )
     assert response.status_code == 415
-
-
-@pytest.fixture
-def stalled_http() -> Iterator[tuple[str, threading.Event]]:
-    """An HTTP server whose response stalls until released: a task reading it stays RUNNING."""
-    release = threading.Event()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Length", "1000000")
-            self.end_headers()
-            self.wfile.write(b"time,k\n")
-            self.wfile.flush()
-            release.wait(30)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    port = free_port()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}/data.csv", release
-    release.set()
-    server.shutdown()
 
 
 def test_shutdown_fails_a_running_task(
