@@ -352,15 +352,6 @@ def rows_in(stack: RunningStack, datasource: str) -> int:
     return int(response.json()[0]["n"])
 
 
-def sql(stack: RunningStack, query: str) -> list[dict[str, Any]]:
-    response = httpx.post(
-        stack.url("OLAP_LITE") + "/druid/v2/sql", json={"query": query}, timeout=30
-    )
-    assert response.status_code == 200, response.text
-    result: list[dict[str, Any]] = response.json()
-    return result
-
-
 def tracker(stack: RunningStack, path: str) -> httpx.Response:
     return httpx.get(f"{stack.url('TASK_TRACKER')}/api/ingest/tasks/{path}", timeout=30)
 
@@ -510,7 +501,7 @@ def test_formula_cells_are_kept_as_text_and_escaped_in_the_rejected_rows(
     assert outcome.task is not None
     assert outcome.task["state"] == "succeeded", outcome
 
-    stored = sql(stack, f'SELECT customer, COUNT(*) AS n FROM "{datasource}" GROUP BY customer')
+    stored = stack.sql(f'SELECT customer, COUNT(*) AS n FROM "{datasource}" GROUP BY customer')
     assert {r["customer"]: r["n"] for r in stored} == {"Baraka Shop": 57} | dict.fromkeys(
         formulas, 1
     )
@@ -537,7 +528,7 @@ def test_a_semicolon_file_with_decimal_commas_loads_when_told(stack: RunningStac
     outcome = settle(stack, post(stack, body))
     assert outcome.task is not None
     assert outcome.task["state"] == "succeeded", outcome
-    total = sql(stack, f'SELECT SUM(gross_revenue) AS s, COUNT(*) AS n FROM "{datasource}"')
+    total = stack.sql(f'SELECT SUM(gross_revenue) AS s, COUNT(*) AS n FROM "{datasource}"')
     assert total == [{"s": pytest.approx(12_345.0), "n": 10}]
 
 

@@ -38,18 +38,8 @@ def status(stack: RunningStack, task_id: str) -> dict[str, Any]:
     return body
 
 
-def sql(stack: RunningStack, query: str) -> list[dict[str, Any]]:
-    response = httpx.post(
-        stack.url("OLAP_LITE") + "/druid/v2/sql", json={"query": query}, timeout=30
-    )
-    assert response.status_code == 200, response.text
-    result: list[dict[str, Any]] = response.json()
-    return result
-
-
 def totals(stack: RunningStack, datasource: str) -> dict[str, Any]:
-    [row] = sql(
-        stack,
+    [row] = stack.sql(
         "SELECT COUNT(*) AS n, SUM(gross_revenue) AS revenue, SUM(units_sold) AS units, "
         "MIN(__time) AS first_sale, MAX(__time) AS last_sale, "
         f'COUNT(DISTINCT upload_id) AS uploads FROM "{datasource}"',
@@ -58,9 +48,7 @@ def totals(stack: RunningStack, datasource: str) -> dict[str, Any]:
 
 
 def rows_of(stack: RunningStack, datasource: str, upload_id: str) -> int:
-    [row] = sql(
-        stack, f"SELECT COUNT(*) AS n FROM \"{datasource}\" WHERE upload_id = '{upload_id}'"
-    )
+    [row] = stack.sql(f"SELECT COUNT(*) AS n FROM \"{datasource}\" WHERE upload_id = '{upload_id}'")
     return int(row["n"])
 
 

@@ -82,6 +82,15 @@ class RunningStack:
             time.sleep(poll)
         raise TimeoutError(f"task {task_id} still {status.get('state')} after {timeout}s")
 
+    def sql(self, query: str) -> list[dict[str, Any]]:
+        """Rows of a Druid SQL query to the stack's olap-lite, as a dashboard client sends it."""
+        response = httpx.post(
+            self.url("OLAP_LITE") + "/druid/v2/sql", json={"query": query}, timeout=30
+        )
+        assert response.status_code == 200, response.text
+        rows: list[dict[str, Any]] = response.json()
+        return rows
+
     def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         response = httpx.post(
             self.url("QUERY_API") + "/graphql",
