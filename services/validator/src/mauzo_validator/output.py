@@ -2,15 +2,19 @@
 
 Both are written batch by batch to local files (memory stays bounded by one batch) and reach the
 object store only once the whole file has passed (pipeline.py), so a refused file loads nothing.
+Parquet is written on a background thread (Arrow's writer releases the GIL), so writing one batch
+overlaps checking the next; at most one batch waits to be written.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from mauzo_validator.report import rejected_rows_csv
@@ -26,6 +30,10 @@ class Outputs:
     last: datetime | None = None
     nulls: dict[str, int] = field(default_factory=dict)
     _writer: pq.ParquetWriter | None = None
+    _pool: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="parquet-writer")
+    )
+    _pending: Future[None] | None = None
 
     def count_nulls(self, source: pl.DataFrame) -> None:
         for name, count in zip(source.columns, source.null_count().row(0), strict=True):
@@ -39,10 +47,20 @@ class Outputs:
         self.first = low if self.first is None else min(self.first, low)
         self.last = high if self.last is None else max(self.last, high)
         table = frame.to_arrow()
+        self._wait()
+        self._pending = self._pool.submit(self._write, table)
+        self.rows += frame.height
+
+    def _write(self, table: pa.Table) -> None:
         if self._writer is None:
             self._writer = pq.ParquetWriter(self.parquet, table.schema, compression="snappy")
         self._writer.write_table(table)
-        self.rows += frame.height
+
+    def _wait(self) -> None:
+        """Wait for the batch being written (and raise what writing it raised)."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
 
     def write_rejected(self, rows: pl.DataFrame) -> None:
         if rows.height == 0:
@@ -52,9 +70,14 @@ class Outputs:
         self.rejected_rows += rows.height
 
     def close(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        """Finish writing; also on failure, so no write outlives the work directory."""
+        try:
+            self._wait()
+        finally:
+            self._pool.shutdown(wait=True)
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
 
     def interval(self) -> tuple[datetime, datetime]:
         """[first day, day after the last day), UTC."""

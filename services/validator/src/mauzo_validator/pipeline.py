@@ -171,23 +171,25 @@ def _validate_table(
     totals = Totals(limit=settings.report_examples)
     checks: list[Check] = []
     row = 1
-    for batch in table.iter_batches(settings.batch_rows):
-        outputs.count_nulls(batch)
-        canonical = build(
-            batch, mapping, plan, settings, now=job.now, upload_id=job.task_id, first_row=row
-        )
-        outcome = evaluate(canonical.frame, canonical.checks, examples=settings.report_examples)
-        totals.add(outcome, canonical.checks)
-        checks = canonical.checks
-        outputs.write_valid(_output(canonical.frame.filter(~outcome.invalid), canonical))
-        if outcome.invalid_rows:
-            outputs.write_rejected(
-                batch.with_row_index("row", offset=row)
-                .with_columns(row=pl.col("row").cast(pl.Int64), errors=outcome.reasons)
-                .filter(outcome.invalid)
+    try:
+        for batch in table.iter_batches(settings.batch_rows):
+            outputs.count_nulls(batch)
+            canonical = build(
+                batch, mapping, plan, settings, now=job.now, upload_id=job.task_id, first_row=row
             )
-        row += batch.height
-    outputs.close()
+            outcome = evaluate(canonical.frame, canonical.checks, examples=settings.report_examples)
+            totals.add(outcome, canonical.checks)
+            checks = canonical.checks
+            outputs.write_valid(_output(canonical.frame.filter(~outcome.invalid), canonical))
+            if outcome.invalid_rows:
+                outputs.write_rejected(
+                    batch.with_row_index("row", offset=row)
+                    .with_columns(row=pl.col("row").cast(pl.Int64), errors=outcome.reasons)
+                    .filter(outcome.invalid)
+                )
+            row += batch.height
+    finally:
+        outputs.close()
     if table.structure is not None:
         table.structure.result()
     report.rows_read = totals.rows
