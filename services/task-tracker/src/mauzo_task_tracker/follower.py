@@ -129,10 +129,10 @@ class OverlordFollower:
             if self._past_grace(task):
                 await self.complete(task, not_found_verdict(task.druid_task_id))
             return
+        if status_code(status) not in ("SUCCESS", "FAILED"):
+            return  # still running: its report is only read once, at the end
         report = await self._get(f"/druid/indexer/v1/task/{task.druid_task_id}/reports")
         verdict = judge(task.druid_task_id, status, report, task.expected_rows, task.kind)
-        if verdict.status == "running":
-            return
         if report is None and status_code(status) == "SUCCESS" and not self._past_grace(task):
             return  # reports can lag the status briefly; a missing one is decided after the grace
         await self.complete(task, verdict)
