@@ -330,3 +330,22 @@ def test_typed_dimensions_keep_their_types(
     )
     # CSV: an empty unquoted field is NULL, a quoted "" is the empty string (SQL-compatible mode)
     assert rows == [[7, 2.5, 0.5, "a"], [None, None, None, ""]]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Africa/Nairobi", "America/New_York"])
+def test_zone_aware_parquet_timestamps_load_as_their_utc_instants(
+    druid: Any, make_spec: Any, tmp_path: Path, unique_name: str, zone: str
+) -> None:
+    """A time column with a zone (as the validator writes it) is the instant, whatever the zone."""
+    instants = [datetime(2024, 3, 10, 6, 59, 59, 999000), datetime(2024, 3, 10, 7, 0, 0, 1000)]
+    frame = pl.DataFrame(
+        {"__time": instants, "v": [1.0, 2.0]}, schema_overrides={"__time": pl.Datetime("ms")}
+    ).with_columns(pl.col("__time").dt.replace_time_zone("UTC").dt.convert_time_zone(zone))
+    body = make_spec(
+        unique_name,
+        {"type": "local", "files": [str(write(tmp_path, frame))]},
+        metrics=[{"type": "doubleSum", "name": "v", "fieldName": "v"}],
+    )
+    assert druid.run(body)["statusCode"] == "SUCCESS"
+    rows = druid.sql(f'SELECT __time FROM "{unique_name}" ORDER BY 1', resultFormat="array")
+    assert rows == [["2024-03-10T06:59:59.999Z"], ["2024-03-10T07:00:00.001Z"]]
