@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
@@ -10,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from mauzo_common.events import ErrorInfo
 from mauzo_task_tracker.artifacts import check_rejected_rows, read_report, stream_object
-from mauzo_task_tracker.deps import Repository, RetractorDep, Store
+from mauzo_task_tracker.deps import Changes, Repository, RetractorDep, Store
 from mauzo_task_tracker.lifecycle import TaskState
 from mauzo_task_tracker.schemas import (
     DATASOURCE_PATTERN,
@@ -42,8 +43,25 @@ def abort_task(task_id: TaskId, error: ErrorInfo, repository: Repository) -> Tas
 
 
 @router.get("/ingest/status/{task_id}", response_model=TaskStatus)
-def task_status(task_id: TaskId, repository: Repository) -> TaskStatus:
-    return repository.get(task_id)
+async def task_status(
+    task_id: TaskId,
+    repository: Repository,
+    changes: Changes,
+    changed_from: Annotated[
+        str | None,
+        Query(
+            max_length=32,
+            description="Long-poll: answer once the task's state is no longer this one",
+        ),
+    ] = None,
+    wait_seconds: Annotated[
+        float, Query(ge=0, le=60, description="Long-poll: answer after this long at the latest")
+    ] = 0,
+) -> TaskStatus:
+    read = functools.partial(repository.get, task_id)
+    if changed_from is None or wait_seconds == 0:
+        return await run_in_threadpool(read)
+    return await changes.wait_for_change(read, changed_from, wait_seconds)
 
 
 @router.delete(

@@ -17,6 +17,7 @@ from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_task_tracker.api import router
 from mauzo_task_tracker.artifacts import ArtifactMissing
+from mauzo_task_tracker.changes import TaskChanges
 from mauzo_task_tracker.errors import (
     RetractionFailed,
     TaskAlreadyFinished,
@@ -41,9 +42,10 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     repository = TaskRepository(engine)
     broker = make_broker(settings)
     client = httpx.AsyncClient()
-    follower = OverlordFollower(repository, broker, settings, client)
+    changes = TaskChanges()
+    follower = OverlordFollower(repository, broker, settings, client, changes)
     consumer = Consumer(broker, settings, group=GROUP, producer=PRODUCER)
-    register_handlers(consumer, repository, follower)
+    register_handlers(consumer, repository, follower, changes)
     retractor = Retractor(repository, settings, client, follower)
     follower.add_chore(retractor.submit_waiting)
 
@@ -69,6 +71,7 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     app.state.repository = repository
     app.state.broker = broker
     app.state.follower = follower
+    app.state.changes = changes
     app.state.retractor = retractor
     app.include_router(router)
     install_error_handlers(app, "task-tracker")

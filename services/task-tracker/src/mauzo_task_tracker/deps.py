@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from mauzo_common.object_store import ObjectStore
+from mauzo_task_tracker.changes import TaskChanges
 from mauzo_task_tracker.repository import TaskRepository
 from mauzo_task_tracker.retraction import Retractor
 
@@ -21,6 +22,11 @@ def get_retractor(request: Request) -> Retractor:
     return retractor
 
 
+def get_changes(request: Request) -> TaskChanges:
+    changes: TaskChanges = request.app.state.changes
+    return changes
+
+
 def get_store(request: Request) -> ObjectStore:
     store: ObjectStore = request.app.state.store
     return store
@@ -29,3 +35,4 @@ def get_store(request: Request) -> ObjectStore:
 Repository = Annotated[TaskRepository, Depends(get_repository)]
 RetractorDep = Annotated[Retractor, Depends(get_retractor)]
 Store = Annotated[ObjectStore, Depends(get_store)]
+Changes = Annotated[TaskChanges, Depends(get_changes)]

@@ -24,6 +24,7 @@ from faststream.kafka import KafkaBroker
 from mauzo_common.events import Envelope, IngestionCompleted
 from mauzo_common.logging import bind, unbind
 from mauzo_common.messaging import publish
+from mauzo_task_tracker.changes import TaskChanges
 from mauzo_task_tracker.druid_report import Verdict, judge, not_found_verdict, status_code
 from mauzo_task_tracker.lifecycle import PRODUCER
 from mauzo_task_tracker.models import utcnow
@@ -75,8 +76,10 @@ class OverlordFollower:
         broker: KafkaBroker,
         settings: TrackerSettings,
         client: httpx.AsyncClient,
+        changes: TaskChanges | None = None,
     ) -> None:
         self.repository = repository
+        self.changes = changes or TaskChanges()
         self.broker = broker
         self.settings = settings
         self.client = client
@@ -151,6 +154,7 @@ class OverlordFollower:
             update={"event_id": completion_event_id(task.task_id)}
         )
         if await asyncio.to_thread(self.repository.record_completion, envelope):
+            self.changes.notify()
             log.info("ingestion_completed", status=verdict.status, rows=verdict.rows_ingested)
             await self._publish(envelope.model_dump(mode="json"))
 

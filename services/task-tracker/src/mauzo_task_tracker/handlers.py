@@ -19,6 +19,7 @@ from mauzo_common.events import (
     ValidationStarted,
 )
 from mauzo_common.messaging import Consumer
+from mauzo_task_tracker.changes import TaskChanges
 from mauzo_task_tracker.follower import OverlordFollower
 from mauzo_task_tracker.lifecycle import dead_letter_effect
 from mauzo_task_tracker.repository import TaskRepository
@@ -27,10 +28,15 @@ log = structlog.get_logger(__name__)
 
 
 def register_handlers(
-    consumer: Consumer, repository: TaskRepository, follower: OverlordFollower
+    consumer: Consumer,
+    repository: TaskRepository,
+    follower: OverlordFollower,
+    changes: TaskChanges,
 ) -> None:
     async def on_event(envelope: Envelope[Any]) -> None:
         applied = await asyncio.to_thread(repository.apply, envelope)
+        if applied:
+            changes.notify()
         log.info("event_applied" if applied else "event_duplicate", type=envelope.type)
 
     async def on_ingestion_submitted(envelope: Envelope[IngestionSubmitted]) -> None:

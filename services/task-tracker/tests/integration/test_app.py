@@ -6,8 +6,10 @@ at a closed port: a submitted task must then stay submitted (transient), never f
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -239,3 +241,49 @@ def test_tasks_are_listed_and_found_by_hash(tracker: str) -> None:
     limited = httpx.get(f"{tracker}/api/ingest/tasks", params={"state": "received", "limit": 2})
     assert len(limited.json()["tasks"]) == 2
     assert all(t["state"] == "received" for t in limited.json()["tasks"])
+
+
+def long_poll(tracker: str, task_id: str, seen: str, wait: float) -> tuple[dict[str, Any], float]:
+    started = time.monotonic()
+    response = httpx.get(
+        f"{tracker}/api/ingest/status/{task_id}",
+        params={"changed_from": seen, "wait_seconds": wait},
+        timeout=wait + 10,
+    )
+    assert response.status_code == 200, response.text
+    return response.json(), time.monotonic() - started
+
+
+def test_a_long_poll_answers_as_soon_as_the_state_changes(
+    tracker: str, kafka_bootstrap: str
+) -> None:
+    task_id = uuid.uuid4().hex
+    register(tracker, task_id)
+    reason = ErrorInfo(code="no_time_column", message="No time column found.", hint="Add one.")
+    with ThreadPoolExecutor(1) as pool:
+        waiting = pool.submit(long_poll, tracker, task_id, "received", 30)
+        time.sleep(0.5)
+        assert not waiting.done(), "the long-poll answered while the task was unchanged"
+        send(kafka_bootstrap, ev(task_id, FileRejected(datasource=DS, error=reason), "validator"))
+        body, waited = waiting.result(timeout=30)
+    assert body["state"] == "rejected"
+    assert body["error"]["code"] == "no_time_column"
+    assert waited < 25, "the long-poll waited for its timeout instead of the change"
+
+
+def test_a_long_poll_answers_at_once_when_the_state_already_differs_or_at_its_timeout(
+    tracker: str,
+) -> None:
+    task_id = uuid.uuid4().hex
+    register(tracker, task_id)
+    body, waited = long_poll(tracker, task_id, "validating", 30)
+    assert body["state"] == "received"
+    assert waited < 5
+    body, waited = long_poll(tracker, task_id, "received", 0.6)
+    assert body["state"] == "received"
+    assert waited >= 0.6
+    too_long = httpx.get(
+        f"{tracker}/api/ingest/status/{task_id}",
+        params={"changed_from": "received", "wait_seconds": 61},
+    )
+    assert too_long.status_code == 422

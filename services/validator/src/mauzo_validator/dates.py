@@ -20,6 +20,7 @@ from typing import Literal
 
 import polars as pl
 
+from mauzo_validator.localtime import UTC_MS, localise
 from mauzo_validator.numbers import is_missing
 
 Order = Literal["dmy", "mdy", "ymd", "name", "serial"]
@@ -234,7 +235,7 @@ def _localise(naive: pl.Expr, timezone: str) -> pl.Expr:
     return (
         naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
         .dt.convert_time_zone("UTC")
-        .cast(pl.Datetime("ms", "UTC"))
+        .cast(UTC_MS)
     )
 
 
@@ -252,14 +253,28 @@ def _fast(fmt: DateFormat) -> DateFormat:
 
 
 def parse_times(text: pl.Series, detection: DateDetection, timezone: str) -> pl.Series:
-    """`to_utc` over a column, fast: clean values first, the rest through the full preparation."""
-    frame = pl.DataFrame({"t": text.cast(pl.String)})
-    quick = DateDetection([_fast(f) for f in detection.formats], detection.coverage)
-    values = frame.select(
-        to_utc(pl.col("t").str.strip_chars(), quick, timezone, prepare=False)
-    ).to_series()
-    retry = values.is_null() & ~frame.select(is_missing(pl.col("t"))).to_series()
-    if retry.any():
-        rest = frame.filter(retry).select(to_utc(pl.col("t"), detection, timezone)).to_series()
-        values = values.scatter(retry.arg_true(), rest)
+    """`to_utc` over a column, fast: values as they are first, the rest after full preparation.
+
+    Only the cells the exact patterns miss (surrounding spaces, fractions, 'Z', missing cells) go
+    through the preparation and every detected format; wall-clock values are localised by one
+    offset where the zone has one over the batch (localtime.py).
+    """
+    text = text.cast(pl.String)
+    quick = [_fast(f) for f in detection.formats]
+    if all(not f.aware and f != SERIAL for f in quick):
+        naive = [_parse_one(pl.col("t"), f) for f in quick]
+        local = pl.DataFrame({"t": text}).select(pl.coalesce(naive)).to_series()
+        values = localise(local, timezone)
+    else:
+        quick_detection = DateDetection(quick, detection.coverage)
+        values = (
+            pl.DataFrame({"t": text})
+            .select(to_utc(pl.col("t"), quick_detection, timezone, prepare=False))
+            .to_series()
+        )
+    failed = values.is_null()
+    if failed.any():
+        at = failed.arg_true()
+        rest = pl.DataFrame({"t": text.gather(at)}).select(to_utc(pl.col("t"), detection, timezone))
+        values = values.scatter(at, rest.to_series())
     return values.alias("__time")

@@ -82,7 +82,9 @@ def parse_numbers(series: pl.Series, *, decimal_comma: bool = False) -> ParsedNu
         if clean.len() == 0 or clean.str.strip_chars().str.to_lowercase().is_in(NA_TOKENS).all():
             finite = plain.is_finite().fill_null(True)
             if bool(finite.all()):
-                return ParsedNumbers(plain.rename(series.name), pl.Series([False] * len(text)))
+                return ParsedNumbers(
+                    plain.rename(series.name), pl.repeat(False, len(text), eager=True)
+                )
     out = _clean(pl.DataFrame({"v": text}), decimal_comma=decimal_comma)
     return ParsedNumbers(out["value"].rename(series.name), out["invalid"])
 
