@@ -32,40 +32,48 @@ class DelimitedSource:
     delimiter: str
     header: Header
     header_lines: int
+    quoted: bool = True
 
     @property
     def columns(self) -> list[str]:
         return [self.header.names[i] for i in self.header.keep]
 
-    def _scan(self, n_rows: int | None = None) -> pl.LazyFrame:
-        placeholders = [f"__c{i}" for i in range(len(self.header.names))]
-        scan = pl.scan_csv(
+    @property
+    def _placeholders(self) -> list[str]:
+        return [f"__c{i}" for i in range(len(self.header.names))]
+
+    def _raw(self, n_rows: int | None = None) -> pl.LazyFrame:
+        return pl.scan_csv(
             self.path,
             n_rows=n_rows,
             has_header=False,
             separator=self.delimiter,
-            schema=dict.fromkeys(placeholders, pl.String),
+            schema=dict.fromkeys(self._placeholders, pl.String),
             skip_lines=self.header_lines,
             truncate_ragged_lines=True,
             missing_columns="insert",
             extra_columns="ignore",
             quote_char='"',
         )
-        kept = [pl.col(placeholders[i]).alias(self.header.names[i]) for i in self.header.keep]
-        blank = pl.all_horizontal(
-            pl.col(p).is_null() | (pl.col(p).str.strip_chars() == "") for p in placeholders
-        )
-        return scan.filter(~blank).select(kept)
+
+    def _kept(self) -> list[pl.Expr]:
+        names, placeholders = self.header.names, self._placeholders
+        return [pl.col(placeholders[i]).alias(names[i]) for i in self.header.keep]
 
     def sample(self, rows: int) -> pl.DataFrame:
         # The blank-row filter stops Polars from pushing `head` into the scan, so it would parse
         # the whole file; a bounded scan reads only the start (the full one only when blank
         # lines are so many that the start holds too few rows, or the file is that short).
-        quick = self._scan(n_rows=2 * rows).head(rows).collect()
-        return quick if quick.height >= rows else self._scan().head(rows).collect()
+        def scan(n_rows: int | None) -> pl.LazyFrame:
+            blank = pl.all_horizontal(_blank(pl.col(p)) for p in self._placeholders)
+            return self._raw(n_rows).filter(~blank).select(self._kept())
+
+        quick = scan(2 * rows).head(rows).collect()
+        return quick if quick.height >= rows else scan(None).head(rows).collect()
 
     def batches(self, rows: int) -> Iterator[pl.DataFrame]:
-        yield from self._scan().collect_batches(chunk_size=rows, maintain_order=True)
+        for batch in self._raw().collect_batches(chunk_size=rows, maintain_order=True):
+            yield _without_blank_rows(batch).select(self._kept())
 
     def structure_check(self, max_field_bytes: int) -> StructureCheck:
         keep = self.header.keep
@@ -75,7 +83,29 @@ class DelimitedSource:
             width=keep[-1] + 1 if keep else 0,
             full=len(self.header.names),
             max_field_bytes=max_field_bytes,
+            quoted=self.quoted,
         )
+
+
+def _blank(cell: pl.Expr) -> pl.Expr:
+    return cell.is_null() | (cell.str.strip_chars() == "")
+
+
+def _without_blank_rows(batch: pl.DataFrame) -> pl.DataFrame:
+    """The batch without blank lines (every cell empty or whitespace).
+
+    Only rows whose first cell is blank can be blank lines, so the other cells are looked at for
+    those rows alone: checking every cell of every row cost more than reading the batch.
+    """
+    first = batch.to_series(0)
+    candidates = batch.select(_blank(pl.col(first.name))).to_series().arg_true()
+    if candidates.len() == 0:
+        return batch
+    blank = batch[candidates].select(pl.all_horizontal(_blank(pl.col(c)) for c in batch.columns))
+    drop = candidates.filter(blank.to_series())
+    if drop.len() == 0:
+        return batch
+    return batch.filter(pl.repeat(True, batch.height, eager=True).scatter(drop, False))
 
 
 def open_delimited(
@@ -102,4 +132,6 @@ def open_delimited(
         if raw is None:
             raise rejected(Code.EMPTY_FILE, "The file has no header row.", "Export the data again.")
         header = clean_header(raw, max_columns)
-        return DelimitedSource(text.path, text.encoding, delimiter, header, reader.line_num)
+        return DelimitedSource(
+            text.path, text.encoding, delimiter, header, reader.line_num, text.quoted
+        )

@@ -33,6 +33,8 @@ _LONE_CR_BYTES = re.compile(rb"\r(?!\n)")
 class Utf8File:
     path: Path
     encoding: str
+    quoted: bool = True
+    """Whether any double quote occurs: without one no cell can hold a newline."""
 
 
 def to_utf8(path: Path, workdir: Path, *, max_line: int) -> Utf8File:
@@ -47,10 +49,10 @@ def to_utf8(path: Path, workdir: Path, *, max_line: int) -> Utf8File:
         return _copy(path, workdir, utf16, utf16, max_line)
     _refuse_binary(head)
     limit = LineLimit(max_line)
-    clean, lone_cr = _scan_utf8(path, limit)
+    clean, lone_cr, quoted = _scan_utf8(path, limit)
     if clean and not lone_cr:
         limit.check()
-        return Utf8File(path, "utf-8")
+        return Utf8File(path, "utf-8", quoted)
     if clean:  # CR line endings: measured again once they are made LF
         return _copy(path, workdir, "utf-8", "utf-8", max_line)
     with path.open("rb") as source:
@@ -58,10 +60,10 @@ def to_utf8(path: Path, workdir: Path, *, max_line: int) -> Utf8File:
     return _copy(path, workdir, encoding, encoding, max_line)
 
 
-def _scan_utf8(path: Path, limit: LineLimit) -> tuple[bool, bool]:
-    """(valid UTF-8, has a lone CR); raises when invalid bytes sit in a file that holds UTF-8."""
+def _scan_utf8(path: Path, limit: LineLimit) -> tuple[bool, bool, bool]:
+    """(valid UTF-8, has a lone CR, has a quote); raises on invalid bytes in a UTF-8 file."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset, lines, lone_cr, carry = 0, 0, False, b""
+    offset, lines, lone_cr, quoted, carry = 0, 0, False, False, b""
     with path.open("rb") as source:
         while chunk := source.read(CHUNK):
             pending = len(decoder.getstate()[0])
@@ -73,11 +75,12 @@ def _scan_utf8(path: Path, limit: LineLimit) -> tuple[bool, bool]:
                 if _holds_utf8(path):
                     where = lines + chunk.count(b"\n", 0, at) + 1
                     raise _undecodable(chunk, at, offset + at, where) from exc
-                return False, False
+                return False, False, True
             if not lone_cr and (carry or b"\r" in chunk):
                 both = carry + chunk
                 body, carry = (both[:-1], b"\r") if both.endswith(b"\r") else (both, b"")
                 lone_cr = bool(_LONE_CR_BYTES.search(body))
+            quoted = quoted or b'"' in chunk
             limit.feed(chunk)
             lines += chunk.count(b"\n")
             offset += len(chunk)
@@ -85,7 +88,7 @@ def _scan_utf8(path: Path, limit: LineLimit) -> tuple[bool, bool]:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         raise _undecodable(b"", 0, offset, lines + 1) from exc
-    return True, lone_cr or carry == b"\r"
+    return True, lone_cr or carry == b"\r", quoted
 
 
 def _holds_utf8(path: Path) -> bool:
@@ -103,7 +106,7 @@ def _copy(
     target = workdir / "source-utf8.txt"
     limit = LineLimit(max_line)
     decoder = codecs.getincrementaldecoder(codec)()
-    offset, lines, carry = skip, 0, ""
+    offset, lines, carry, quoted = skip, 0, "", False
     with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
         source.seek(skip)
         while True:
@@ -116,6 +119,7 @@ def _copy(
             text = carry + text
             text, carry = (text[:-1], "\r") if text.endswith("\r") and chunk else (text, "")
             text = _LONE_CR.sub("\n", text)
+            quoted = quoted or '"' in text
             limit.feed(text)
             limit.check()
             out.write(text)
@@ -123,7 +127,7 @@ def _copy(
             offset += len(chunk)
             if not chunk:
                 break
-    return Utf8File(target, name)
+    return Utf8File(target, name, quoted)
 
 
 def _undecodable(

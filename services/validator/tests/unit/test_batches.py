@@ -71,3 +71,21 @@ def test_parquet_and_json_lines_stream_in_batches_like_csv(run: Run, kind: str) 
     assert (outcome.row_count, outcome.rows_rejected) == (as_csv.row_count, 1)
     got = pl.read_parquet(store.path(Keys.of("sales", kind).parquet)).drop("upload_id")
     assert got.equals(expected)
+
+
+def test_blank_lines_in_any_batch_are_skipped_and_a_row_with_an_empty_first_cell_is_kept(
+    run: Run,
+) -> None:
+    # The time column is last, so a row with an empty first cell (branch) still has data.
+    header = "branch,product,salesperson,invoice,quantity,amount,time"
+    good = [f"Nairobi,Soap,Amina,INV{i},2,{100 + i},2024-03-01 10:{i:02d}:00" for i in range(30)]
+    no_branch = ",Soap,Amina,INVX,1,50,2024-03-01 11:00:00"
+    blanks = ["", "   ", ",,,,,,", " , ,\t,,,,"]
+    body = [*good[:10], *blanks, *good[10:20], no_branch, *blanks, *good[20:]]
+    data = ("\n".join([header, *body]) + "\n").encode()
+    outcome, store = run(data, batch_rows=6)
+    assert isinstance(outcome, Validated), outcome
+    assert outcome.rows_read == 31
+    assert outcome.row_count == 31
+    frame = pl.read_parquet(store.path(KEYS.parquet))
+    assert frame.filter(pl.col("branch").is_null())["invoice_id"].to_list() == ["INVX"]

@@ -22,7 +22,11 @@ FULL, WIDTH = 4, 3  # a header of 4 names whose last one is empty (a header-less
 
 
 def _check(path: Path, *, exact_only: bool = False) -> str | None:
-    check = StructureCheck(path, ",", width=WIDTH, full=FULL, max_field_bytes=1 << 20)
+    # As the validator does: a file without a double quote is split on every newline.
+    quoted = b'"' in path.read_bytes()
+    check = StructureCheck(
+        path, ",", width=WIDTH, full=FULL, max_field_bytes=1 << 20, quoted=quoted
+    )
     try:
         if exact_only:
             check._check()
