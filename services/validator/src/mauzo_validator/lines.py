@@ -20,16 +20,19 @@ class LineLimit:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.line = 1
-        """Number of the line being measured (1-based)."""
+        """Number of the line the next chunk starts in (1-based)."""
         self.current = 0
         """Length of that line so far."""
         self.too_long: int | None = None
         """Number of the first line longer than the limit, once one is seen."""
 
     def feed(self, chunk: AnyStr) -> None:
-        if self.too_long is not None or not chunk:
-            return
         newline: AnyStr = b"\n" if isinstance(chunk, bytes) else "\n"
+        if self.too_long is not None:
+            self.line += chunk.count(newline)  # still counted: callers number other errors by it
+            return
+        if not chunk:
+            return
         first = chunk.find(newline)
         if first < 0:
             self.current += len(chunk)
@@ -38,15 +41,15 @@ class LineLimit:
             return
         if self.current + first > self.limit:
             self.too_long = self.line
+            self.line += chunk.count(newline)
             return
         last = chunk.rfind(newline)
         inside = _long_line_start(chunk, newline, first, last, self.limit)
         if inside is not None:
             self.too_long = self.line + chunk.count(newline, 0, inside)
-            return
         self.line += chunk.count(newline)
         self.current = len(chunk) - last - 1
-        if self.current > self.limit:
+        if self.current > self.limit and self.too_long is None:
             self.too_long = self.line
 
     def check(self) -> None:

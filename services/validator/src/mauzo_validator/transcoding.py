@@ -63,7 +63,7 @@ def to_utf8(path: Path, workdir: Path, *, max_line: int) -> Utf8File:
 def _scan_utf8(path: Path, limit: LineLimit) -> tuple[bool, bool, bool]:
     """(valid UTF-8, has a lone CR, has a quote); raises on invalid bytes in a UTF-8 file."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset, lines, lone_cr, quoted, carry = 0, 0, False, False, b""
+    offset, lone_cr, quoted, carry = 0, False, False, b""
     with path.open("rb") as source:
         while chunk := source.read(CHUNK):
             pending = len(decoder.getstate()[0])
@@ -73,7 +73,7 @@ def _scan_utf8(path: Path, limit: LineLimit) -> tuple[bool, bool, bool]:
             except UnicodeDecodeError as exc:
                 at = max(0, exc.start - pending)
                 if _holds_utf8(path):
-                    where = lines + chunk.count(b"\n", 0, at) + 1
+                    where = limit.line + chunk.count(b"\n", 0, at)
                     raise _undecodable(chunk, at, offset + at, where) from exc
                 return False, False, True
             if not lone_cr and (carry or b"\r" in chunk):
@@ -82,12 +82,11 @@ def _scan_utf8(path: Path, limit: LineLimit) -> tuple[bool, bool, bool]:
                 lone_cr = bool(_LONE_CR_BYTES.search(body))
             quoted = quoted or b'"' in chunk
             limit.feed(chunk)
-            lines += chunk.count(b"\n")
             offset += len(chunk)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
-        raise _undecodable(b"", 0, offset, lines + 1) from exc
+        raise _undecodable(b"", 0, offset, limit.line) from exc
     return True, lone_cr or carry == b"\r", quoted
 
 
