@@ -7,7 +7,9 @@ discards it, e.g. for a duplicate), so a refused upload never leaves anything be
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,7 +59,11 @@ def too_large(limit: int) -> InputRejected:
 
 
 class _FilePart:
-    """The file part as it streams: sink, size limit, head and tail kept for sniffing."""
+    """The file part as it streams: sink, size limit, head and tail kept for sniffing.
+
+    Chunks are batched by reference, never copied, and a batch is written (hashed and stored, in
+    a thread) while the next one arrives: one write at a time, so about two batches are held.
+    """
 
     def __init__(self, sink: Sink, limit: int, file_name: str) -> None:
         self.sink = sink
@@ -65,9 +71,13 @@ class _FilePart:
         self.limit = limit
         self.size = 0
         self.head = bytearray()
-        self.tail = bytearray()
         self.kind: FileKind | None = None
-        self._batch = bytearray()
+        self._batch: list[bytes] = []
+        self._batched = 0
+        # The batch last handed to the sink: at least WRITE_BATCH >= TAIL_BYTES long unless it
+        # is the only one, so the tail is always within it and the batch being filled.
+        self._previous: list[bytes] = []
+        self._writing: asyncio.Task[None] | None = None
 
     async def add(self, data: bytes) -> None:
         self.size += len(data)
@@ -79,24 +89,46 @@ class _FilePart:
                 self.kind = sniff_head(bytes(self.head))  # refuse garbage before streaming on
                 if self.kind is not FileKind.XLSX:  # any ZIP says XLSX until its end is seen
                     check_extension(self.file_name, self.kind)
-        self._batch += data
-        if len(self._batch) >= WRITE_BATCH:
-            await self.flush()
+        self._batch.append(data)
+        self._batched += len(data)
+        if self._batched >= WRITE_BATCH:
+            await self._flush()
 
-    async def flush(self) -> None:
+    async def _flush(self) -> None:
+        await self._written()
         if self._batch:
-            self.tail += self._batch[-TAIL_BYTES:]
-            del self.tail[:-TAIL_BYTES]
-            await self.sink.write(bytes(self._batch))
-            self._batch.clear()
+            self._writing = asyncio.create_task(self.sink.write(self._batch))
+            self._previous, self._batch, self._batched = self._batch, [], 0
+
+    async def _written(self) -> None:
+        if self._writing is not None:
+            # Shielded: a cancelled upload must still let the write end before `discard`.
+            await asyncio.shield(self._writing)
+            self._writing = None
 
     async def finish(self) -> FileKind:
-        await self.flush()
-        kind = confirm(
-            self.kind or sniff_head(bytes(self.head)), bytes(self.head), bytes(self.tail)
-        )
+        tail = _last_bytes(self._previous + self._batch, TAIL_BYTES)
+        await self._flush()
+        await self._written()
+        head = bytes(self.head)
+        kind = confirm(self.kind or sniff_head(head), head, tail)
         check_extension(self.file_name, kind)
         return kind
+
+    async def discard(self) -> None:
+        if self._writing is not None:
+            with suppress(Exception):  # a failed write is moot: nothing is kept
+                await asyncio.shield(self._writing)
+        await self.sink.discard()
+
+
+def _last_bytes(chunks: list[bytes], count: int) -> bytes:
+    """The last `count` bytes of the chunks, joining only the chunks they span."""
+    start, spanned = len(chunks), 0
+    while start > 0 and spanned < count:
+        start -= 1
+        spanned += len(chunks[start])
+    return b"".join(chunks[start:])[-count:]
 
 
 async def receive(
@@ -121,7 +153,7 @@ async def receive(
         return await form.result(replace)
     except BaseException:
         if form.file is not None:
-            await form.file.sink.discard()
+            await form.file.discard()
         raise
 
 
