@@ -17,7 +17,7 @@ class TrackerSettings(MauzoSettings):
         description="Pause before the first poll after a submission; each later pause is "
         "overlord_poll_backoff times longer, up to overlord_poll_seconds",
     )
-    overlord_poll_backoff: float = Field(1.25, ge=1)
+    overlord_poll_backoff: float = Field(1.1, ge=1)
     overlord_timeout_seconds: float = Field(10.0, gt=0, description="Per Overlord request")
     overlord_missing_grace_seconds: float = Field(
         300.0,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mauzo_task_tracker.follower import PollPauses
+from mauzo_task_tracker.settings import TrackerSettings
 
 
 def test_a_submission_brings_the_next_poll_close_then_pauses_grow_to_the_longest() -> None:
@@ -19,8 +20,13 @@ def test_a_submission_brings_the_next_poll_close_then_pauses_grow_to_the_longest
 
 
 def test_the_delay_before_a_completion_is_seen_stays_a_fraction_of_the_run_time() -> None:
-    """With the default backoff a task is seen done at most ~25 % (+ the first pause) late."""
-    pauses = PollPauses(first=0.05, longest=1.0, factor=1.25)
+    """With the default backoff a task is seen done at most ~10 % (+ the first pause) late."""
+    defaults = TrackerSettings()
+    pauses = PollPauses(
+        defaults.overlord_first_poll_seconds,
+        defaults.overlord_poll_seconds,
+        defaults.overlord_poll_backoff,
+    )
     pauses.advance(nudged=True)
     polls, now = [], 0.0
     while now < 30:
@@ -29,4 +35,4 @@ def test_the_delay_before_a_completion_is_seen_stays_a_fraction_of_the_run_time(
         pauses.advance(nudged=False)
     for finished in (0.3, 1.0, 2.0, 5.0):
         seen = next(p for p in polls if p >= finished)
-        assert seen - finished <= 0.25 * finished + 0.05
+        assert seen - finished <= 0.1 * finished + 0.05
