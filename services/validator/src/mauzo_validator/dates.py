@@ -91,6 +91,34 @@ def _build_formats() -> list[DateFormat]:
 
 FORMATS = _build_formats()
 SERIAL = DateFormat("Excel serial days", "", "serial", True)
+_LETTERS = "letters"
+
+
+def _needs(pattern: str) -> frozenset[str]:
+    """What a value must contain for `pattern` to read it: its literal characters but spaces (a
+    space in a pattern also matches none), and letters for month names or AM/PM (an offset,
+    `%:z`, always has a colon)."""
+    needs = set(re.sub(r"%(\.f|:z|[A-Za-z])", "", pattern)) - {" "}
+    if re.search(r"%[bBp]", pattern):
+        needs.add(_LETTERS)
+    if "%:z" in pattern:
+        needs.add(":")
+    return frozenset(needs)
+
+
+_NEEDS = [_needs(f.pattern) for f in FORMATS]
+_NEEDED = sorted(set().union(*_NEEDS) - {_LETTERS})
+
+
+def _possible_formats(values: pl.Expr, frame: pl.DataFrame) -> list[bool]:
+    """Per format, whether any value has what it needs: the others cannot read a value, so
+    trying them on every value (most of the ~100) only costs time."""
+    present = frame.select(
+        *(values.str.contains(c, literal=True).alias(c) for c in _NEEDED),
+        values.str.contains("[A-Za-z]").alias(_LETTERS),
+    ).unique()
+    kinds = [frozenset(k for k, v in row.items() if v) for row in present.iter_rows(named=True)]
+    return [any(needs <= kind for kind in kinds) for needs in _NEEDS]
 
 
 @dataclass(frozen=True)
@@ -148,10 +176,14 @@ def detect_format(
             [*rest.formats, SERIAL], coverage, rest.ambiguous, rest.evidence, rest.warnings
         )
     frame = pl.DataFrame({"v": values}).select(_prepared(pl.col("v")).alias("v"))
+    possible = _possible_formats(pl.col("v"), frame)
     parsed = frame.select(
-        _parse_one(pl.col("v"), f).is_not_null().alias(str(i)) for i, f in enumerate(FORMATS)
+        _parse_one(pl.col("v"), f).is_not_null().alias(str(i))
+        for i, f in enumerate(FORMATS)
+        if possible[i]
     )
-    hits = {i: parsed[str(i)] for i in range(len(FORMATS))}
+    never = pl.repeat(False, values.len(), eager=True)
+    hits = {i: parsed[str(i)] if possible[i] else never for i in range(len(FORMATS))}
     remaining = pl.Series([True] * values.len())
     chosen: list[int] = []
     banned: set[Order] = set()

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mauzo_validator import dates
 from mauzo_validator.dates import detect_format, is_time_of_day, to_utc
 
 NAIROBI = "Africa/Nairobi"
@@ -90,3 +91,32 @@ def test_any_date_written_day_or_month_first_reads_back(day: date, day_first: bo
     _, parsed = parse([text], day_first=day_first)
     local_midnight = datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(hours=3)
     assert parsed == [local_midnight]
+
+
+def _every_format_tried(values: pl.Expr, frame: pl.DataFrame) -> list[bool]:
+    return [True] * len(dates.FORMATS)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    formats=st.lists(st.sampled_from(dates.FORMATS), min_size=1, max_size=3),
+    days=st.lists(st.dates(date(1990, 1, 1), date(2060, 12, 31)), min_size=1, max_size=12),
+    spaces=st.booleans(),
+    day_first=st.booleans(),
+)
+def test_skipping_formats_a_value_cannot_match_never_changes_the_detection(
+    formats: list[dates.DateFormat], days: list[date], spaces: bool, day_first: bool
+) -> None:
+    values = []
+    for i, day in enumerate(days):
+        moment = datetime.combine(day, datetime.min.time()) + timedelta(minutes=37 * i)
+        text = moment.strftime(
+            formats[i % len(formats)].pattern.replace("%.f", "").replace("%:z", "+03:00")
+        )
+        values.append(text.replace(" ", "") if spaces else text)
+    sample = pl.Series(values)
+    fast = dates.detect_format(sample, day_first=day_first, allow_serial=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dates, "_possible_formats", _every_format_tried)
+        slow = dates.detect_format(sample, day_first=day_first, allow_serial=True)
+    assert fast == slow
