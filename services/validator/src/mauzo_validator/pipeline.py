@@ -1,10 +1,11 @@
 """One uploaded file through the whole validation: read, map, parse, check, write, report.
 
 The file is processed in bounded batches (settings.batch_rows), so memory does not grow with its
-size. Outputs are keyed by task id under `processed/{datasource}/{task_id}/` (part-0.parquet,
-report.json, rejected.csv), so a redelivered event rewrites the same objects and yields the same
-outcome. Bad input ends in `Rejected` with a specific reason and nothing loadable written; a failing
-store (or any other system error) raises so that the consumer retries and finally dead-letters it.
+size. Outputs are keyed by task id under `processed/{datasource}/{task_id}/` (part-N.parquet, one
+per batch, report.json, rejected.csv), so a redelivered event rewrites the same objects and yields
+the same outcome. Bad input ends in `Rejected` with a specific reason and nothing loadable
+written; a failing store (or any other system error) raises so that the consumer retries and
+finally dead-letters it.
 """
 
 from __future__ import annotations
@@ -68,9 +69,12 @@ class Keys:
     def of(cls, datasource: str, task_id: str) -> Keys:
         return cls(f"processed/{datasource}/{task_id}")
 
+    def part(self, index: int) -> str:
+        return f"{self.prefix}/part-{index}.parquet"
+
     @property
-    def parquet(self) -> str:
-        return f"{self.prefix}/part-0.parquet"
+    def parts_prefix(self) -> str:
+        return f"{self.prefix}/part-"
 
     @property
     def report(self) -> str:
@@ -123,8 +127,8 @@ def validate_upload(
             )
             return outcome
     except InputRejected as exc:
-        for key in (keys.parquet, keys.rejected_rows):
-            store.delete(key)
+        _delete_parts(store, keys)
+        store.delete(keys.rejected_rows)
         report.status, report.error = "rejected", exc.as_dict()
         store.put_bytes(keys.report, report.model_dump_json(indent=2).encode())
         log.info("file_rejected", code=exc.code, reason=exc.message)
@@ -167,7 +171,7 @@ def _validate_table(
     report.mapping = mapping.as_dict()
     report.date_format, report.date_evidence = plan.detection.label, plan.detection.evidence
     report.warnings = plan.warnings
-    outputs = Outputs(workdir / "part-0.parquet", workdir / "rejected.csv")
+    outputs = Outputs(workdir, workdir / "rejected.csv")
     totals = Totals(limit=settings.report_examples)
     checks: list[Check] = []
     row = 1
@@ -199,7 +203,10 @@ def _validate_table(
     )
     enforce_budget(totals, checks, settings.error_budget)
 
-    job.store.upload_file(keys.parquet, outputs.parquet)
+    processed = [keys.part(i) for i in range(len(outputs.parts))]
+    _delete_parts(job.store, keys, keep=processed)  # an earlier attempt's extra parts
+    for key, part in zip(processed, outputs.parts, strict=True):
+        job.store.upload_file(key, part)
     rejected_key = None
     if outputs.rejected_rows:
         job.store.upload_file(keys.rejected_rows, outputs.rejected)
@@ -215,7 +222,7 @@ def _validate_table(
     report.score = round(1 - totals.invalid_rows / max(1, totals.rows), 4)
     job.store.put_bytes(keys.report, report.model_dump_json(indent=2).encode())
     return Validated(
-        processed_keys=[keys.parquet],
+        processed_keys=processed,
         row_count=outputs.rows,
         rows_rejected=totals.invalid_rows,
         columns=_columns(mapping),
@@ -227,6 +234,12 @@ def _validate_table(
         mapping={k: v for k, v in flat.items() if v},
         date_formats=plan.date_formats,
     )
+
+
+def _delete_parts(store: ObjectStore, keys: Keys, keep: list[str] | None = None) -> None:
+    for key in store.list(keys.parts_prefix):
+        if key not in (keep or []):
+            store.delete(key)
 
 
 def _mapping(job: Job, table: Table, settings: ValidatorSettings) -> Mapping:

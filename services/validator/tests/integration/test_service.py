@@ -119,7 +119,7 @@ async def test_validates_and_rejects_uploads_end_to_end(
 
     rejected = Envelope[FileRejected].model_validate(by_task[(bad.task_id, "file-rejected")])
     assert rejected.payload.error.code == "no_time_column"
-    assert not (tmp_path / "objects" / Keys.of("sales", bad.task_id).parquet).exists()
+    assert not (tmp_path / "objects" / Keys.of("sales", bad.task_id).part(0)).exists()
 
 
 @pytest.mark.s3

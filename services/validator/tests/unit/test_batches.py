@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 
 import polars as pl
 import pytest
 from conftest import Run, good_rows, skeleton_csv
 
+from mauzo_common.object_store.local import LocalObjectStore
 from mauzo_validator.pipeline import Keys, Rejected, Validated
 
 KEYS = Keys.of("sales", "task1")
+
+
+def processed(store: LocalObjectStore, outcome: Validated) -> pl.DataFrame:
+    return pl.read_parquet([store.path(key) for key in outcome.processed_keys])
 
 
 def test_small_batches_give_the_same_output_report_and_rejected_rows(run: Run) -> None:
@@ -19,13 +25,16 @@ def test_small_batches_give_the_same_output_report_and_rejected_rows(run: Run) -
     rows += [*good_rows(20, day=2), "2030-01-01 10:00:00,N,S,H,A,C,I,1,5,1"]
     data = skeleton_csv(rows)
     whole, store = run(data)
-    whole_frame = pl.read_parquet(store.path(KEYS.parquet))
+    assert isinstance(whole, Validated)
+    assert whole.processed_keys == [KEYS.part(0)]
+    whole_frame = processed(store, whole)
     whole_report = json.loads(store.get_bytes(KEYS.report))
     whole_rejected = store.get_bytes(KEYS.rejected_rows)
     batched, store = run(data, batch_rows=7)
     assert isinstance(batched, Validated)
-    assert batched == whole
-    assert pl.read_parquet(store.path(KEYS.parquet)).equals(whole_frame)
+    assert replace(batched, processed_keys=whole.processed_keys) == whole
+    assert batched.processed_keys == [KEYS.part(i) for i in range(12)]  # 82 rows, 7 per batch
+    assert processed(store, batched).equals(whole_frame)
     report = json.loads(store.get_bytes(KEYS.report))
     assert report.pop("mapping_source") == "remembered"  # the first run's mapping was kept
     assert whole_report.pop("mapping_source") == "automatic"
@@ -42,14 +51,14 @@ def test_a_ragged_row_in_a_later_batch_rejects_the_whole_file(run: Run) -> None:
     assert isinstance(outcome, Rejected)
     assert outcome.error.code == "ragged_rows"
     assert "line 52" in outcome.error.message
-    assert not store.exists(KEYS.parquet)
+    assert not store.list(KEYS.parts_prefix)
 
 
 def test_lone_cr_line_endings_and_cp1252_are_streamed_to_utf8(run: Run) -> None:
     text = "date,branch,amount\r2024-01-01,Café,1\r2024-01-02,Señor,2\r"
     outcome, store = run(text.encode("cp1252"), batch_rows=1)
     assert isinstance(outcome, Validated)
-    assert pl.read_parquet(store.path(KEYS.parquet))["branch"].to_list() == ["Café", "Señor"]
+    assert processed(store, outcome)["branch"].to_list() == ["Café", "Señor"]
 
 
 @pytest.mark.parametrize("kind", ["parquet", "ndjson"])
@@ -58,7 +67,8 @@ def test_parquet_and_json_lines_stream_in_batches_like_csv(run: Run, kind: str) 
     rows = [*good_rows(40), "2024-03-01 10:00:00,N,S,H,A,C,I,1,oops,1", *good_rows(9, day=2)]
     data = skeleton_csv(rows)
     as_csv, store = run(data, task_id="csv")
-    expected = pl.read_parquet(store.path(Keys.of("sales", "csv").parquet)).drop("upload_id")
+    assert isinstance(as_csv, Validated)
+    expected = processed(store, as_csv).drop("upload_id")
     frame = pl.read_csv(data, infer_schema=False)
     buffer = io.BytesIO()
     if kind == "parquet":
@@ -66,10 +76,9 @@ def test_parquet_and_json_lines_stream_in_batches_like_csv(run: Run, kind: str) 
     else:
         frame.write_ndjson(buffer)
     outcome, store = run(buffer.getvalue(), name=f"sales.{kind}", task_id=kind, batch_rows=6)
-    assert isinstance(as_csv, Validated)
     assert isinstance(outcome, Validated)
     assert (outcome.row_count, outcome.rows_rejected) == (as_csv.row_count, 1)
-    got = pl.read_parquet(store.path(Keys.of("sales", kind).parquet)).drop("upload_id")
+    got = processed(store, outcome).drop("upload_id")
     assert got.equals(expected)
 
 
@@ -87,5 +96,16 @@ def test_blank_lines_in_any_batch_are_skipped_and_a_row_with_an_empty_first_cell
     assert isinstance(outcome, Validated), outcome
     assert outcome.rows_read == 31
     assert outcome.row_count == 31
-    frame = pl.read_parquet(store.path(KEYS.parquet))
+    frame = processed(store, outcome)
     assert frame.filter(pl.col("branch").is_null())["invoice_id"].to_list() == ["INVX"]
+
+
+def test_a_redelivery_in_fewer_batches_leaves_no_part_of_the_earlier_attempt(run: Run) -> None:
+    data = skeleton_csv(good_rows(30))
+    first, store = run(data, batch_rows=7)
+    assert isinstance(first, Validated)
+    assert len(first.processed_keys) == 5
+    again, store = run(data)
+    assert isinstance(again, Validated)
+    assert store.list(KEYS.parts_prefix) == again.processed_keys == [KEYS.part(0)]
+    assert processed(store, again).height == 30

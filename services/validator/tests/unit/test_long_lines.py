@@ -81,7 +81,7 @@ def test_a_50_mb_line_is_refused_with_bounded_memory(
     assert outcome.error.code == "line_too_long"
     assert "1,048,576 characters" in outcome.error.message
     assert outcome.error.hint
-    assert not store.exists(Keys.of("sales", "task1").parquet)
+    assert not store.list(Keys.of("sales", "task1").parts_prefix)
     # Bounded: a few 4 MB chunks, never the 50 MB line (let alone 25 million cells).
     assert python_peak < 32 * MB, f"Python peak {python_peak / MB:.0f} MB"
     assert _peak_rss_mb() - rss_before < 200

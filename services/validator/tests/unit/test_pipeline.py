@@ -27,8 +27,8 @@ def validated(
 ) -> tuple[Validated, pl.DataFrame]:
     outcome, store = run(data, name, **options)
     assert isinstance(outcome, Validated), outcome
-    assert outcome.processed_keys == [KEYS.parquet]
-    return outcome, pl.read_parquet(store.path(KEYS.parquet))
+    assert outcome.processed_keys == [KEYS.part(0)]
+    return outcome, pl.read_parquet(store.path(KEYS.part(0)))
 
 
 def test_skeleton_csv_becomes_the_canonical_parquet(run: Run) -> None:
@@ -81,10 +81,10 @@ def test_skeleton_csv_becomes_the_canonical_parquet(run: Run) -> None:
 def test_a_redelivered_event_rewrites_the_same_output(run: Run) -> None:
     data = skeleton_csv(good_rows(5))
     first, store = run(data)
-    before = store.get_bytes(KEYS.parquet)
+    before = store.get_bytes(KEYS.part(0))
     second, _ = run(data)
     assert first == second
-    assert store.get_bytes(KEYS.parquet) == before
+    assert store.get_bytes(KEYS.part(0)) == before
 
 
 def test_within_the_error_budget_valid_rows_load_and_bad_rows_are_kept(run: Run) -> None:

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from conftest import REAL_DATA, Run
 
-from mauzo_validator.pipeline import Keys, Validated
+from mauzo_validator.pipeline import Validated
 
 NAIROBI = "Africa/Nairobi"
 
@@ -27,7 +27,7 @@ def real(name: str) -> bytes:
 def load(run: Run, data: bytes, name: str) -> tuple[Validated, pl.DataFrame]:
     outcome, store = run(data, name)
     assert isinstance(outcome, Validated), outcome
-    return outcome, pl.read_parquet(store.path(Keys.of("sales", "task1").parquet))
+    return outcome, pl.read_parquet([store.path(k) for k in outcome.processed_keys])
 
 
 def day_bounds(times: pl.Series) -> tuple[datetime, datetime]:

@@ -19,7 +19,7 @@ def rejection(run: Run, data: bytes, name: str = "sales.csv", **options: object)
     outcome, store = run(data, name, **options)
     assert isinstance(outcome, Rejected), outcome
     keys = Keys.of("sales", "task1")
-    assert not store.exists(keys.parquet), "a rejected file must load nothing"
+    assert not store.list(keys.parts_prefix), "a rejected file must load nothing"
     report = json.loads(store.get_bytes(keys.report))
     assert report["status"] == "rejected"
     assert report["error"]["code"] == outcome.error.code

@@ -40,7 +40,8 @@ def validate(
 
 
 def frame_of(store: LocalObjectStore, task_id: str = "task1") -> pl.DataFrame:
-    return pl.read_parquet(store.path(Keys.of("sales", task_id).parquet))
+    parts = store.list(Keys.of("sales", task_id).parts_prefix)
+    return pl.read_parquet([store.path(key) for key in parts])
 
 
 def test_without_a_mapping_unknown_names_are_not_understood(tmp_path: Path) -> None:
@@ -98,7 +99,7 @@ def test_a_mapping_naming_what_does_not_exist_is_rejected(
     assert isinstance(outcome, Rejected)
     assert outcome.error.code == code
     assert outcome.error.hint
-    assert not store.exists(Keys.of("sales", "task1").parquet)
+    assert not store.list(Keys.of("sales", "task1").parts_prefix)
 
 
 def test_options_choose_month_first_and_the_time_zone(tmp_path: Path) -> None:

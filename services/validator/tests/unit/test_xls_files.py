@@ -63,7 +63,7 @@ def loaded(
 ) -> tuple[Validated, pl.DataFrame]:
     outcome, store = validate(tmp_path, data, options=options)
     assert isinstance(outcome, Validated), outcome
-    return outcome, pl.read_parquet(store.path(Keys.of("sales", "task1").parquet))
+    return outcome, pl.read_parquet([store.path(k) for k in outcome.processed_keys])
 
 
 def report(tmp_path: Path) -> dict[str, object]:
@@ -116,7 +116,7 @@ def test_an_xls_whose_only_sheet_is_empty_is_refused(tmp_path: Path) -> None:
     outcome, store = validate(tmp_path, xls_bytes({"Sheet1": []}))
     assert isinstance(outcome, Rejected)
     assert outcome.error.code == "empty_file"
-    assert not store.exists(Keys.of("sales", "task1").parquet)
+    assert not store.list(Keys.of("sales", "task1").parts_prefix)
 
 
 def test_a_really_encrypted_xlsx_is_refused_as_password_protected(tmp_path: Path) -> None:
@@ -126,4 +126,4 @@ def test_a_really_encrypted_xlsx_is_refused_as_password_protected(tmp_path: Path
     outcome, store = validate(tmp_path, encrypted.getvalue(), "sales.xlsx")
     assert isinstance(outcome, Rejected)
     assert outcome.error.code == "password_protected"
-    assert not store.exists(Keys.of("sales", "task1").parquet)
+    assert not store.list(Keys.of("sales", "task1").parts_prefix)
