@@ -9,6 +9,7 @@ had to parse. The decisions that must hold for the whole file come from the `Pla
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,14 +18,20 @@ import polars as pl
 from mauzo_validator.dates import parse_times
 from mauzo_validator.errors import Code
 from mauzo_validator.mapping import ALWAYS_DIMENSIONS, DIMENSIONS, NUMERIC_FIELDS, Mapping
-from mauzo_validator.numbers import is_missing, parse_numbers
+from mauzo_validator.numbers import is_missing, parse_number_columns, parse_numbers
 from mauzo_validator.plan import Plan, time_text
 from mauzo_validator.returns import is_return_document
 from mauzo_validator.rules import Check
 from mauzo_validator.settings import ValidatorSettings
 
 _DIM_NA = ("", "na", "n/a", "null", "none", "nan", "#n/a")
-_DIM_NA_BYTES = max(len(t) for t in _DIM_NA)
+_DIM_NA_CASES = sorted(
+    {
+        "".join(c)
+        for token in _DIM_NA
+        for c in itertools.product(*({x.lower(), x.upper()} for x in token))
+    }
+)
 _CODES = {
     "amount": Code.AMOUNTS_NOT_NUMBERS,
     "quantity": Code.QUANTITIES_NOT_NUMBERS,
@@ -103,18 +110,19 @@ def build(
     ]  # fmt: skip
     parsed: dict[str, pl.Expr] = {}
     columns: list[pl.Series] = []
+    sources: dict[str, str] = {}  # column -> the first numeric field it feeds (names its code)
     for name in NUMERIC_FIELDS:
         for column in mapping.sources(name):
-            if column in parsed:
-                continue
-            numbers = parse_numbers(frame[column], decimal_comma=dc)
-            i = len(parsed)
-            columns += [numbers.values.alias(f"__n{i}"), numbers.invalid.alias(f"__bad{i}")]
-            parsed[column] = pl.col(f"__n{i}")
-            checks.append(
-                Check("not_a_number", column, pl.col(f"__bad{i}"), pl.col(column),
-                      "the value is not a number", _CODES[name])
-            )  # fmt: skip
+            sources.setdefault(column, name)
+    numbers_of = parse_number_columns(frame, list(sources), decimal_comma=dc)
+    for i, (column, name) in enumerate(sources.items()):
+        numbers = numbers_of[column]
+        columns += [numbers.values.alias(f"__n{i}"), numbers.invalid.alias(f"__bad{i}")]
+        parsed[column] = pl.col(f"__n{i}")
+        checks.append(
+            Check("not_a_number", column, pl.col(f"__bad{i}"), pl.col(column),
+                  "the value is not a number", _CODES[name])
+        )  # fmt: skip
     frame = frame.with_columns(columns)
     values = {
         name: mapping.expressions[name].combine(parsed)
@@ -144,8 +152,8 @@ def build(
     outputs: list[pl.Expr] = [
         pl.col("__row"),
         pl.col("__time"),
-        *(_text(frame, mapping.dimensions.get(d)).alias(d) for d in DIMENSIONS if d in dimensions),
-        *(_text(frame, e.source).alias(e.name) for e in mapping.extras if e.role == "dimension"),
+        *(_text(mapping.dimensions.get(d)).alias(d) for d in DIMENSIONS if d in dimensions),
+        *(_text(e.source).alias(e.name) for e in mapping.extras if e.role == "dimension"),
         pl.lit(upload_id, pl.String).alias("upload_id"),
         pl.when(is_return).then(0.0).otherwise(pl.col("__amount")).alias("gross_revenue"),
         pl.when(is_return).then(-pl.col("__amount").abs()).otherwise(0.0).alias("returns_value"),
@@ -187,15 +195,12 @@ def _cost(mapping: Mapping, values: dict[str, pl.Expr]) -> pl.Expr:
     return pl.lit(None, pl.Float64)
 
 
-def _text(frame: pl.DataFrame, column: str | None) -> pl.Expr:
-    """A dimension's values stripped, with NA-like tokens as null."""
+def _text(column: str | None) -> pl.Expr:
+    """A dimension's values stripped, with NA-like tokens (in any letter case) as null.
+
+    An expression, not a Series, so that the final select works on every dimension at once;
+    the tokens are listed in every letter case so that no cell has to be lower-cased.
+    """
     if column is None:
         return pl.lit(None, pl.String)
-    value = frame[column].cast(pl.String).str.strip_chars()
-    # Every NA token is at most 4 bytes long: only such short cells need the case-folded lookup,
-    # which over a whole column of names or invoice numbers would cost more than the rest.
-    short = (value.str.len_bytes() <= _DIM_NA_BYTES).fill_null(False).arg_true()
-    if short.len():
-        na = value.gather(short).str.to_lowercase().is_in(_DIM_NA)
-        value = value.scatter(short.filter(na), None)
-    return pl.lit(value)
+    return pl.col(column).cast(pl.String).str.strip_chars().replace(_DIM_NA_CASES, None)

@@ -89,6 +89,31 @@ def parse_numbers(series: pl.Series, *, decimal_comma: bool = False) -> ParsedNu
     return ParsedNumbers(out["value"].rename(series.name), out["invalid"])
 
 
+def parse_number_columns(
+    frame: pl.DataFrame, columns: list[str], *, decimal_comma: bool = False
+) -> dict[str, ParsedNumbers]:
+    """`parse_numbers` for several columns, the common clean ones cast together.
+
+    One select casts every column (Polars spreads the columns over the cores); a column that
+    casts without losing a cell and holds only finite numbers is done, any other goes through
+    `parse_numbers` and its cleaning rules.
+    """
+    if decimal_comma:
+        return {c: parse_numbers(frame[c], decimal_comma=True) for c in columns}
+    cast = frame.select(
+        pl.col(c).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False) for c in columns
+    )
+    parsed: dict[str, ParsedNumbers] = {}
+    for column in columns:
+        values = cast[column]
+        lost = values.null_count() != frame[column].null_count()
+        if lost or not bool(values.is_finite().fill_null(True).all()):
+            parsed[column] = parse_numbers(frame[column])
+        else:
+            parsed[column] = ParsedNumbers(values, pl.repeat(False, len(values), eager=True))
+    return parsed
+
+
 def numeric_share(series: pl.Series, *, decimal_comma: bool = False) -> float:
     """Share of the non-missing cells that parse as numbers (0 when all are missing)."""
     parsed = parse_numbers(series, decimal_comma=decimal_comma)

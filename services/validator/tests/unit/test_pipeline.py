@@ -210,3 +210,31 @@ def test_a_missing_upload_is_a_system_error_that_raises(tmp_path: Path) -> None:
     )
     with pytest.raises(ObjectNotFound):
         validate_upload(store, upload, "t", ValidatorSettings(object_store_root=tmp_path))
+
+
+def test_dimension_cells_are_stripped_and_na_tokens_in_any_case_become_null(run: Run) -> None:
+    branches = [
+        " Nairobi CBD ",
+        "N/A",
+        "nUlL",
+        "NaN",
+        "#n/a",
+        "None",
+        "na",
+        "Nan Bakery",
+        "NAIROBI",
+    ]
+    rows = [f"2024-03-01 10:0{i}:00,{b},Soap,Home,Amina,ACME,INV{i},1,100,60" for i, b in
+            enumerate(branches)]  # fmt: skip
+    _, frame = validated(run, skeleton_csv(rows))
+    assert frame["branch"].to_list() == [
+        "Nairobi CBD",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "Nan Bakery",
+        "NAIROBI",
+    ]
