@@ -63,7 +63,8 @@ def main() -> None:
     print(f"  of which the upload until its 202: median {statistics.median(accepted):.2f}s")
     print("time in each state (task-tracker's timings, median s):")
     for stage, seconds in stages.items():
-        print(f"  {stage:<12}{statistics.median(seconds):8.2f}")
+        runs = ", ".join(f"{x:.2f}" for x in seconds)
+        print(f"  {stage:<12}{statistics.median(seconds):8.2f}   runs: {runs}")
 
 
 if __name__ == "__main__":

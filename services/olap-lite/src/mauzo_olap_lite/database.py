@@ -33,18 +33,29 @@ CREATE TABLE IF NOT EXISTS {META}.columns (
 """
 
 
+DuckDBConfig = dict[str, str | bool | int | float | list[str]]
+
+
+def connection_config(threads: int | None, memory_limit: str | None) -> DuckDBConfig:
+    """The one configuration every connection to the database file must share (DuckDB refuses
+    a second connection to the same file with another)."""
+    # Druid keeps no row order but time (queries order only by ORDER BY), and DuckDB loads a
+    # file about twice as fast when it need not keep the order rows were read in.
+    config: DuckDBConfig = {"preserve_insertion_order": False}
+    if threads:
+        config["threads"] = threads
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    return config
+
+
 class Database:
     def __init__(
         self, path: Path, *, threads: int | None = None, memory_limit: str | None = None
     ) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        config: dict[str, str | bool | int | float | list[str]] = {}
-        if threads:
-            config["threads"] = threads
-        if memory_limit:
-            config["memory_limit"] = memory_limit
         self.path = path
-        self._conn = duckdb.connect(str(path), config=config)
+        self._conn = duckdb.connect(str(path), config=connection_config(threads, memory_limit))
         self._local = threading.local()
         self.write_lock = threading.RLock()
         self._datasource_locks: dict[str, threading.RLock] = {}

@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from mauzo_olap_lite.database import quote_ident, quote_str
+from mauzo_olap_lite.database import DuckDBConfig, connection_config, quote_ident, quote_str
 from mauzo_olap_lite.inputs.base import InputError, InputFile
 from mauzo_olap_lite.settings import OlapLiteSettings
 from mauzo_olap_lite.timeutil.periods import Interval, parse_interval
@@ -31,7 +31,7 @@ class DruidInputSource:
     interval: Interval
     columns: tuple[str, ...] | None  # dimensions + metrics to keep; None = every column
     db_path: Path
-    db_config: dict[str, str | bool | int | float | list[str]]
+    db_config: DuckDBConfig
 
     def fetch(self, workdir: Path) -> list[InputFile]:
         path = workdir / "druid-input.parquet"
@@ -81,11 +81,7 @@ def druid_source(config: dict[str, Any], settings: OlapLiteSettings) -> DruidInp
     if config.get("filter") is not None:
         raise ValueError("druid input source `filter` is not supported; use transformSpec.filter")
     names = [*(config.get("dimensions") or []), *(config.get("metrics") or [])]
-    db_config: dict[str, str | bool | int | float | list[str]] = {}
-    if settings.olap_lite_threads:
-        db_config["threads"] = settings.olap_lite_threads
-    if settings.olap_lite_memory_limit:
-        db_config["memory_limit"] = settings.olap_lite_memory_limit
+    db_config = connection_config(settings.olap_lite_threads, settings.olap_lite_memory_limit)
     return DruidInputSource(
         datasource=datasource,
         interval=parse_interval(interval),
