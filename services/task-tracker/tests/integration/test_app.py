@@ -35,6 +35,7 @@ from mauzo_task_tracker.settings import TrackerSettings
 
 pytestmark = pytest.mark.kafka
 DS = "sales"
+NO_TIME = ErrorInfo(code="no_time_column", message="No time column found.", hint="Add one.")
 
 
 @pytest.fixture(scope="module")
@@ -152,16 +153,15 @@ def test_a_rejected_file_ends_rejected_with_the_validators_reason(
 ) -> None:
     task_id = uuid.uuid4().hex
     register(tracker, task_id)
-    reason = ErrorInfo(code="no_time_column", message="No time column found.", hint="Add one.")
     send(
         kafka_bootstrap,
         uploaded(task_id),
         ev(task_id, ValidationStarted(datasource=DS), "validator"),
-        ev(task_id, FileRejected(datasource=DS, error=reason), "validator"),
+        ev(task_id, FileRejected(datasource=DS, error=NO_TIME), "validator"),
     )
     wait_until(in_state(tracker, task_id, "rejected"), 30, "rejected")
     body = status(tracker, task_id)
-    assert body["error"] == reason.model_dump()
+    assert body["error"] == NO_TIME.model_dump()
     states = [h["state"] for h in body["history"]]
     # Topics are consumed independently, so "validating" may arrive after "rejected".
     assert states[0] == "received"
@@ -259,12 +259,11 @@ def test_a_long_poll_answers_as_soon_as_the_state_changes(
 ) -> None:
     task_id = uuid.uuid4().hex
     register(tracker, task_id)
-    reason = ErrorInfo(code="no_time_column", message="No time column found.", hint="Add one.")
     with ThreadPoolExecutor(1) as pool:
         waiting = pool.submit(long_poll, tracker, task_id, "received", 30)
         time.sleep(0.5)
         assert not waiting.done(), "the long-poll answered while the task was unchanged"
-        send(kafka_bootstrap, ev(task_id, FileRejected(datasource=DS, error=reason), "validator"))
+        send(kafka_bootstrap, ev(task_id, FileRejected(datasource=DS, error=NO_TIME), "validator"))
         body, waited = waiting.result(timeout=30)
     assert body["state"] == "rejected"
     assert body["error"]["code"] == "no_time_column"
