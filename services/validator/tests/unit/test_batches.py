@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import polars as pl
 import pytest
-from conftest import Run, good_rows, skeleton_csv
+from conftest import SKELETON_HEADER, Run, good_rows, skeleton_csv
 
 from mauzo_common.object_store.local import LocalObjectStore
 from mauzo_validator.pipeline import Keys, Rejected, Validated
@@ -109,3 +109,17 @@ def test_a_redelivery_in_fewer_batches_leaves_no_part_of_the_earlier_attempt(run
     assert isinstance(again, Validated)
     assert store.list(KEYS.parts_prefix) == again.processed_keys == [KEYS.part(0)]
     assert processed(store, again).height == 30
+
+
+def test_a_file_whose_head_is_ascii_but_which_is_cp1252_is_checked_after_transcoding(
+    run: Run,
+) -> None:
+    # The cp1252 byte far past the head (plain ASCII) makes the file be rewritten as UTF-8; the
+    # structure check must run on that text and count lines as in the original.
+    filler = good_rows(4000)  # well past the 256 KB head
+    rows = [*filler, "2024-03-02 10:00:00,Caf\xe9,S,H,A,C,I,1,5,1", "2024-03-02,Nairobi,Soap"]
+    data = (SKELETON_HEADER + "\n" + "\n".join(rows) + "\n").encode("cp1252")
+    outcome, _ = run(data)
+    assert isinstance(outcome, Rejected)
+    assert outcome.error.code == "ragged_rows"
+    assert "line 4003" in outcome.error.message
