@@ -8,6 +8,8 @@ that change datasources serialise on `write_lock` so chunk replacement never rac
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -96,6 +98,18 @@ class Database:
             self._conn.execute("CHECKPOINT")
         finally:
             self._conn.close()
+
+
+@contextmanager
+def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN ... COMMIT; rolled back when the block (or the commit) raises anything."""
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield cur
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
 
 
 def quote_ident(name: str) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import datetime
 from typing import Any
 
 import duckdb
 
 from mauzo_olap_lite.catalog import columns_of, datasources, drop_if_unused
-from mauzo_olap_lite.database import META, Database, quote_ident
+from mauzo_olap_lite.database import META, Database, quote_ident, transaction
 from mauzo_olap_lite.timeutil.periods import Interval, format_instant
 
 
@@ -50,33 +51,24 @@ def mark_unused(
 ) -> int:
     """Mark the used segments inside `interval` (or with these ids, or all) unused; their rows
     leave the datasource. Returns numChangedSegments."""
-    with db.write_lock:
-        cur = db.cursor()
-        try:
-            cur.execute("BEGIN TRANSACTION")
-            rows = cur.execute(
-                f"SELECT id, start_ts, end_ts FROM {META}.segments WHERE datasource = ? AND used",
-                [datasource],
-            ).fetchall()
-            chosen = [
-                (str(r[0]), r[1], r[2])
-                for r in rows
-                if (segment_ids is not None and r[0] in segment_ids)
-                or (
-                    segment_ids is None
-                    and (interval is None or interval.contains(Interval(r[1], r[2])))
-                )
-            ]
-            for seg_id, _, _ in chosen:
-                cur.execute(f"UPDATE {META}.segments SET used = FALSE WHERE id = ?", [seg_id])
-            _delete_rows(cur, datasource, [(s, e) for _, s, e in chosen])
-            drop_if_unused(cur, datasource)
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        finally:
-            cur.close()
+    with db.write_lock, closing(db.cursor()) as cur, transaction(cur):
+        rows = cur.execute(
+            f"SELECT id, start_ts, end_ts FROM {META}.segments WHERE datasource = ? AND used",
+            [datasource],
+        ).fetchall()
+        chosen = [
+            (str(r[0]), r[1], r[2])
+            for r in rows
+            if (segment_ids is not None and r[0] in segment_ids)
+            or (
+                segment_ids is None
+                and (interval is None or interval.contains(Interval(r[1], r[2])))
+            )
+        ]
+        for seg_id, _, _ in chosen:
+            cur.execute(f"UPDATE {META}.segments SET used = FALSE WHERE id = ?", [seg_id])
+        _delete_rows(cur, datasource, [(s, e) for _, s, e in chosen])
+        drop_if_unused(cur, datasource)
     return len(chosen)
 
 

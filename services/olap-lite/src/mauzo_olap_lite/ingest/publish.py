@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from mauzo_olap_lite.catalog import ensure_table
-from mauzo_olap_lite.database import META, quote_ident
+from mauzo_olap_lite.database import META, quote_ident, transaction
 from mauzo_olap_lite.ingest.plan import Plan
 from mauzo_olap_lite.ingest.stats import RowStats
 from mauzo_olap_lite.timeutil.periods import Interval, format_instant
@@ -50,8 +50,7 @@ def publish(
 ) -> list[Segment]:
     """Write the rows, the segment records and (via `finish`) the task's final state atomically."""
     table = quote_ident(datasource)
-    cur.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(cur):
         wrap = ensure_table(cur, datasource, plan.columns) if stats.chunks or not append else []
         new_rows = _wrapped(plan.rows_sql(), wrap)
         chunks = _chunk_bounds(cur, plan, list(stats.chunks))
@@ -74,10 +73,6 @@ def publish(
             counts = dict(stats.chunks)
         segments = _record_segments(cur, datasource, task_id, chunks, counts, append, version, plan)
         finish(cur, segments)
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
     return segments
 
 

@@ -7,13 +7,14 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
 from mauzo_olap_lite.catalog import datasources, multi_value_columns
-from mauzo_olap_lite.database import Database
+from mauzo_olap_lite.database import Database, transaction
 from mauzo_olap_lite.errors import (
     DruidError,
     invalid_input,
@@ -95,17 +96,8 @@ class SqlEngine:
         return self._run(translation.sql, values, ctx, query_id)
 
     def _refresh(self, refresh: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
-        with self._refresh_lock:
-            cur = self._db.cursor()
-            try:
-                cur.execute("BEGIN TRANSACTION")
-                refresh(cur)
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            finally:
-                cur.close()
+        with self._refresh_lock, closing(self._db.cursor()) as cur, transaction(cur):
+            refresh(cur)
 
     def cancel(self, query_id: str) -> bool:
         with self._lock:

@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from mauzo_olap_lite.database import transaction
 from mauzo_olap_lite.formats.base import rejected_lines
 from mauzo_olap_lite.formats.registry import input_format
 from mauzo_olap_lite.ingest.plan import TS, Plan, build_plan
@@ -68,8 +69,8 @@ def ingest_batch(
 
     if not lines:
         result.totals = {"unparseable": bad}
-        with write_lock:
-            _in_transaction(cur, lambda: finish(cur, []))
+        with write_lock, transaction(cur):
+            finish(cur, [])
         return result
     with tempfile.TemporaryDirectory(prefix="olap-lite-kafka-") as work:
         path = Path(work) / "records"
@@ -148,16 +149,6 @@ def _lines(
 def _with_cutoff(plan: Plan, cutoff: str) -> Plan:
     in_range = f"({plan.in_range}) AND {TS} >= {cutoff}"
     return replace(plan, in_range=in_range, keep=f"{TS} IS NOT NULL AND {in_range}")
-
-
-def _in_transaction(cur: duckdb.DuckDBPyConnection, work: Any) -> None:
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        work()
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
 
 
 def _preview(value: bytes) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from mauzo_olap_lite.database import Database
+from mauzo_olap_lite.database import Database, transaction
 from mauzo_olap_lite.supervisors import store
 from mauzo_olap_lite.supervisors.batch import BatchResult, Record, ingest_batch
 from mauzo_olap_lite.supervisors.spec import SupervisorSpec
@@ -235,13 +235,7 @@ class SupervisorRunner:
     def _store_start(self, positions: dict[int, int]) -> None:
         cur = self._db.cursor()
         try:
-            with self._db.write_lock:
-                cur.execute("BEGIN TRANSACTION")
-                try:
-                    store.write_offsets(cur, self.spec.datasource, self.spec.topic, positions)
-                    cur.execute("COMMIT")
-                except BaseException:
-                    cur.execute("ROLLBACK")
-                    raise
+            with self._db.write_lock, transaction(cur):
+                store.write_offsets(cur, self.spec.datasource, self.spec.topic, positions)
         finally:
             cur.close()

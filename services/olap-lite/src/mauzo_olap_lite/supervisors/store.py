@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from mauzo_olap_lite.database import META
+from mauzo_olap_lite.database import META, transaction
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {META}.supervisors (
@@ -58,8 +58,7 @@ def save(
 ) -> None:
     """Create or update the supervisor row (totals are kept) and record the version."""
     text = json.dumps(spec)
-    cur.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(cur):
         found = cur.execute(f"SELECT count(*) FROM {META}.supervisors WHERE id = ?", [sup_id])
         row = found.fetchone()
         if row and row[0]:
@@ -76,26 +75,17 @@ def save(
         cur.execute(
             f"INSERT INTO {META}.supervisor_history VALUES (?, ?, ?)", [sup_id, text, now_iso()]
         )
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
 
 
 def remove(cur: duckdb.DuckDBPyConnection, sup_id: str) -> None:
     """Terminate: the supervisor is gone; a tombstone joins its history; offsets stay."""
     tombstone = json.dumps({"type": "NoopSupervisorSpec", "id": sup_id, "suspended": None})
-    cur.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(cur):
         cur.execute(f"DELETE FROM {META}.supervisors WHERE id = ?", [sup_id])
         cur.execute(
             f"INSERT INTO {META}.supervisor_history VALUES (?, ?, ?)",
             [sup_id, tombstone, now_iso()],
         )
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
 
 
 def history(cur: duckdb.DuckDBPyConnection, sup_id: str | None) -> dict[str, list[Any]]:
