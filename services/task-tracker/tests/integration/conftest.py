@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from mauzo_common.testing.plugin import PG_ADMIN_URL
 from mauzo_common.testing.services import Served, olap_lite_process
 from mauzo_task_tracker.migrate import upgrade_database
 from mauzo_task_tracker.repository import TaskRepository
+
+# Test helper modules next to this file (processed_uploads.py) import by name.
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture(

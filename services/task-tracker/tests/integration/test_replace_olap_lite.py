@@ -7,12 +7,13 @@ import functools
 import hashlib
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from processed_uploads import START, write_upload
 
 from mauzo_common.db import make_engine
 from mauzo_common.events import (
@@ -35,7 +36,6 @@ from mauzo_task_tracker.schemas import Registration
 from mauzo_task_tracker.settings import TrackerSettings
 
 pytestmark = pytest.mark.kafka
-START = datetime(2024, 3, 1, 6, tzinfo=UTC)
 COLUMNS = [
     ColumnInfo(name="branch", type="string", role="dimension"),
     ColumnInfo(name="upload_id", type="string", role="dimension"),
@@ -62,26 +62,6 @@ def tracker(
     settings = settings_for(tmp_path_factory.mktemp("tracker"), kafka_bootstrap, olap_lite)
     with serve(create_app(settings)) as served:
         yield served.url
-
-
-def write_upload(folder: Path, task_id: str, revenues: list[float]) -> Path:
-    """Processed Parquet as the validator writes it: rows spread over two days."""
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
-    table = pa.table(
-        {
-            "__time": pa.array(
-                [START + timedelta(hours=9 * i) for i in range(len(revenues))],
-                pa.timestamp("ms", "UTC"),
-            ),
-            "branch": [f"b{i % 2}" for i in range(len(revenues))],
-            "upload_id": [task_id] * len(revenues),
-            "gross_revenue": revenues,
-        }
-    )
-    path = folder / f"{task_id}.parquet"
-    pq.write_table(table, path)
-    return path
 
 
 def registration(ds: str, sha: str, *, replace: bool) -> Registration:

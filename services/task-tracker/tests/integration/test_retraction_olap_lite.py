@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from processed_uploads import START, write_upload
 
 from mauzo_common.events import (
     ColumnInfo,
@@ -27,7 +28,6 @@ from mauzo_task_tracker.settings import TrackerSettings
 
 pytestmark = pytest.mark.kafka
 DS = f"retract_{uuid.uuid4().hex[:8]}"
-START = datetime(2024, 3, 1, 6, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -43,24 +43,6 @@ def tracker(
     )
     with serve(create_app(settings)) as served:
         yield served.url
-
-
-def write_upload(folder: Path, task_id: str, revenues: list[float]) -> Path:
-    """Processed Parquet as the validator writes it: rows spread over two days."""
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
-    times = [START + timedelta(hours=9 * i) for i in range(len(revenues))]
-    table = pa.table(
-        {
-            "__time": pa.array(times, pa.timestamp("ms", "UTC")),
-            "branch": [f"b{i % 2}" for i in range(len(revenues))],
-            "upload_id": [task_id] * len(revenues),
-            "gross_revenue": revenues,
-        }
-    )
-    path = folder / f"{task_id}.parquet"
-    pq.write_table(table, path)
-    return path
 
 
 def load_spec(druid_task_id: str, path: Path) -> dict[str, Any]:
