@@ -8,6 +8,9 @@ Run: uv run python bench/ingest/peak_rss.py [--mb 500]
 
 from __future__ import annotations
 
+# First: importing the service tunes Polars' allocator, as in the service's own process.
+import mauzo_validator  # noqa: F401  # isort: skip
+
 import argparse
 import resource
 import subprocess

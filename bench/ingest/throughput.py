@@ -9,6 +9,9 @@ Run: uv run python bench/ingest/throughput.py [--rows 1000000] [--runs 3]
 
 from __future__ import annotations
 
+# First: importing the service tunes Polars' allocator, as in the service's own process.
+import mauzo_validator  # noqa: F401  # isort: skip
+
 import argparse
 import statistics
 import tempfile

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,6 +65,29 @@ def test_list_exists_delete_and_local_copy(store: ObjectStore, tmp_path: Path) -
     assert not store.exists("processed/sales/t3/part-0.parquet")
     with pytest.raises(ObjectNotFound):
         store.get_bytes("processed/sales/t3/part-0.parquet")
+
+
+def test_a_moved_file_is_stored_and_consumed(store: ObjectStore, tmp_path: Path) -> None:
+    source = tmp_path / "work" / "part-0.parquet"
+    source.parent.mkdir()
+    source.write_bytes(b"PAR1 rows PAR1")
+    store.move_file("processed/sales/t5/part-0.parquet", source)
+    assert not source.exists()
+    assert store.get_bytes("processed/sales/t5/part-0.parquet") == b"PAR1 rows PAR1"
+    assert store.list("processed/sales/t5/") == ["processed/sales/t5/part-0.parquet"]
+
+
+def test_a_local_store_moves_a_file_from_another_filesystem_by_copying(tmp_path: Path) -> None:
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("needs /dev/shm on a filesystem other than the test's temporary directory")
+    store = open_object_store(MauzoSettings(object_store="local", object_store_root=tmp_path))
+    with tempfile.NamedTemporaryFile(dir=shm, delete=False) as handle:
+        handle.write(b"rows from tmpfs")
+    store.move_file("processed/sales/t6/part-0.parquet", Path(handle.name))
+    assert not Path(handle.name).exists()
+    assert store.get_bytes("processed/sales/t6/part-0.parquet") == b"rows from tmpfs"
+    assert store.list("processed/sales/t6/") == ["processed/sales/t6/part-0.parquet"]
 
 
 @pytest.mark.parametrize("key", ["../etc/passwd", "/abs/key", "a/../../b", "a//b", "a\\b", ""])

@@ -57,7 +57,7 @@ async def analyze_schema(request: Request) -> SchemaAnalysis:
                 Code.EMPTY_FILE, "No file was sent.", "Send the file in a field named 'file'."
             )
         options, mapping = _options(form), _json_field(form, "mapping")
-        with tempfile.TemporaryDirectory(prefix="mauzo-analyze-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="analyze-", dir=settings.scratch_dir()) as tmp:
             path = Path(tmp) / "upload.bin"
             await asyncio.to_thread(_save, upload, path)
             return await asyncio.to_thread(

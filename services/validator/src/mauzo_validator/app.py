@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +14,7 @@ from mauzo_common.messaging import make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_validator.api import RequestTooLarge, router
 from mauzo_validator.handlers import register
+from mauzo_validator.schema import warm_up
 from mauzo_validator.settings import ValidatorSettings
 
 
@@ -23,6 +25,7 @@ def create_app(settings: ValidatorSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_object_store(settings)
+        await asyncio.to_thread(warm_up)
         register(broker, store, settings)
         await broker.start()
         app.state.ready = True

@@ -146,7 +146,8 @@ def _prepared(text: pl.Expr) -> pl.Expr:
 
 def _parse_one(text: pl.Expr, fmt: DateFormat) -> pl.Expr:
     dtype = pl.Datetime("ms", "UTC") if fmt.aware else pl.Datetime("ms")
-    value = text.str.strptime(dtype, fmt.pattern, strict=False)
+    # No cache: sale times are mostly distinct, so Polars' per-value cache only costs.
+    value = text.str.strptime(dtype, fmt.pattern, strict=False, cache=False)
     low, high = (datetime(y, 1, 1, tzinfo=UTC if fmt.aware else None) for y in _BOUNDS)
     plausible = value.is_between(pl.lit(low).cast(dtype), pl.lit(high).cast(dtype), closed="left")
     return pl.when(plausible).then(value)

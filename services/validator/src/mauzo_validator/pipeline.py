@@ -114,7 +114,7 @@ def validate_upload(
     try:
         with (
             store.local_copy(uploaded.object_key) as path,
-            tempfile.TemporaryDirectory(prefix="mauzo-validator-") as tmp,
+            tempfile.TemporaryDirectory(prefix="validator-", dir=settings.scratch_dir()) as tmp,
         ):
             started = time.perf_counter()
             outcome = _validate(job, path, Path(tmp), settings)
@@ -206,10 +206,10 @@ def _validate_table(
     processed = [keys.part(i) for i in range(len(outputs.parts))]
     _delete_parts(job.store, keys, keep=processed)  # an earlier attempt's extra parts
     for key, part in zip(processed, outputs.parts, strict=True):
-        job.store.upload_file(key, part)
+        job.store.move_file(key, part)
     rejected_key = None
     if outputs.rejected_rows:
-        job.store.upload_file(keys.rejected_rows, outputs.rejected)
+        job.store.move_file(keys.rejected_rows, outputs.rejected)
         rejected_key = keys.rejected_rows
     else:
         job.store.delete(keys.rejected_rows)

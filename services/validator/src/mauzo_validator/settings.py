@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 
 from mauzo_common.settings import MauzoSettings
@@ -27,7 +29,17 @@ class ValidatorSettings(MauzoSettings):
     batch_rows: int = Field(
         250_000, gt=0, description="Rows per batch: bounds the memory used on a big file"
     )
+    work_dir: Path | None = Field(
+        None,
+        description="Scratch space for files being validated (default: <data_dir>/work, on the "
+        "local object store's filesystem, so finished parts are renamed into it, not copied)",
+    )
     analyze_max_bytes: int = Field(
         500 * 1024 * 1024, gt=0, description="Largest file accepted by analyze-schema"
     )
     analyze_rows: int = Field(100_000, gt=0, description="Rows analyze-schema profiles")
+
+    def scratch_dir(self) -> Path:
+        path = self.work_dir or self.data_dir / "work"
+        path.mkdir(parents=True, exist_ok=True)
+        return path

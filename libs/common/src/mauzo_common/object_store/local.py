@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -73,6 +74,17 @@ class LocalObjectStore:
             for chunk in iter_file(src):
                 w.write(chunk)
         return StoredObject(key, w.size, w.sha256)
+
+    def move_file(self, key: str, path: Path) -> None:
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(path, target)  # atomic: readers never see half an object
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            self.upload_file(key, path)  # another filesystem: copy beside the target, rename
+            path.unlink()
 
     def get_bytes(self, key: str) -> bytes:
         try:

@@ -108,6 +108,10 @@ class S3ObjectStore:
                 w.write(chunk)
         return StoredObject(key, w.size, w.sha256)
 
+    def move_file(self, key: str, path: Path) -> None:
+        self.upload_file(key, path)
+        path.unlink()
+
     def get_bytes(self, key: str) -> bytes:
         try:
             body: bytes = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
