@@ -72,7 +72,7 @@ class StoreSink:
 
 
 class SpoolSink:
-    """Spools to a temporary file; `commit` uploads it once the key is known."""
+    """Spools to a temporary file; `commit` moves it into the store once the key is known."""
 
     def __init__(self, store: ObjectStore, spool_dir: Path) -> None:
         spool_dir.mkdir(parents=True, exist_ok=True)
@@ -97,7 +97,9 @@ class SpoolSink:
     async def commit(self, key: str) -> None:
         self._file.close()
         try:
-            await asyncio.to_thread(self._store.upload_file, key, Path(self._file.name))
+            # Moved, not copied: a local store renames the spool file into place, and no store
+            # hashes it again (its sha256 was taken on the way in).
+            await asyncio.to_thread(self._store.move_file, key, Path(self._file.name))
         finally:
             await self.discard()
 
