@@ -6,11 +6,13 @@ own domain errors, and `install_error_handlers` covers what every service has in
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
 
 import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
@@ -24,23 +26,59 @@ def error_response(status: int, code: str, message: str, hint: str = "") -> JSON
     return JSONResponse({"error": {"code": code, "message": message, "hint": hint}}, status)
 
 
-async def request_context(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Bind the caller's X-Request-Id (or a new one) to every log line of the request."""
-    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-    bind(request_id=request_id)
-    try:
-        response = await call_next(request)
-    finally:
-        unbind("request_id", "task_id")
-    response.headers["x-request-id"] = request_id
-    return response
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def header(scope: Scope, name: bytes) -> bytes:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return bytes(value)
+    return b""
+
+
+class RequestIds:
+    """Every request gets an id (the caller's X-Request-Id when well formed): bound to the
+    logs, stored in request.state.request_id, and echoed in the X-Request-Id header.
+
+    Pure ASGI rather than `app.middleware("http")`: Starlette's BaseHTTPMiddleware runs each
+    request in a task group and relays every body chunk through a memory stream, which cost an
+    upload of 94 MB a fifth of its CPU.
+    """
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = header(scope, b"x-request-id").decode("latin-1")
+        rid = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = rid
+
+        async def with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", rid.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        bind(request_id=rid)
+        try:
+            await self.app(scope, receive, with_id)
+        finally:
+            unbind("request_id", "task_id")
 
 
 def install_error_handlers(app: FastAPI, service: str) -> None:
     """Request-id middleware plus the handlers for errors that are not a service's own."""
-    app.middleware("http")(request_context)
+    app.add_middleware(RequestIds)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

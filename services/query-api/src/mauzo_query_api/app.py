@@ -12,9 +12,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
+from mauzo_common.http import RequestIds
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_query_api import api
-from mauzo_query_api.asgi import GraphQLFront, RequestIds
+from mauzo_query_api.asgi import GraphQLFront
 from mauzo_query_api.cache import MemoryCache, RedisCache, ResultCache
 from mauzo_query_api.catalog import Catalog
 from mauzo_query_api.deps import Ask, Services

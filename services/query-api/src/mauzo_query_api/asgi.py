@@ -12,30 +12,12 @@ Strawberry refuses other content types.
 from __future__ import annotations
 
 import json
-import re
-import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
 
-from mauzo_common.logging import bind, unbind
+from mauzo_common.http import App, Message, Receive, Scope, Send, header
 from mauzo_query_api.response_cache import ResponseCache, ResponseTags, request_key
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PREFLIGHT_HEADERS = (b"apollo-require-preflight", b"x-apollo-operation-name")
 GRAPHQL_PATH = "/graphql"
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-
-def header(scope: Scope, name: bytes) -> bytes:
-    for key, value in scope.get("headers", ()):
-        if key == name:
-            return bytes(value)
-    return b""
 
 
 async def send_json(send: Send, status: int, body: bytes) -> None:
@@ -124,32 +106,3 @@ class GraphQLFront:
         text = b"".join(answer)
         if key is not None and status == 200 and b'"errors"' not in text:
             cache.put(key, text, tags, generation)
-
-
-class RequestIds:
-    """Every request gets an id (the caller's X-Request-Id when well formed): bound to the
-    logs, stored in request.state.request_id, and echoed in the X-Request-Id header."""
-
-    def __init__(self, app: App) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        incoming = header(scope, b"x-request-id").decode("latin-1")
-        rid = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = rid
-
-        async def with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", rid.encode()))
-                message["headers"] = headers
-            await send(message)
-
-        bind(request_id=rid)
-        try:
-            await self.app(scope, receive, with_id)
-        finally:
-            unbind("request_id")
