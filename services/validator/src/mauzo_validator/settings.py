@@ -31,15 +31,20 @@ class ValidatorSettings(MauzoSettings):
     )
     work_dir: Path | None = Field(
         None,
-        description="Scratch space for files being validated (default: <data_dir>/work, on the "
-        "local object store's filesystem, so finished parts are renamed into it, not copied)",
+        description="Scratch space for files being validated (default: `work` beside a local "
+        "object store's root, so finished parts are renamed into it, not copied; with S3 the "
+        "system's temporary directory)",
     )
     analyze_max_bytes: int = Field(
         500 * 1024 * 1024, gt=0, description="Largest file accepted by analyze-schema"
     )
     analyze_rows: int = Field(100_000, gt=0, description="Rows analyze-schema profiles")
 
-    def scratch_dir(self) -> Path:
-        path = self.work_dir or self.data_dir / "work"
+    def scratch_dir(self) -> Path | None:
+        """`work_dir`, else `work` beside a local object store's root (one filesystem, so a
+        finished file is renamed into the store), else None: the system's temporary directory."""
+        if self.work_dir is None and self.object_store != "local":
+            return None
+        path = self.work_dir or self.objects_root.parent / "work"
         path.mkdir(parents=True, exist_ok=True)
         return path

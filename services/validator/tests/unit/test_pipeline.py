@@ -16,7 +16,7 @@ from xlsx_builder import xlsx_bytes
 from mauzo_common.events import FileUploaded
 from mauzo_common.object_store import ObjectNotFound
 from mauzo_common.object_store.local import LocalObjectStore
-from mauzo_validator.pipeline import Keys, Validated, validate_upload
+from mauzo_validator.pipeline import Keys, Rejected, Validated, validate_upload
 from mauzo_validator.settings import ValidatorSettings
 
 KEYS = Keys.of("sales", "task1")
@@ -85,6 +85,21 @@ def test_a_redelivered_event_rewrites_the_same_output(run: Run) -> None:
     second, _ = run(data)
     assert first == second
     assert store.get_bytes(KEYS.part(0)) == before
+
+
+def test_outputs_are_moved_into_the_store_and_no_scratch_file_is_left(
+    run: Run, tmp_path: Path
+) -> None:
+    rows = [*good_rows(40), "2024-03-01 10:00:00,B,Soap,Home,A,C,I,1,oops,1"]
+    outcome, store = run(skeleton_csv(rows))
+    assert isinstance(outcome, Validated)
+    assert store.exists(KEYS.part(0))
+    assert store.exists(KEYS.rejected_rows)
+    refused, _ = run(b"just,a,header\n", task_id="task2")
+    assert isinstance(refused, Rejected)
+    scratch = tmp_path / "work"  # beside the store's root: one filesystem, so renamed, not copied
+    assert scratch.is_dir()
+    assert list(scratch.rglob("*")) == []
 
 
 def test_within_the_error_budget_valid_rows_load_and_bad_rows_are_kept(run: Run) -> None:
