@@ -22,7 +22,7 @@ from mauzo_validator.encoding import (
     legacy_encoding,
 )
 from mauzo_validator.errors import Code, rejected
-from mauzo_validator.lines import LineLimit
+from mauzo_validator.lines import LineLimit, newlines
 
 CHUNK = 4 << 20
 _LONE_CR = re.compile(r"\r(?!\n)")
@@ -122,7 +122,7 @@ def _copy(
             limit.feed(text)
             limit.check()
             out.write(text)
-            lines += chunk.count(b"\n")
+            lines += newlines(chunk)
             offset += len(chunk)
             if not chunk:
                 break

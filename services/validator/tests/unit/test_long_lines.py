@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from mauzo_common.events import FileUploaded
 from mauzo_common.object_store.local import LocalObjectStore
-from mauzo_validator.lines import LineLimit
+from mauzo_validator.lines import LineLimit, newlines
 from mauzo_validator.pipeline import Keys, Rejected, validate_upload
 from mauzo_validator.settings import ValidatorSettings
 
@@ -127,6 +127,12 @@ def test_any_chunking_finds_the_first_line_over_the_limit(
         else:
             measure.feed(chunk)
     assert measure.too_long == expected
+
+
+@given(st.text(alphabet="a\r\n\u00e9", max_size=40))
+def test_line_feeds_are_counted_exactly_in_text_and_bytes(text: str) -> None:
+    assert newlines(text) == text.count("\n")
+    assert newlines(text.encode()) == text.count("\n")
 
 
 def test_a_long_cell_in_the_first_lines_is_read_not_crashed_on(run: Run) -> None:
