@@ -92,14 +92,17 @@ def build(
     frame = source.with_row_index("__row", offset=first_row)
     text = frame.select(time_text(mapping).alias("t"))["t"]
     times = parse_times(text, plan.detection, settings.business_timezone)
-    frame = frame.with_columns(__time_text=text, __time=times)
+    # One missing test, read by two checks (an eager select would compute it once per check).
+    frame = frame.with_columns(__time_text=text, __time=times).with_columns(
+        __time_missing=is_missing(pl.col("__time_text"))
+    )
     label = plan.time_label
     limit = now + timedelta(days=settings.future_tolerance_days)
     checks = [
-        Check("time_missing", label, is_missing(pl.col("__time_text")), pl.col("__time_text"),
+        Check("time_missing", label, pl.col("__time_missing"), pl.col("__time_text"),
               "the date is empty", Code.UNPARSEABLE_DATES),
         Check("time_unparseable", label,
-              ~is_missing(pl.col("__time_text")) & pl.col("__time").is_null(),
+              ~pl.col("__time_missing") & pl.col("__time").is_null(),
               pl.col("__time_text"),
               f"the date does not match the column's format ({plan.detection.label})",
               Code.UNPARSEABLE_DATES),

@@ -296,18 +296,21 @@ def parse_times(text: pl.Series, detection: DateDetection, timezone: str) -> pl.
     quick = [_fast(f) for f in detection.formats]
     if all(not f.aware and f != SERIAL for f in quick):
         naive = [_parse_one(pl.col("t"), f) for f in quick]
-        local = pl.DataFrame({"t": text}).select(pl.coalesce(naive)).to_series()
+        # Lazy here and below, so that each format's parse is shared with its plausibility
+        # test (common-subexpression elimination); eagerly, every value was parsed twice.
+        local = pl.LazyFrame({"t": text}).select(pl.coalesce(naive)).collect().to_series()
         values = localise(local, timezone)
     else:
         quick_detection = DateDetection(quick, detection.coverage)
         values = (
-            pl.DataFrame({"t": text})
+            pl.LazyFrame({"t": text})
             .select(to_utc(pl.col("t"), quick_detection, timezone, prepare=False))
+            .collect()
             .to_series()
         )
     failed = values.is_null()
     if failed.any():
         at = failed.arg_true()
-        rest = pl.DataFrame({"t": text.gather(at)}).select(to_utc(pl.col("t"), detection, timezone))
-        values = values.scatter(at, rest.to_series())
+        rest = pl.LazyFrame({"t": text.gather(at)}).select(to_utc(pl.col("t"), detection, timezone))
+        values = values.scatter(at, rest.collect().to_series())
     return values.alias("__time")
