@@ -150,7 +150,9 @@ def build(
     is_return = (pl.col("__amount") < 0) | (pl.col("__qty") < 0)
     if mapping.document_type:
         is_return = is_return.fill_null(False) | is_return_document(pl.col(mapping.document_type))
-    is_return = is_return.fill_null(False)
+    # A column, so that the five outputs below read it instead of each computing it again.
+    frame = frame.with_columns(is_return.fill_null(False).alias("__return"))
+    is_return = pl.col("__return")
     units = pl.col("__qty").abs()
     outputs: list[pl.Expr] = [
         pl.col("__row"),

@@ -95,14 +95,14 @@ def parse_number_columns(
     """`parse_numbers` for several columns, the common clean ones cast together.
 
     One select casts every column (Polars spreads the columns over the cores); a column that
-    casts without losing a cell and holds only finite numbers is done, any other goes through
-    `parse_numbers` and its cleaning rules.
+    casts without losing a cell and holds only finite numbers is done, any other (padded cells
+    included) goes through `parse_numbers` and its cleaning rules.
     """
     if decimal_comma:
         return {c: parse_numbers(frame[c], decimal_comma=True) for c in columns}
-    cast = frame.select(
-        pl.col(c).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False) for c in columns
-    )
+    # Not stripped first: stripping costs more than the cast, clean exports have no padding,
+    # and a padded cell fails this cast, which sends its column through `parse_numbers`.
+    cast = frame.select(pl.col(c).cast(pl.String).cast(pl.Float64, strict=False) for c in columns)
     parsed: dict[str, ParsedNumbers] = {}
     for column in columns:
         values = cast[column]

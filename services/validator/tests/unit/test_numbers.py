@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mauzo_validator.numbers import parse_numbers
+from mauzo_validator.numbers import parse_number_columns, parse_numbers
 
 
 def one(text: str | None, *, decimal_comma: bool = False) -> tuple[float | None, bool]:
@@ -84,3 +84,26 @@ def test_plain_python_floats_parse_back(numbers: list[float]) -> None:
 def test_words_never_become_numbers(texts: list[str]) -> None:
     values, _ = many(texts)
     assert values == [None] * len(texts)
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.sampled_from(["", " ", "NA", "nan", "NaN", "inf", "-", "(300)", "1,200", "KSh 5", "x"]),
+    st.floats(allow_nan=False, allow_infinity=False, width=32).map(str),
+    st.tuples(
+        st.sampled_from(["", " ", "\t"]), st.integers(-999, 999), st.sampled_from(["", " "])
+    ).map(lambda t: f"{t[0]}{t[1]}{t[2]}"),
+)
+
+
+@given(st.lists(_CELLS, min_size=1, max_size=12), st.lists(_CELLS, min_size=1, max_size=12))
+def test_columns_cast_together_read_as_each_column_alone(
+    a: list[str | None], b: list[str | None]
+) -> None:
+    n = min(len(a), len(b))
+    frame = pl.DataFrame({"a": a[:n], "b": b[:n]}, schema={"a": pl.String, "b": pl.String})
+    together = parse_number_columns(frame, ["a", "b"])
+    for column in ("a", "b"):
+        alone = parse_numbers(frame[column])
+        assert together[column].values.to_list() == alone.values.to_list()
+        assert together[column].invalid.to_list() == alone.invalid.to_list()
