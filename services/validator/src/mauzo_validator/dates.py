@@ -13,6 +13,7 @@ midnight.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -148,9 +149,16 @@ def _parse_one(text: pl.Expr, fmt: DateFormat) -> pl.Expr:
     dtype = pl.Datetime("ms", "UTC") if fmt.aware else pl.Datetime("ms")
     # No cache: sale times are mostly distinct, so Polars' per-value cache only costs.
     value = text.str.strptime(dtype, fmt.pattern, strict=False, cache=False)
-    low, high = (datetime(y, 1, 1, tzinfo=UTC if fmt.aware else None) for y in _BOUNDS)
-    plausible = value.is_between(pl.lit(low).cast(dtype), pl.lit(high).cast(dtype), closed="left")
-    return pl.when(plausible).then(value)
+    low, high = _plausible_bounds(fmt.aware)
+    return pl.when(value.is_between(low, high, closed="left")).then(value)
+
+
+@functools.cache
+def _plausible_bounds(aware: bool) -> tuple[pl.Expr, pl.Expr]:
+    """Built once: a datetime literal costs a Series, and detection builds dozens of parses."""
+    dtype = pl.Datetime("ms", "UTC") if aware else pl.Datetime("ms")
+    low, high = (datetime(y, 1, 1, tzinfo=UTC if aware else None) for y in _BOUNDS)
+    return pl.lit(low).cast(dtype), pl.lit(high).cast(dtype)
 
 
 def detect_format(
