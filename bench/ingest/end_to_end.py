@@ -11,6 +11,7 @@ Run: uv run python bench/ingest/end_to_end.py [--rows 1000000] [--runs 3]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -21,6 +22,12 @@ from sales_csv import write_sales_csv
 from throughput import floor
 
 from mauzo_common.testing.stack import start_stack
+
+
+def settle() -> None:
+    """Flush what the previous run wrote, so that neither side pays for the other's writeback
+    (each run writes 100-300 MB: the upload, Parquet, DuckDB files)."""
+    os.sync()
 
 
 def main() -> None:
@@ -41,8 +48,11 @@ def main() -> None:
             floor(csv, work)
             stack.wait_for_task(stack.upload(csv, "bench_e2e_warmup")["task_id"], timeout=1800)
             for run in range(args.runs):
+                settle()
                 floors.append(floor(csv, work))
+                settle()
                 unordered.append(floor(csv, work, keep_order=False))
+                settle()
                 started = time.perf_counter()
                 task = stack.upload(csv, f"bench_e2e_{run}")
                 accepted.append(time.perf_counter() - started)
