@@ -10,6 +10,7 @@ ingestion spec lists every part (Druid reads a list of files as one input).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -39,7 +40,12 @@ class Outputs:
         for name, count in zip(source.columns, source.null_count().row(0), strict=True):
             self.nulls[name] = self.nulls.get(name, 0) + count
 
-    def write_valid(self, frame: pl.DataFrame) -> None:
+    def write_valid(
+        self, frame: pl.DataFrame, contract: Callable[[pl.DataFrame], object] | None = None
+    ) -> None:
+        """Write one batch's valid rows as the next part; `contract` checks the batch first, on
+        the writer's thread (a broken batch raises there, and so from the next write or close,
+        before any part reaches the store)."""
         if frame.height == 0:
             return
         bounds = frame.select(pl.col("__time").min().alias("a"), pl.col("__time").max().alias("b"))
@@ -50,9 +56,7 @@ class Outputs:
         self._wait()
         # No column statistics: nothing that reads the parts filters on them, and they cost a
         # fifth of the writer's CPU.
-        self._pending = self._pool.submit(
-            frame.write_parquet, part, compression="snappy", statistics=False
-        )
+        self._pending = self._pool.submit(_checked_write, frame, part, contract)
         self.parts.append(part)
         self.rows += frame.height
 
@@ -83,3 +87,11 @@ class Outputs:
         start = self.first.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         last = self.last.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         return start, last + timedelta(days=1)
+
+
+def _checked_write(
+    frame: pl.DataFrame, part: Path, contract: Callable[[pl.DataFrame], object] | None
+) -> None:
+    if contract is not None:
+        contract(frame)
+    frame.write_parquet(part, compression="snappy", statistics=False)

@@ -14,6 +14,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -184,7 +185,12 @@ def _validate_table(
             outcome = evaluate(canonical.frame, canonical.checks, examples=settings.report_examples)
             totals.add(outcome, canonical.checks)
             checks = canonical.checks
-            outputs.write_valid(_output(canonical.frame.filter(~outcome.invalid), canonical))
+            outputs.write_valid(
+                _output(canonical.frame.filter(~outcome.invalid), canonical),
+                contract=partial(
+                    check_processed, dimensions=canonical.dimensions, metrics=canonical.metrics
+                ),
+            )
             if outcome.invalid_rows:
                 outputs.write_rejected(
                     batch.with_row_index("row", offset=row)
@@ -281,13 +287,12 @@ def _unreadable(exc: Exception) -> InputRejected:
 
 
 def _output(valid: pl.DataFrame, canonical: Canonical) -> pl.DataFrame:
-    output = valid.select(
+    return valid.select(
         pl.col("__time"),
         *(pl.col(d).cast(pl.String) for d in canonical.dimensions),
         pl.col("upload_id"),
         *(pl.col(m).cast(pl.Float64) for m in canonical.metrics),
     )
-    return check_processed(output, canonical.dimensions, canonical.metrics)
 
 
 def _columns(mapping: Mapping) -> list[ColumnInfo]:
