@@ -4,8 +4,9 @@ Both are written batch by batch to local files (memory stays bounded by one batc
 object store only once the whole file has passed (pipeline.py), so a refused file loads nothing.
 Each batch becomes one Parquet part, checked against the processed contract (schema.py) and
 written by Polars' own writer on a background thread (it releases the GIL), so writing one batch
-overlaps checking the next; at most one batch waits to be written. Polars' writer needs half the CPU of Arrow's appending one for the same rows, and the
-ingestion spec lists every part (Druid reads a list of files as one input).
+overlaps checking the next; at most one batch waits to be written. Polars' writer needs half the
+CPU of Arrow's appending one for the same rows, and the ingestion spec lists every part (Druid
+reads a list of files as one input).
 """
 
 from __future__ import annotations
