@@ -41,9 +41,7 @@ class Outputs:
         for name, count in zip(source.columns, source.null_count().row(0), strict=True):
             self.nulls[name] = self.nulls.get(name, 0) + count
 
-    def write_valid(
-        self, frame: pl.DataFrame, contract: Callable[[pl.DataFrame], object] | None = None
-    ) -> None:
+    def write_valid(self, frame: pl.DataFrame, contract: Callable[[pl.DataFrame], object]) -> None:
         """Write one batch's valid rows as the next part; `contract` checks the batch first, on
         the writer's thread (a broken batch raises there, and so from the next write or close,
         before any part reaches the store)."""
@@ -91,8 +89,7 @@ class Outputs:
 
 
 def _checked_write(
-    frame: pl.DataFrame, part: Path, contract: Callable[[pl.DataFrame], object] | None
+    frame: pl.DataFrame, part: Path, contract: Callable[[pl.DataFrame], object]
 ) -> None:
-    if contract is not None:
-        contract(frame)
+    contract(frame)
     frame.write_parquet(part, compression="snappy", statistics=False)
