@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -9,6 +10,16 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+# Importing Polars writes its allocator defaults into os.environ, so a harness that imported it (a
+# benchmark writing its CSV) would pass them on to the services it starts and override the
+# validator's own setting: they would not run as they do when started from a shell.
+HARNESS_ONLY = frozenset({"_RJEM_MALLOC_CONF"})
+
+
+def harness_environment() -> dict[str, str]:
+    """This process's environment without what only the harness's own imports put there."""
+    return {k: v for k, v in os.environ.items() if k not in HARNESS_ONLY}
 
 
 def free_port() -> int:

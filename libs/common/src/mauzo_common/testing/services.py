@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -14,7 +13,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-from mauzo_common.testing.components import free_port, wait_until
+from mauzo_common.testing.components import free_port, harness_environment, wait_until
 
 
 class ServiceFailedToStart(RuntimeError):
@@ -42,7 +41,7 @@ def service_process(
     port = port or free_port()
     script = Path(sys.executable).with_name(f"mauzo-{name}")
     port_setting = f"MAUZO_{name.upper().replace('-', '_')}_PORT"
-    full_env = {**os.environ, "MAUZO_HOST": "127.0.0.1", **env, port_setting: str(port)}
+    full_env = {**harness_environment(), "MAUZO_HOST": "127.0.0.1", **env, port_setting: str(port)}
     url = f"http://127.0.0.1:{port}"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:

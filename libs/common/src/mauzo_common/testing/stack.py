@@ -14,7 +14,12 @@ from typing import Any
 
 import httpx
 
-from mauzo_common.testing.components import free_port, port_open, wait_until
+from mauzo_common.testing.components import (
+    free_port,
+    harness_environment,
+    port_open,
+    wait_until,
+)
 
 PORT_SETTINGS = (
     "QUERY_API_PORT",
@@ -112,7 +117,7 @@ class RunningStack:
 def start_stack(
     data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 240
 ) -> RunningStack:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MAUZO_")}
+    env = {k: v for k, v in harness_environment().items() if not k.startswith("MAUZO_")}
     env.update({f"MAUZO_{name}": str(free_port()) for name in PORT_SETTINGS})
     env["MAUZO_DATA_DIR"] = str(data_dir)
     env.update(extra_env or {})
