@@ -39,12 +39,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 import datagen
 import stack
 
-from mauzo_query_api.catalog import DatasourceSchema
-from mauzo_query_api.filters import SalesFilter
-from mauzo_query_api.olap import SqlQuery
-from mauzo_query_api.resolvers.overview import OVERVIEW_DISTINCT
-from mauzo_query_api.statements import KpiStatement, kpi_query
-from mauzo_query_api.timewindow import Granularity, window
+from mauzo_query_api.graphql.resolvers.overview import OVERVIEW_DISTINCT
+from mauzo_query_api.olap.catalog import DatasourceSchema
+from mauzo_query_api.olap.client import SqlQuery
+from mauzo_query_api.sql.filters import SalesFilter
+from mauzo_query_api.sql.statements import KpiStatement, kpi_query
+from mauzo_query_api.sql.timewindow import Granularity, window
 
 DATASOURCE = "bench_sales"
 ZONE = ZoneInfo("Africa/Nairobi")

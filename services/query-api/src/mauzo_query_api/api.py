@@ -11,11 +11,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from mauzo_query_api.deps import Ask, Services
-from mauzo_query_api.filters import Dimension, SalesFilter
-from mauzo_query_api.inputs import ProductGrouping, RankDirection
-from mauzo_query_api.measures import Measure
-from mauzo_query_api.resolvers import overview, rankings
-from mauzo_query_api.timewindow import Granularity
+from mauzo_query_api.graphql.inputs import ProductGrouping, RankDirection
+from mauzo_query_api.graphql.resolvers import overview, rankings
+from mauzo_query_api.sql.filters import Dimension, SalesFilter
+from mauzo_query_api.sql.measures import Measure
+from mauzo_query_api.sql.timewindow import Granularity
 
 health = APIRouter(tags=["health"])
 kpis = APIRouter(prefix="/api/kpis", tags=["kpis"])

@@ -16,19 +16,19 @@ from mauzo_common.http import RequestIds
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_query_api import api
 from mauzo_query_api.asgi import GraphQLFront
-from mauzo_query_api.cache import MemoryCache, RedisCache, ResultCache
-from mauzo_query_api.catalog import Catalog
+from mauzo_query_api.clients.task_tracker import TaskTrackerClient
+from mauzo_query_api.clients.upload import UploadForwarder
 from mauzo_query_api.deps import Ask, Services
 from mauzo_query_api.errors import InvalidArgument, QueryError
+from mauzo_query_api.graphql.schema import build_schema
 from mauzo_query_api.handlers import subscribe
-from mauzo_query_api.olap import DruidSqlClient
-from mauzo_query_api.response_cache import ResponseCache, ResponseTags
-from mauzo_query_api.runner import QueryRunner
-from mauzo_query_api.schema import build_schema
+from mauzo_query_api.olap.catalog import Catalog
+from mauzo_query_api.olap.client import DruidSqlClient
+from mauzo_query_api.olap.response_cache import ResponseCache, ResponseTags
+from mauzo_query_api.olap.result_cache import MemoryCache, RedisCache, ResultCache
+from mauzo_query_api.olap.runner import QueryRunner
 from mauzo_query_api.settings import QueryApiSettings
-from mauzo_query_api.timewindow import business_zone
-from mauzo_query_api.tracker import TaskTrackerClient
-from mauzo_query_api.uploads import UploadForwarder
+from mauzo_query_api.sql.timewindow import business_zone
 
 log = structlog.get_logger(__name__)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 from mauzo_common.http import App, Message, Receive, Scope, Send, header
-from mauzo_query_api.response_cache import ResponseCache, ResponseTags, request_key
+from mauzo_query_api.olap.response_cache import ResponseCache, ResponseTags, request_key
 
 PREFLIGHT_HEADERS = (b"apollo-require-preflight", b"x-apollo-operation-name")
 GRAPHQL_PATH = "/graphql"

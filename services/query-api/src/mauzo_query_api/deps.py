@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 
 from strawberry.fastapi import BaseContext
 
-from mauzo_query_api.catalog import Catalog, DatasourceSchema
+from mauzo_query_api.clients.task_tracker import TaskTrackerClient
+from mauzo_query_api.clients.upload import UploadForwarder
 from mauzo_query_api.errors import InvalidArgument
-from mauzo_query_api.olap import DruidSqlClient, Row, SqlQuery
-from mauzo_query_api.response_cache import ANY_DATASOURCE, ResponseCache, ResponseTags
-from mauzo_query_api.runner import QueryRunner
+from mauzo_query_api.olap.catalog import Catalog, DatasourceSchema
+from mauzo_query_api.olap.client import DruidSqlClient, Row, SqlQuery
+from mauzo_query_api.olap.response_cache import ANY_DATASOURCE, ResponseCache, ResponseTags
+from mauzo_query_api.olap.runner import QueryRunner
 from mauzo_query_api.settings import QueryApiSettings
-from mauzo_query_api.tracker import TaskTrackerClient
-from mauzo_query_api.uploads import UploadForwarder
 
 
 @dataclass

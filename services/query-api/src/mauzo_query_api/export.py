@@ -16,7 +16,7 @@ OPENAPI_PATH = PACKAGE_ROOT / "openapi.json"
 
 
 def sdl() -> str:
-    from mauzo_query_api.schema import build_schema
+    from mauzo_query_api.graphql.schema import build_schema
 
     return build_schema(QueryApiSettings()).as_str() + "\n"
 

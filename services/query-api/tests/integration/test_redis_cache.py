@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from mauzo_common.testing.components import port_open
-from mauzo_query_api.cache import RedisCache
+from mauzo_query_api.olap.result_cache import RedisCache
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import time
 
-from mauzo_query_api.cache import MemoryCache, cache_key
-from mauzo_query_api.olap import Param, SqlQuery
+from mauzo_query_api.olap.client import Param, SqlQuery
+from mauzo_query_api.olap.result_cache import MemoryCache, cache_key
 
 
 def test_cache_key_ignores_whitespace_but_not_values() -> None:

@@ -2,17 +2,17 @@ from datetime import date
 
 import pytest
 
-from mauzo_query_api.catalog import DatasourceSchema
 from mauzo_query_api.errors import InvalidArgument, UnknownColumn
-from mauzo_query_api.explore import (
+from mauzo_query_api.olap.catalog import DatasourceSchema
+from mauzo_query_api.olap.client import Param
+from mauzo_query_api.sql.explore import (
     Aggregate,
     AggregateSpec,
     ExploreSpec,
     column_names,
     explore_query,
 )
-from mauzo_query_api.olap import Param
-from mauzo_query_api.timewindow import Granularity, business_zone
+from mauzo_query_api.sql.timewindow import Granularity, business_zone
 
 NAIROBI = business_zone("Africa/Nairobi")
 WEATHER = DatasourceSchema(

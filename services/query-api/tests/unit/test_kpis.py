@@ -1,6 +1,6 @@
 import pytest
 
-from mauzo_query_api.kpis import Kpis, growth
+from mauzo_query_api.sql.kpis import Kpis, growth
 
 
 def test_net_sales_profit_and_margin_follow_the_sales_model() -> None:

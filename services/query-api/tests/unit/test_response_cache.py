@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from mauzo_query_api.response_cache import ResponseCache, ResponseTags, request_key
+from mauzo_query_api.olap.response_cache import ResponseCache, ResponseTags, request_key
 
 
 def body(query: str, variables: dict[str, object] | None = None) -> bytes:

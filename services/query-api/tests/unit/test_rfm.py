@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mauzo_query_api.rfm import (
+from mauzo_query_api.sql.rfm import (
     CustomerFacts,
     Segment,
     quintile_scores,

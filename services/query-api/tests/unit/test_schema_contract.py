@@ -7,7 +7,7 @@ from graphql import (
 )
 
 from mauzo_query_api import export
-from mauzo_query_api.schema import build_schema
+from mauzo_query_api.graphql.schema import build_schema
 
 HINT = "run `uv run python -m mauzo_query_api.export` and commit the result"
 

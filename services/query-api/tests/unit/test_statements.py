@@ -4,19 +4,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mauzo_query_api.catalog import DatasourceSchema, quote_identifier
 from mauzo_query_api.errors import InvalidArgument, UnknownColumn
-from mauzo_query_api.filters import Dimension, SalesFilter
-from mauzo_query_api.measures import Measure
-from mauzo_query_api.olap import Param
-from mauzo_query_api.statements import (
+from mauzo_query_api.olap.catalog import DatasourceSchema, quote_identifier
+from mauzo_query_api.olap.client import Param
+from mauzo_query_api.sql.filters import Dimension, SalesFilter
+from mauzo_query_api.sql.measures import Measure
+from mauzo_query_api.sql.statements import (
     KpiStatement,
     Ordering,
     distinct_values_query,
     kpi_query,
     zone_literal,
 )
-from mauzo_query_api.timewindow import Granularity, business_zone
+from mauzo_query_api.sql.timewindow import Granularity, business_zone
 
 NAIROBI = business_zone("Africa/Nairobi")
 COLUMNS = {

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from mauzo_query_api.errors import InvalidArgument
-from mauzo_query_api.timewindow import (
+from mauzo_query_api.sql.timewindow import (
     Granularity,
     bucket_floor,
     buckets,

@@ -8,7 +8,7 @@ from email.parser import BytesParser
 
 import pytest
 
-from mauzo_query_api.uploads import MultipartBody, safe_file_name
+from mauzo_query_api.clients.upload import MultipartBody, safe_file_name
 
 
 class FakeFile:

@@ -29,7 +29,7 @@ from mauzo_task_tracker.handlers import register_handlers
 from mauzo_task_tracker.lifecycle import PRODUCER
 from mauzo_task_tracker.migrate import upgrade_database
 from mauzo_task_tracker.repository import TaskRepository
-from mauzo_task_tracker.retraction import Retractor
+from mauzo_task_tracker.retraction.retractor import Retractor
 from mauzo_task_tracker.settings import TrackerSettings
 
 log = structlog.get_logger(__name__)

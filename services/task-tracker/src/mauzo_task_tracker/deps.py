@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from mauzo_common.object_store import ObjectStore
 from mauzo_task_tracker.changes import TaskChanges
 from mauzo_task_tracker.repository import TaskRepository
-from mauzo_task_tracker.retraction import Retractor
+from mauzo_task_tracker.retraction.retractor import Retractor
 
 
 def get_repository(request: Request) -> TaskRepository:

@@ -20,11 +20,13 @@ from sqlalchemy.orm import Session
 
 from mauzo_common.db import make_session_factory
 from mauzo_common.events import Envelope, ErrorInfo
-from mauzo_task_tracker import lifecycle, replacement, retraction_rows
+from mauzo_task_tracker import lifecycle
 from mauzo_task_tracker.errors import TaskAlreadyFinished, TaskNotFound
 from mauzo_task_tracker.lifecycle import TERMINAL, TaskState
 from mauzo_task_tracker.models import Task, TaskEvent, utcnow
-from mauzo_task_tracker.retraction_rows import RetractionPlan
+from mauzo_task_tracker.retraction import replacement
+from mauzo_task_tracker.retraction import rows as retraction_rows
+from mauzo_task_tracker.retraction.rows import RetractionPlan
 from mauzo_task_tracker.rows import locked, progress_of, status_of, store
 from mauzo_task_tracker.schemas import Registration, TaskStatus
 

@@ -8,7 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mauzo_task_tracker.druid_report import judge
-from mauzo_task_tracker.reindex_spec import day_interval, reindex_spec, retraction_task_id
+from mauzo_task_tracker.retraction.reindex_spec import (
+    day_interval,
+    reindex_spec,
+    retraction_task_id,
+)
 
 
 def at(*parts: int) -> datetime:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from mauzo_query_api.errors import UnknownColumn, UnknownDatasource
-from mauzo_query_api.olap import DruidSqlClient, Param, SqlQuery
+from mauzo_query_api.olap.client import DruidSqlClient, Param, SqlQuery
 
 TIME_COLUMN = "__time"
 NUMERIC_TYPES = frozenset({"BIGINT", "DOUBLE", "FLOAT", "DECIMAL", "INTEGER", "REAL", "SMALLINT"})

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import strawberry
 
-from mauzo_query_api.gqltypes import doc
-from mauzo_query_api.rfm import SEGMENT_RULE, Segment
+from mauzo_query_api.graphql.types import doc
+from mauzo_query_api.sql.rfm import SEGMENT_RULE, Segment
 
 SegmentEnum = strawberry.enum(
     Segment, name="CustomerSegment", description=f"A named RFM segment. {SEGMENT_RULE}"

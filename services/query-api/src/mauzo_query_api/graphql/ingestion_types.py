@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 
-from mauzo_query_api.gqltypes import doc
+from mauzo_query_api.graphql.types import doc
 
 
 @strawberry.enum(

@@ -18,7 +18,9 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext, Info
 
-from mauzo_query_api.arguments import (
+from mauzo_query_api.deps import Ask
+from mauzo_query_api.errors import InvalidArgument
+from mauzo_query_api.graphql.arguments import (
     ColumnsArg,
     CompareArg,
     DatasourceArg,
@@ -33,12 +35,17 @@ from mauzo_query_api.arguments import (
     RowsArg,
     TargetsArg,
 )
-from mauzo_query_api.deps import Ask
-from mauzo_query_api.errors import InvalidArgument
-from mauzo_query_api.explore import AggregateSpec, ExploreSpec
-from mauzo_query_api.filters import Dimension, SalesFilter
-from mauzo_query_api.gqlsegments import CustomerSegments
-from mauzo_query_api.gqltypes import (
+from mauzo_query_api.graphql.errors import ErrorShaping
+from mauzo_query_api.graphql.ingestion_fields import IngestionQueries, Mutation
+from mauzo_query_api.graphql.inputs import (
+    ExploreInput,
+    ProductGrouping,
+    RankDirection,
+    SalesFilterInput,
+)
+from mauzo_query_api.graphql.resolvers import exploring, metadata, overview, rankings, segments
+from mauzo_query_api.graphql.segment_types import CustomerSegments
+from mauzo_query_api.graphql.types import (
     BranchPerformance,
     BranchTrend,
     CustomerValue,
@@ -53,18 +60,11 @@ from mauzo_query_api.gqltypes import (
     SalespersonPerformance,
     TrendPoint,
 )
-from mauzo_query_api.graphql_errors import ErrorShaping
-from mauzo_query_api.ingestion_fields import IngestionQueries, Mutation
-from mauzo_query_api.inputs import (
-    ExploreInput,
-    ProductGrouping,
-    RankDirection,
-    SalesFilterInput,
-)
-from mauzo_query_api.measures import Measure
-from mauzo_query_api.resolvers import exploring, metadata, overview, rankings, segments
 from mauzo_query_api.settings import QueryApiSettings
-from mauzo_query_api.timewindow import Granularity
+from mauzo_query_api.sql.explore import AggregateSpec, ExploreSpec
+from mauzo_query_api.sql.filters import Dimension, SalesFilter
+from mauzo_query_api.sql.measures import Measure
+from mauzo_query_api.sql.timewindow import Granularity
 
 GqlInfo = Info[Ask, None]
 

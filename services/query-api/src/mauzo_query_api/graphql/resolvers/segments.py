@@ -6,14 +6,14 @@ from datetime import date
 
 from mauzo_query_api.deps import Ask
 from mauzo_query_api.errors import InvalidArgument
-from mauzo_query_api.filters import SalesFilter
-from mauzo_query_api.gqlsegments import CustomerRfm, CustomerSegments, SegmentSummary
-from mauzo_query_api.kpis import ratio
-from mauzo_query_api.olap import Row
-from mauzo_query_api.resolvers.metadata import data_range
-from mauzo_query_api.rfm import CustomerFacts, CustomerScore, Segment, score_customers
-from mauzo_query_api.statements import customer_facts_query
-from mauzo_query_api.timewindow import parse_olap_timestamp
+from mauzo_query_api.graphql.resolvers.metadata import data_range
+from mauzo_query_api.graphql.segment_types import CustomerRfm, CustomerSegments, SegmentSummary
+from mauzo_query_api.olap.client import Row
+from mauzo_query_api.sql.filters import SalesFilter
+from mauzo_query_api.sql.kpis import ratio
+from mauzo_query_api.sql.rfm import CustomerFacts, CustomerScore, Segment, score_customers
+from mauzo_query_api.sql.statements import customer_facts_query
+from mauzo_query_api.sql.timewindow import parse_olap_timestamp
 
 
 def facts(ask: Ask, rows: list[Row], reference: date) -> list[CustomerFacts]:

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from mauzo_query_api.kpis import Kpis
+from mauzo_query_api.sql.kpis import Kpis
 
 
 def doc(text: str) -> Any:

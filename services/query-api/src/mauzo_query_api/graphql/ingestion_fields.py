@@ -9,10 +9,10 @@ import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
+from mauzo_query_api.clients.upload import ReadableFile
 from mauzo_query_api.deps import Ask
-from mauzo_query_api.gqlingest import IngestionState, IngestionTask, UploadReceipt
-from mauzo_query_api.resolvers import ingestion
-from mauzo_query_api.uploads import ReadableFile
+from mauzo_query_api.graphql.ingestion_types import IngestionState, IngestionTask, UploadReceipt
+from mauzo_query_api.graphql.resolvers import ingestion
 
 GqlInfo = Info[Ask, None]
 

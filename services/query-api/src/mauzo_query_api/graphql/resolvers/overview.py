@@ -9,8 +9,7 @@ from typing import Any
 
 from mauzo_query_api.deps import Ask
 from mauzo_query_api.errors import InvalidArgument
-from mauzo_query_api.filters import SalesFilter
-from mauzo_query_api.gqltypes import (
+from mauzo_query_api.graphql.types import (
     BranchTrend,
     KpiGrowth,
     Period,
@@ -19,10 +18,11 @@ from mauzo_query_api.gqltypes import (
     kpi_fields,
     sales_kpis,
 )
-from mauzo_query_api.kpis import Kpis, growth
-from mauzo_query_api.olap import Row
-from mauzo_query_api.statements import KpiStatement, kpi_query
-from mauzo_query_api.timewindow import (
+from mauzo_query_api.olap.client import Row
+from mauzo_query_api.sql.filters import SalesFilter
+from mauzo_query_api.sql.kpis import Kpis, growth
+from mauzo_query_api.sql.statements import KpiStatement, kpi_query
+from mauzo_query_api.sql.timewindow import (
     Granularity,
     bucket_floor,
     buckets,

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from mauzo_query_api.catalog import TIME_COLUMN, DatasourceSchema
-from mauzo_query_api.filters import SalesFilter
-from mauzo_query_api.measures import Measure, kpi_aggregates, measure_expression
-from mauzo_query_api.olap import Param, SqlQuery
-from mauzo_query_api.timewindow import (
+from mauzo_query_api.olap.catalog import TIME_COLUMN, DatasourceSchema
+from mauzo_query_api.olap.client import Param, SqlQuery
+from mauzo_query_api.sql.filters import SalesFilter
+from mauzo_query_api.sql.measures import Measure, kpi_aggregates, measure_expression
+from mauzo_query_api.sql.timewindow import (
     Granularity,
     local_midnight_utc,
     sql_timestamp,

@@ -8,8 +8,9 @@ from datetime import date
 
 from mauzo_query_api.deps import Ask
 from mauzo_query_api.errors import InvalidArgument
-from mauzo_query_api.filters import Dimension, SalesFilter
-from mauzo_query_api.gqltypes import (
+from mauzo_query_api.graphql.resolvers.metadata import data_range
+from mauzo_query_api.graphql.resolvers.overview import totals
+from mauzo_query_api.graphql.types import (
     BranchPerformance,
     CustomerValue,
     GroupKpis,
@@ -19,13 +20,12 @@ from mauzo_query_api.gqltypes import (
     kpi_fields,
     sales_kpis,
 )
-from mauzo_query_api.kpis import Kpis, growth, ratio
-from mauzo_query_api.measures import Measure
-from mauzo_query_api.olap import Row
-from mauzo_query_api.resolvers.metadata import data_range
-from mauzo_query_api.resolvers.overview import totals
-from mauzo_query_api.statements import KpiStatement, Ordering, kpi_query
-from mauzo_query_api.timewindow import parse_olap_timestamp, window
+from mauzo_query_api.olap.client import Row
+from mauzo_query_api.sql.filters import Dimension, SalesFilter
+from mauzo_query_api.sql.kpis import Kpis, growth, ratio
+from mauzo_query_api.sql.measures import Measure
+from mauzo_query_api.sql.statements import KpiStatement, Ordering, kpi_query
+from mauzo_query_api.sql.timewindow import parse_olap_timestamp, window
 
 
 async def grouped(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import enum
 
-from mauzo_query_api.catalog import DatasourceSchema
 from mauzo_query_api.errors import InvalidArgument
+from mauzo_query_api.olap.catalog import DatasourceSchema
 
 REQUIRED_METRICS = ("gross_revenue", "returns_value")
 

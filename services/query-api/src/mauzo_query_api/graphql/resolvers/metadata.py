@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 
-from mauzo_query_api.catalog import TIME_COLUMN, column_role
 from mauzo_query_api.deps import Ask
-from mauzo_query_api.filters import Dimension, SalesFilter
-from mauzo_query_api.gqltypes import ColumnDescription, DataRange, DatasourceInfo, FilterOptions
-from mauzo_query_api.statements import data_range_query, distinct_values_query
-from mauzo_query_api.timewindow import parse_olap_timestamp
+from mauzo_query_api.graphql.types import (
+    ColumnDescription,
+    DataRange,
+    DatasourceInfo,
+    FilterOptions,
+)
+from mauzo_query_api.olap.catalog import TIME_COLUMN, column_role
+from mauzo_query_api.sql.filters import Dimension, SalesFilter
+from mauzo_query_api.sql.statements import data_range_query, distinct_values_query
+from mauzo_query_api.sql.timewindow import parse_olap_timestamp
 
 
 async def data_range(ask: Ask, datasource: str | None) -> DataRange:

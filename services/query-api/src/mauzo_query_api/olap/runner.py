@@ -11,8 +11,8 @@ from collections import defaultdict
 
 import structlog
 
-from mauzo_query_api.cache import ResultCache, cache_key
-from mauzo_query_api.olap import DruidSqlClient, Row, SqlQuery
+from mauzo_query_api.olap.client import DruidSqlClient, Row, SqlQuery
+from mauzo_query_api.olap.result_cache import ResultCache, cache_key
 
 log = structlog.get_logger(__name__)
 

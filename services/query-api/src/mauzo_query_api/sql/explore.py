@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from mauzo_query_api.catalog import TIME_COLUMN, DatasourceSchema
 from mauzo_query_api.errors import InvalidArgument
-from mauzo_query_api.olap import Param, SqlQuery
-from mauzo_query_api.statements import Where, time_bucket
-from mauzo_query_api.timewindow import Granularity, local_midnight_utc, sql_timestamp
+from mauzo_query_api.olap.catalog import TIME_COLUMN, DatasourceSchema
+from mauzo_query_api.olap.client import Param, SqlQuery
+from mauzo_query_api.sql.statements import Where, time_bucket
+from mauzo_query_api.sql.timewindow import Granularity, local_midnight_utc, sql_timestamp
 
 
 class Aggregate(enum.Enum):

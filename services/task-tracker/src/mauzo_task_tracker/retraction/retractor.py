@@ -19,14 +19,14 @@ from mauzo_common.events import ErrorInfo
 from mauzo_task_tracker.errors import RetractionFailed
 from mauzo_task_tracker.follower import OverlordFollower
 from mauzo_task_tracker.lifecycle import TaskState
-from mauzo_task_tracker.reindex_spec import (
+from mauzo_task_tracker.repository import TaskRepository
+from mauzo_task_tracker.retraction.reindex_spec import (
     UPLOAD_ID,
     day_interval,
     reindex_spec,
     retraction_task_id,
 )
-from mauzo_task_tracker.repository import TaskRepository
-from mauzo_task_tracker.retraction_rows import RetractionPlan
+from mauzo_task_tracker.retraction.rows import RetractionPlan
 from mauzo_task_tracker.schemas import TaskStatus
 from mauzo_task_tracker.settings import TrackerSettings
 

@@ -7,10 +7,10 @@ from datetime import date
 
 import strawberry
 
-from mauzo_query_api.explore import Aggregate
-from mauzo_query_api.filters import Dimension, SalesFilter
-from mauzo_query_api.measures import Measure
-from mauzo_query_api.timewindow import Granularity
+from mauzo_query_api.sql.explore import Aggregate
+from mauzo_query_api.sql.filters import Dimension, SalesFilter
+from mauzo_query_api.sql.measures import Measure
+from mauzo_query_api.sql.timewindow import Granularity
 
 GranularityEnum = strawberry.enum(
     Granularity,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from mauzo_query_api.inputs import (
+from mauzo_query_api.graphql.inputs import (
     DimensionEnum,
     GranularityEnum,
     MeasureEnum,

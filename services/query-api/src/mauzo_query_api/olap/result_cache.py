@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import structlog
 
-from mauzo_query_api.olap import Row, SqlQuery
+from mauzo_query_api.olap.client import Row, SqlQuery
 
 log = structlog.get_logger(__name__)
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from mauzo_query_api.clients.task_tracker import check_datasource
+from mauzo_query_api.clients.upload import ReadableFile
 from mauzo_query_api.deps import Ask
 from mauzo_query_api.errors import InvalidArgument
-from mauzo_query_api.gqlingest import IngestionState, IngestionTask, UploadReceipt, ingestion_task
-from mauzo_query_api.tracker import check_datasource
-from mauzo_query_api.uploads import ReadableFile
+from mauzo_query_api.graphql.ingestion_types import (
+    IngestionState,
+    IngestionTask,
+    UploadReceipt,
+    ingestion_task,
+)
 
 MAX_TASKS = 500
 

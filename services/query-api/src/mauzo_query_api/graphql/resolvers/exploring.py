@@ -7,9 +7,9 @@ from typing import Any, cast
 from strawberry.scalars import JSON
 
 from mauzo_query_api.deps import Ask
-from mauzo_query_api.explore import ExploreSpec, column_names, explore_query
-from mauzo_query_api.gqltypes import ExploreResult
-from mauzo_query_api.timewindow import parse_olap_timestamp
+from mauzo_query_api.graphql.types import ExploreResult
+from mauzo_query_api.sql.explore import ExploreSpec, column_names, explore_query
+from mauzo_query_api.sql.timewindow import parse_olap_timestamp
 
 
 async def explore(ask: Ask, datasource: str | None, spec: ExploreSpec) -> ExploreResult:

@@ -1,0 +1,1 @@
+"""The SQL this API sends: sales filters, measures and KPI formulas, time windows, explore, RFM."""
