@@ -11,9 +11,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
-from mauzo_cli import demo
+from mauzo_cli import demo, status_report
 from mauzo_cli.drop import DropRefused, follow, upload
 from mauzo_cli.launcher import StackError, running_stack
+from mauzo_cli.settings import LauncherSettings
 from mauzo_cli.watch import DropFolder
 from mauzo_common.settings import MauzoSettings
 
@@ -30,8 +31,11 @@ def up(
     ] = False,
     demo_rows: Annotated[int, typer.Option(help="Lines in the demo data set")] = 120_000,
 ) -> None:
-    """Start the broker, olap-lite and every service on loopback; Ctrl-C stops them all."""
-    settings = MauzoSettings()
+    """Start the broker, olap-lite and every service on loopback; Ctrl-C stops them all.
+
+    A service that dies is restarted with backoff while the rest keep serving; one that keeps
+    dying is given up on (see `mauzo status`)."""
+    settings = LauncherSettings()
     started = time.monotonic()
     try:
         with running_stack(settings, settings.data_dir / "logs") as stack:
@@ -47,10 +51,11 @@ def up(
                 demo.generate(path, demo.DemoConfig(lines=demo_rows))
                 _drop(settings, path, "sales", timeout=900)
             console.print("Press Ctrl-C to stop.")
-            while not (dead := stack.dead()):
-                time.sleep(0.5)
-            console.print(f"[red]stopped unexpectedly:[/] {', '.join(dead)}; stopping the rest")
-            raise typer.Exit(1)
+            while True:
+                for event in stack.supervise():
+                    colour = {"gave_up": "red", "exited": "yellow"}.get(event.kind, "green")
+                    console.print(f"[{colour}]{event.message}[/]")
+                time.sleep(0.25)
     except StackError as exc:
         console.print(f"[red]Could not start Mauzo:[/] {exc}")
         raise typer.Exit(1) from exc
@@ -90,6 +95,16 @@ def drop(
 
 def _ledger_name(folder: Path) -> str:
     return hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+
+
+@app.command()
+def status() -> None:
+    """Each service's health and restarts, tasks by state and the latest failures."""
+    settings = MauzoSettings()
+    report = status_report.collect(settings, settings.data_dir / "logs" / "stack.json")
+    console.print(status_report.render(report))
+    if not report.all_healthy:
+        raise typer.Exit(1)
 
 
 @app.command("demo-data")

@@ -1,12 +1,15 @@
-"""`mauzo up`: start the broker, olap-lite and the five services, watch them, stop them all.
+"""`mauzo up`: start the broker, olap-lite and the five services, supervise them, stop them all.
 
 Every child gets PR_SET_PDEATHSIG so that even a SIGKILLed launcher leaves no orphan behind,
 and shutdown goes in reverse start order (consumers stop before the broker they commit to).
+A child that dies later is restarted by the supervisor; `stack.json` in the log directory says
+what each child is doing, for `mauzo status`.
 """
 
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import shutil
 import signal
@@ -18,9 +21,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import structlog
 
 from mauzo_cli.processes import ServiceSpec, broker_spec, service_specs
-from mauzo_common.settings import MauzoSettings
+from mauzo_cli.settings import LauncherSettings
+from mauzo_cli.supervisor import RestartPolicy, SupervisionEvent, Supervisor
 from mauzo_common.testing.components import port_open
 
 PR_SET_PDEATHSIG = 1
@@ -36,10 +41,22 @@ def _die_with_parent() -> None:
 
 
 class Stack:
-    def __init__(self, settings: MauzoSettings, log_dir: Path) -> None:
+    def __init__(self, settings: LauncherSettings, log_dir: Path) -> None:
         self.settings = settings
         self.log_dir = log_dir
         self.children: list[tuple[ServiceSpec, subprocess.Popen[bytes]]] = []
+        self.supervisor = Supervisor(
+            self._respawn,
+            healthy,
+            RestartPolicy(
+                backoff_seconds=settings.restart_backoff_seconds,
+                backoff_max_seconds=settings.restart_backoff_max_seconds,
+                max_failures=settings.restart_max_failures,
+                window_seconds=settings.restart_window_seconds,
+            ),
+        )
+        self._env: dict[str, str] = {}
+        self._log: structlog.typing.FilteringBoundLogger | None = None
 
     def specs(self) -> list[ServiceSpec]:
         embedded_broker = [] if self.settings.kafka_bootstrap else [broker_spec(self.settings)]
@@ -67,28 +84,75 @@ class Stack:
         and on a small machine their imports dominate start-up, so overlapping them pays."""
         self.check_ports_free()
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        env = self.child_env()
+        self._env = self.child_env()
         specs = self.specs()
         first = [s for s in specs if s.name == "broker"]
         for spec in first:
-            self._spawn(spec, env)
+            self._spawn(spec)
             self._wait_healthy([spec], timeout)
         rest = [s for s in specs if s.name != "broker"]
         for spec in rest:
-            self._spawn(spec, env)
+            self._spawn(spec)
         self._wait_healthy(rest, timeout)
+        for spec, proc in self.children:
+            self.supervisor.adopt(spec, proc, healthy=True)
+        self.write_status()
 
-    def _spawn(self, spec: ServiceSpec, env: dict[str, str]) -> None:
+    def _spawn(self, spec: ServiceSpec) -> subprocess.Popen[bytes]:
         command = list(spec.command)
-        resolved = shutil.which(command[0], path=env["PATH"])
+        resolved = shutil.which(command[0], path=self._env["PATH"])
         if resolved is None:
             raise StackError(f"cannot find the {spec.name} command {command[0]!r}; run `uv sync`")
         command[0] = resolved
         log = (self.log_dir / f"{spec.name}.log").open("ab")
         proc = subprocess.Popen(  # noqa: S603 - fixed argument lists, no shell
-            command, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+            command,
+            env=self._env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
         )
+        log.close()  # the child holds its own descriptor
         self.children.append((spec, proc))
+        return proc
+
+    def _respawn(self, spec: ServiceSpec) -> subprocess.Popen[bytes]:
+        self.children = [(s, p) for s, p in self.children if s.name != spec.name]
+        return self._spawn(spec)
+
+    def supervise(self) -> list[SupervisionEvent]:
+        """Restart what died; logs and returns what happened, and refreshes `stack.json`."""
+        events = self.supervisor.tick(time.monotonic())
+        for event in events:
+            self.launcher_log().info(
+                f"service_{event.kind}", service=event.service, message=event.message
+            )
+        if events:
+            self.write_status()
+        return events
+
+    def launcher_log(self) -> structlog.typing.FilteringBoundLogger:
+        if self._log is None:
+            sink = (self.log_dir / "launcher.log").open("a", buffering=1)
+            self._log = structlog.wrap_logger(
+                structlog.WriteLogger(sink),
+                processors=[
+                    structlog.processors.add_log_level,
+                    structlog.processors.TimeStamper(fmt="iso", utc=True),
+                    structlog.processors.JSONRenderer(),
+                ],
+            )
+        return self._log
+
+    @property
+    def status_path(self) -> Path:
+        return self.log_dir / "stack.json"
+
+    def write_status(self) -> None:
+        status = {"launcher_pid": os.getpid(), "services": self.supervisor.snapshot()}
+        scratch = self.status_path.with_suffix(".tmp")
+        scratch.write_text(json.dumps(status, indent=2))
+        scratch.replace(self.status_path)
 
     def _wait_healthy(self, specs: list[ServiceSpec], timeout: float) -> None:
         procs = {s.name: p for s, p in self.children}
@@ -109,9 +173,6 @@ class Stack:
             names = ", ".join(s.name for s in waiting)
             raise StackError(f"not healthy within {timeout:.0f}s: {names}; see {self.log_dir}")
 
-    def dead(self) -> list[str]:
-        return [s.name for s, p in self.children if p.poll() is not None]
-
     def stop(self, grace: float = 10) -> None:
         for _spec, proc in reversed(self.children):
             if proc.poll() is None:
@@ -124,6 +185,7 @@ class Stack:
                 proc.kill()
                 proc.wait()
         self.children.clear()
+        self.status_path.unlink(missing_ok=True)
 
 
 def healthy(spec: ServiceSpec) -> bool:
@@ -136,7 +198,7 @@ def healthy(spec: ServiceSpec) -> bool:
 
 
 @contextmanager
-def running_stack(settings: MauzoSettings, log_dir: Path) -> Iterator[Stack]:
+def running_stack(settings: LauncherSettings, log_dir: Path) -> Iterator[Stack]:
     """Start the stack; stop it on exit, on Ctrl-C and on SIGTERM alike."""
     stack = Stack(settings, log_dir)
 
