@@ -135,6 +135,9 @@ class Envelope(BaseModel, Generic[P]):
     producer: str
     task_id: str
     correlation_id: str
+    traceparent: str | None = Field(
+        None, description="W3C trace context of the step that published this event"
+    )
     payload: P
 
     @classmethod

@@ -13,6 +13,8 @@ import sys
 import structlog
 from structlog.typing import Processor
 
+from mauzo_common.observability.tracing import add_trace_ids
+
 
 def configure_logging(service: str, level: str = "INFO") -> None:
     shared: list[Processor] = [
@@ -20,6 +22,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         structlog.processors.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        add_trace_ids,
     ]
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],

@@ -12,18 +12,23 @@ Delivery contract (architecture.md "Events"):
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import structlog
+from aiokafka import TopicPartition
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 
 from mauzo_common.errors import InputRejected
 from mauzo_common.events import DEAD_LETTER_TOPIC, DeadLettered, Envelope, ErrorInfo, Payload
 from mauzo_common.logging import bind, unbind
+from mauzo_common.observability import metrics
+from mauzo_common.observability.tracing import continued_span, current_traceparent
 from mauzo_common.settings import MauzoSettings
 
 log = structlog.get_logger(__name__)
@@ -42,13 +47,20 @@ def make_broker(settings: MauzoSettings) -> KafkaBroker:
 
 
 async def publish(broker: KafkaBroker, envelope: Envelope[Any]) -> None:
-    """Publish and await the broker's ack; keying by task id keeps one task's events in order."""
+    """Publish and await the broker's ack; keying by task id keeps one task's events in order.
+
+    The event carries the active trace context unless it already has one (an event published
+    again from stored state keeps the trace it started in)."""
+    if envelope.traceparent is None:
+        envelope = envelope.model_copy(update={"traceparent": current_traceparent()})
+    topic = topic_of(envelope)
     await broker.publish(
         envelope.model_dump(mode="json"),
-        topic=topic_of(envelope),
+        topic=topic,
         key=envelope.task_id.encode(),
         headers={"event_type": envelope.type, "event_id": str(envelope.event_id)},
     )
+    metrics.events_published.labels(topic).inc()
 
 
 def topic_of(envelope: Envelope[Any]) -> str:
@@ -67,7 +79,8 @@ class Consumer:
 
     def on(self, payload_type: type[P]) -> Callable[[Handler[P]], Handler[P]]:
         def register(handler: Handler[P]) -> Handler[P]:
-            async def consume(body: dict[str, Any]) -> None:
+            async def consume(body: dict[str, Any], message: KafkaMessage) -> None:
+                record_lag(message)
                 await self._deliver(payload_type, handler, body)
 
             consume.__name__ = f"{handler.__name__}_{self.group}"
@@ -88,6 +101,7 @@ class Consumer:
         async def consume(body: dict[str, Any], message: KafkaMessage) -> None:
             record = message.raw_message
             topic = record[0].topic if isinstance(record, tuple) else record.topic
+            record_lag(message)
             payload_type, handler = by_topic[topic]
             await self._deliver(payload_type, handler, body)
 
@@ -116,9 +130,17 @@ class Consumer:
             )
             return
         bind(task_id=envelope.task_id, event_id=str(envelope.event_id), event_type=envelope.type)
+        started = time.perf_counter()
         try:
-            await self._run_with_retries(topic, handler, envelope, body)
+            with continued_span(
+                f"consume {topic}",
+                envelope.traceparent,
+                SpanKind.CONSUMER,
+                **{"messaging.destination.name": topic, "mauzo.task_id": envelope.task_id},
+            ):
+                await self._run_with_retries(topic, handler, envelope, body)
         finally:
+            metrics.event_handling_duration.labels(topic).observe(time.perf_counter() - started)
             unbind("task_id", "event_id", "event_type")
 
     async def _run_with_retries(
@@ -126,8 +148,11 @@ class Consumer:
     ) -> None:
         attempts = self.settings.kafka_max_retries + 1
         for attempt in range(1, attempts + 1):
+            if attempt > 1:
+                metrics.events_retried.labels(topic).inc()
             try:
                 await handler(envelope)
+                metrics.events_consumed.labels(topic).inc()
                 return
             except InputRejected as exc:
                 # Handlers turn bad input into a `rejected` event themselves; one that escapes is
@@ -135,6 +160,7 @@ class Consumer:
                 await self._dead_letter(topic, body, attempt, ErrorInfo(**exc.as_dict()))
                 return
             except Exception as exc:
+                metrics.events_failed.labels(topic).inc()
                 log.warning("handler_failed", attempt=attempt, attempts=attempts, error=repr(exc))
                 if attempt == attempts:
                     error = ErrorInfo(
@@ -157,7 +183,22 @@ class Consumer:
             original=body if isinstance(body, dict) else {"raw": repr(body)},
         )
         log.error("dead_lettered", source_topic=topic, attempts=attempts, code=error.code)
+        metrics.events_dead_lettered.labels(topic, error.code).inc()
         await publish(self.broker, Envelope.wrap(letter, task_id=task_id, producer=self.producer))
+
+
+def record_lag(message: KafkaMessage) -> None:
+    """How far this consumer is behind its partition's end, as of the message just received."""
+    record = message.raw_message
+    if isinstance(record, tuple):  # a batch: its last record says how far behind it ends
+        record = record[-1]
+    partition = TopicPartition(record.topic, record.partition)
+    highwater = getattr(message.consumer, "highwater", None)
+    end = highwater(partition) if callable(highwater) else None
+    if isinstance(end, int):
+        metrics.consumer_lag.labels(record.topic, str(record.partition)).set(
+            max(0, end - record.offset - 1)
+        )
 
 
 __all__ = ["DEAD_LETTER_TOPIC", "Consumer", "make_broker", "publish"]

@@ -58,6 +58,12 @@ class MauzoSettings(BaseSettings):
     druid_overlord_url: str = ""
     druid_router_url: str = ""
 
+    # Observability: spans go to an OpenTelemetry collector when this is set (e.g.
+    # http://otel-collector:4318); trace ids reach the logs either way.
+    otlp_endpoint: str = ""
+    # Written by `mauzo up` into a service it restarted, so the service can report it.
+    restart_count: int = Field(0, ge=0)
+
     # Service URLs other services call; empty means "the local one on its default port".
     task_tracker_url: str = ""
     upload_url: str = ""

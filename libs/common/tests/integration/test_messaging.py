@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from opentelemetry.trace import SpanKind
+from prometheus_client import REGISTRY
 
 from mauzo_common.events import (
     DEAD_LETTER_TOPIC,
@@ -18,9 +20,21 @@ from mauzo_common.events import (
     ValidationStarted,
 )
 from mauzo_common.messaging import Consumer, make_broker, publish
+from mauzo_common.observability.tracing import (
+    configure_tracing,
+    continued_span,
+    current_traceparent,
+)
 from mauzo_common.settings import MauzoSettings
 
 pytestmark = pytest.mark.kafka
+
+COUNTERS = ("consumed", "failed", "retried", "dead_lettered")
+
+
+def _sample(counter: str, topic: str) -> float:
+    labels = {"topic": topic} | ({"code": "handler_failed"} if counter == "dead_lettered" else {})
+    return REGISTRY.get_sample_value(f"mauzo_events_{counter}_total", labels) or 0.0
 
 
 def _uploaded(task_id: str) -> Envelope[FileUploaded]:
@@ -127,6 +141,8 @@ async def test_failing_handler_is_retried_then_dead_lettered(kafka_bootstrap: st
             calls.append(1)
             raise RuntimeError("store unreachable")
 
+    topic = ValidationStarted.topic()
+    before = {name: _sample(name, topic) for name in COUNTERS}
     async with broker:
         await broker.start()
         started = Envelope.wrap(
@@ -135,6 +151,8 @@ async def test_failing_handler_is_retried_then_dead_lettered(kafka_bootstrap: st
         await publish(broker, started)
         letters = await _dead_letters(kafka_bootstrap, task_id)
 
+    counted = {name: _sample(name, topic) - before[name] for name in COUNTERS}
+    assert counted == {"failed": 3, "retried": 2, "dead_lettered": 1, "consumed": 0}
     assert len(calls) == 3
     assert len(letters) == 1
     letter = Envelope[DeadLettered].model_validate(letters[0])
@@ -142,3 +160,44 @@ async def test_failing_handler_is_retried_then_dead_lettered(kafka_bootstrap: st
     assert letter.payload.source_topic == ValidationStarted.topic()
     assert "store unreachable" in letter.payload.error.message
     assert letter.payload.original["event_id"] == str(started.event_id)
+
+
+async def test_trace_context_crosses_the_kafka_hop_in_the_envelope(kafka_bootstrap: str) -> None:
+    configure_tracing("test")
+    settings = MauzoSettings(kafka_bootstrap=kafka_bootstrap)
+    broker = make_broker(settings)
+    task_id = uuid.uuid4().hex
+    seen: asyncio.Queue[tuple[str | None, str | None]] = asyncio.Queue()
+    consumer = Consumer(broker, settings, group=f"g-{uuid.uuid4().hex[:8]}", producer="test")
+
+    @consumer.on(FileUploaded)
+    async def on_file_uploaded(envelope: Envelope[FileUploaded]) -> None:
+        if envelope.task_id == task_id:
+            await seen.put((envelope.traceparent, current_traceparent()))
+
+    consumed_before = (
+        REGISTRY.get_sample_value("mauzo_events_consumed_total", {"topic": FileUploaded.topic()})
+        or 0.0
+    )
+    async with broker:
+        await broker.start()
+        with continued_span("upload request", None, SpanKind.SERVER):
+            sent = current_traceparent()
+            await publish(broker, _uploaded(task_id))
+        carried, inside_handler = await asyncio.wait_for(seen.get(), 30)
+
+    assert sent is not None
+    assert carried == sent, "the envelope carries the publisher's trace context"
+    assert inside_handler is not None
+    assert inside_handler.split("-")[1] == sent.split("-")[1], "the handler continues that trace"
+    assert inside_handler.split("-")[2] != sent.split("-")[2], "in a consumer span of its own"
+    consumed = REGISTRY.get_sample_value(
+        "mauzo_events_consumed_total", {"topic": FileUploaded.topic()}
+    )
+    assert consumed is not None
+    assert consumed >= consumed_before + 1
+    lag = REGISTRY.get_sample_value(
+        "mauzo_consumer_lag_messages", {"topic": FileUploaded.topic(), "partition": "0"}
+    )
+    assert lag is not None
+    assert lag >= 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uvicorn
 
 from mauzo_common.logging import configure_logging
+from mauzo_common.observability.setup import configure_observability
 from mauzo_olap_lite.app import create_app
 from mauzo_olap_lite.settings import OlapLiteSettings
 
@@ -12,6 +13,7 @@ from mauzo_olap_lite.settings import OlapLiteSettings
 def main() -> None:
     settings = OlapLiteSettings()
     configure_logging("olap-lite", settings.log_level)
+    configure_observability("olap-lite", settings)
     uvicorn.run(
         create_app(settings),
         host=settings.host,

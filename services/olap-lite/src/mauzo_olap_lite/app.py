@@ -13,6 +13,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from mauzo_common.observability.asgi import install_observability
 from mauzo_olap_lite.api import metadata, sql, supervisors, tasks
 from mauzo_olap_lite.api.deps import Components
 from mauzo_olap_lite.database import Database
@@ -64,6 +65,7 @@ def create_app(settings: OlapLiteSettings | None = None) -> FastAPI:
             components.db.close()
 
     app = FastAPI(title="Mauzo olap-lite", lifespan=lifespan)
+    install_observability(app)
     app.include_router(tasks.router)
     app.include_router(sql.router)
     app.include_router(metadata.router)

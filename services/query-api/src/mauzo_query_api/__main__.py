@@ -5,6 +5,7 @@ from __future__ import annotations
 import uvicorn
 
 from mauzo_common.logging import configure_logging
+from mauzo_common.observability.setup import configure_observability
 from mauzo_query_api.app import create_app
 from mauzo_query_api.settings import QueryApiSettings
 
@@ -12,6 +13,7 @@ from mauzo_query_api.settings import QueryApiSettings
 def main() -> None:
     settings = QueryApiSettings()
     configure_logging("query-api", settings.log_level)
+    configure_observability("query-api", settings)
     uvicorn.run(
         create_app(settings),
         host=settings.host,

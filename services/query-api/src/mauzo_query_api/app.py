@@ -14,6 +14,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from mauzo_common.http import RequestIds
 from mauzo_common.messaging import Consumer, make_broker
+from mauzo_common.observability.asgi import install_observability
 from mauzo_query_api import api
 from mauzo_query_api.asgi import GraphQLFront
 from mauzo_query_api.clients.task_tracker import TaskTrackerClient
@@ -107,6 +108,7 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    install_observability(app)
 
     async def context(request: Request) -> Ask:
         tags = request.scope.get("state", {}).get("response_tags") or ResponseTags()

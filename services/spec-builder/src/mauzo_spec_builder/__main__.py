@@ -5,6 +5,7 @@ from __future__ import annotations
 import uvicorn
 
 from mauzo_common.logging import configure_logging
+from mauzo_common.observability.setup import configure_observability
 from mauzo_spec_builder.app import create_app
 from mauzo_spec_builder.settings import SpecBuilderSettings
 
@@ -12,6 +13,7 @@ from mauzo_spec_builder.settings import SpecBuilderSettings
 def main() -> None:
     settings = SpecBuilderSettings()
     configure_logging("spec-builder", settings.log_level)
+    configure_observability("spec-builder", settings)
     uvicorn.run(
         create_app(settings),
         host=settings.host,

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from mauzo_common.events import FileValidated
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
+from mauzo_common.observability.asgi import install_observability
 from mauzo_spec_builder.handlers import PRODUCER, Handlers
 from mauzo_spec_builder.overlord import OverlordClient
 from mauzo_spec_builder.settings import SpecBuilderSettings
@@ -47,6 +48,7 @@ def create_app(settings: SpecBuilderSettings | None = None) -> FastAPI:
                 log.info("stopped")
 
     app = FastAPI(title="Mauzo spec-builder", lifespan=lifespan)
+    install_observability(app)
     app.state.broker = None
 
     @app.get("/api/health")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uvicorn
 
 from mauzo_common.logging import configure_logging
+from mauzo_common.observability.setup import configure_observability
 from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.settings import TrackerSettings
 
@@ -12,6 +13,7 @@ from mauzo_task_tracker.settings import TrackerSettings
 def main() -> None:
     settings = TrackerSettings()
     configure_logging("task-tracker", settings.log_level)
+    configure_observability("task-tracker", settings)
     uvicorn.run(
         create_app(settings),
         host=settings.host,

@@ -15,6 +15,7 @@ from mauzo_common.db import make_engine
 from mauzo_common.http import error_response, install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
+from mauzo_common.observability.asgi import install_observability
 from mauzo_task_tracker.api import router
 from mauzo_task_tracker.artifacts import ArtifactMissing
 from mauzo_task_tracker.changes import TaskChanges
@@ -67,6 +68,7 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
             engine.dispose()
 
     app = FastAPI(title="Mauzo task-tracker", lifespan=lifespan)
+    install_observability(app)
     app.state.settings = settings
     app.state.repository = repository
     app.state.broker = broker

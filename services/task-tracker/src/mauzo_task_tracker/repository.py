@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from mauzo_common.db import make_session_factory
 from mauzo_common.events import Envelope, ErrorInfo
-from mauzo_task_tracker import lifecycle
+from mauzo_task_tracker import lifecycle, task_metrics
 from mauzo_task_tracker.errors import TaskAlreadyFinished, TaskNotFound
 from mauzo_task_tracker.lifecycle import TERMINAL, TaskState
 from mauzo_task_tracker.models import Task, TaskEvent, utcnow
@@ -241,6 +241,7 @@ def _apply(session: Session, envelope: Envelope[Any], task: Task | None = None) 
     after = lifecycle.apply(before, envelope)
     store(task, after)
     now = utcnow()
+    task_metrics.observe(task, before, after, now)
     if after.state == TaskState.SUBMITTED and before.state != TaskState.SUBMITTED:
         task.submitted_at = now
     task.updated_at = now

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uvicorn
 
 from mauzo_common.logging import configure_logging
+from mauzo_common.observability.setup import configure_observability
 from mauzo_upload.app import create_app
 from mauzo_upload.settings import UploadSettings
 
@@ -12,6 +13,7 @@ from mauzo_upload.settings import UploadSettings
 def main() -> None:
     settings = UploadSettings()
     configure_logging("upload", settings.log_level)
+    configure_observability("upload", settings)
     uvicorn.run(
         create_app(settings),
         host=settings.host,

@@ -15,6 +15,7 @@ from mauzo_common.errors import InputRejected
 from mauzo_common.http import error_response, install_error_handlers
 from mauzo_common.messaging import make_broker
 from mauzo_common.object_store import open_object_store
+from mauzo_common.observability.asgi import install_observability
 from mauzo_upload.api import router
 from mauzo_upload.errors import DependencyUnavailable
 from mauzo_upload.ingest import Uploader
@@ -53,6 +54,7 @@ def create_app(settings: UploadSettings | None = None) -> FastAPI:
             await client.aclose()
 
     app = FastAPI(title="Mauzo upload", lifespan=lifespan)
+    install_observability(app)
     app.state.settings = settings
     app.state.broker = broker
     app.state.uploader = Uploader(store, tracker, broker, settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uvicorn
 
 from mauzo_common.logging import configure_logging
+from mauzo_common.observability.setup import configure_observability
 from mauzo_validator.app import create_app
 from mauzo_validator.settings import ValidatorSettings
 
@@ -12,6 +13,7 @@ from mauzo_validator.settings import ValidatorSettings
 def main() -> None:
     settings = ValidatorSettings()
     configure_logging("validator", settings.log_level)
+    configure_observability("validator", settings)
     uvicorn.run(
         create_app(settings), host=settings.host, port=settings.validator_port, log_config=None
     )

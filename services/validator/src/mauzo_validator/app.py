@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from mauzo_common.errors import InputRejected
 from mauzo_common.messaging import make_broker
 from mauzo_common.object_store import open_object_store
+from mauzo_common.observability.asgi import install_observability
 from mauzo_validator.api import RequestTooLarge, router
 from mauzo_validator.handlers import register
 from mauzo_validator.schema import warm_up
@@ -36,6 +37,7 @@ def create_app(settings: ValidatorSettings | None = None) -> FastAPI:
             await broker.stop()
 
     app = FastAPI(title="Mauzo validator", lifespan=lifespan)
+    install_observability(app)
     app.state.ready = False
     app.state.broker = broker
     app.state.settings = settings

@@ -98,7 +98,7 @@ class Stack:
             self.supervisor.adopt(spec, proc, healthy=True)
         self.write_status()
 
-    def _spawn(self, spec: ServiceSpec) -> subprocess.Popen[bytes]:
+    def _spawn(self, spec: ServiceSpec, restarts: int = 0) -> subprocess.Popen[bytes]:
         command = list(spec.command)
         resolved = shutil.which(command[0], path=self._env["PATH"])
         if resolved is None:
@@ -107,7 +107,7 @@ class Stack:
         log = (self.log_dir / f"{spec.name}.log").open("ab")
         proc = subprocess.Popen(  # noqa: S603 - fixed argument lists, no shell
             command,
-            env=self._env,
+            env={**self._env, "MAUZO_RESTART_COUNT": str(restarts)},
             stdout=log,
             stderr=subprocess.STDOUT,
             preexec_fn=_die_with_parent,
@@ -116,9 +116,9 @@ class Stack:
         self.children.append((spec, proc))
         return proc
 
-    def _respawn(self, spec: ServiceSpec) -> subprocess.Popen[bytes]:
+    def _respawn(self, spec: ServiceSpec, restarts: int) -> subprocess.Popen[bytes]:
         self.children = [(s, p) for s, p in self.children if s.name != spec.name]
-        return self._spawn(spec)
+        return self._spawn(spec, restarts)
 
     def supervise(self) -> list[SupervisionEvent]:
         """Restart what died; logs and returns what happened, and refreshes `stack.json`."""

@@ -68,7 +68,8 @@ class SupervisionEvent:
     message: str
 
 
-Spawn = Callable[[ServiceSpec], "subprocess.Popen[bytes]"]
+# Called with the spec and which restart this is, so the child can report it in its metrics.
+Spawn = Callable[[ServiceSpec, int], "subprocess.Popen[bytes]"]
 HealthCheck = Callable[[ServiceSpec], bool]
 
 
@@ -102,8 +103,8 @@ class Supervisor:
         if child.state is ChildState.BACKING_OFF:
             if now < child.restart_at:
                 return None
-            child.proc = self.spawn(child.spec)
             child.restarts += 1
+            child.proc = self.spawn(child.spec, child.restarts)
             child.state = ChildState.STARTING
             return SupervisionEvent(
                 "restarted", name, f"{name} restarted (restart {child.restarts})"

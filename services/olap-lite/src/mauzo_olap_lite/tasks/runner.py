@@ -7,6 +7,7 @@ that was RUNNING when the process died is FAILED at the next start (`recover`).
 
 from __future__ import annotations
 
+import contextvars
 import random
 import string
 import tempfile
@@ -100,7 +101,9 @@ class TaskRunner:
                 cur.close()
         with self._lock:
             self._active[task_id] = (progress, [])
-        self._pool.submit(self._run, task, record, progress)
+        # The task runs in the submitting request's context, so its log lines carry that
+        # request's trace and request ids: one upload's trace reaches the OLAP publish.
+        self._pool.submit(contextvars.copy_context().run, self._run, task, record, progress)
         return task_id
 
     def progress(self, task_id: str) -> Progress | None:

@@ -20,6 +20,8 @@ from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse, print_ast
 
+from mauzo_common.observability import metrics
+
 ANY_DATASOURCE = "*"
 
 
@@ -64,6 +66,11 @@ def request_key(body: bytes) -> str | None:
     return hashlib.sha256(material.encode()).hexdigest()
 
 
+# Bound once: a labelled child per lookup would cost a dictionary walk on the cached path.
+RESPONSE_HITS = metrics.cache_requests.labels("response", "hit")
+RESPONSE_MISSES = metrics.cache_requests.labels("response", "miss")
+
+
 class ResponseCache:
     def __init__(self, *, ttl_seconds: float, max_entries: int) -> None:
         self.ttl = ttl_seconds
@@ -74,13 +81,15 @@ class ResponseCache:
 
     def get(self, key: str) -> bytes | None:
         entry = self._entries.get(key)
-        if entry is None:
-            return None
-        if time.monotonic() >= entry[0]:
+        if entry is not None and time.monotonic() >= entry[0]:
             del self._entries[key]
+            entry = None
+        if entry is None:
+            RESPONSE_MISSES.inc()
             return None
         self._entries.move_to_end(key)
         self.hits += 1
+        RESPONSE_HITS.inc()
         return entry[2]
 
     def put(self, key: str, body: bytes, tags: ResponseTags, generation: int) -> None:

@@ -7,14 +7,19 @@ datasource was invalidated is returned to its callers but never stored.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import defaultdict
 
 import structlog
 
+from mauzo_common.observability import metrics
 from mauzo_query_api.olap.client import DruidSqlClient, Row, SqlQuery
 from mauzo_query_api.olap.result_cache import ResultCache, cache_key
 
 log = structlog.get_logger(__name__)
+
+RESULT_HITS = metrics.cache_requests.labels("result", "hit")
+RESULT_MISSES = metrics.cache_requests.labels("result", "miss")
 
 
 class QueryRunner:
@@ -29,7 +34,9 @@ class QueryRunner:
         key = cache_key(query)
         cached = await self.cache.get(query.datasource, key)
         if cached is not None:
+            RESULT_HITS.inc()
             return cached
+        RESULT_MISSES.inc()
         pending = self._inflight.get(key)
         if pending is None:
             pending = asyncio.ensure_future(self._load(query, key, request_id))
@@ -40,7 +47,13 @@ class QueryRunner:
     async def _load(self, query: SqlQuery, key: str, request_id: str) -> list[Row]:
         generation = self._generation[query.datasource]
         self.olap_calls += 1
-        rows = await self.olap.execute(query, request_id)
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            rows = await self.olap.execute(query, request_id)
+            outcome = "ok"
+        finally:
+            metrics.olap_query_duration.labels(outcome).observe(time.perf_counter() - started)
         if self._generation[query.datasource] == generation:
             await self.cache.put(query.datasource, key, rows)
         return rows

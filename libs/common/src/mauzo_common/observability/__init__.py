@@ -1,0 +1,1 @@
+"""What every service exposes about itself: Prometheus metrics and OpenTelemetry traces."""

@@ -1,0 +1,88 @@
+"""HTTP request metrics and server spans as two pure-ASGI middlewares, and the `/metrics` route.
+
+Pure ASGI for the reason `mauzo_common.http.RequestIds` gives: Starlette's BaseHTTPMiddleware
+relays every body chunk through a memory stream, which a 94 MB upload pays for in CPU.
+"""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import FastAPI, Response
+from opentelemetry.trace import SpanKind, StatusCode
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from mauzo_common.http import App, Message, Receive, Scope, Send, header
+from mauzo_common.observability.metrics import http_request_duration
+from mauzo_common.observability.tracing import continued_span
+
+UNMATCHED = "unmatched"  # 404s keep their paths out of the labels: unbounded cardinality
+
+
+def route_of(scope: Scope) -> str:
+    """The matched route's template (`/api/ingest/status/{task_id}`), known once routing ran."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return f"{scope.get('root_path', '')}{path}" if isinstance(path, str) else UNMATCHED
+
+
+class HttpMetrics:
+    """Observes every request's duration by method, route template and status code."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # what the client sees if the app raises before answering
+
+        async def observed(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observed)
+        finally:
+            http_request_duration.labels(scope["method"], route_of(scope), str(status)).observe(
+                time.perf_counter() - started
+            )
+
+
+class HttpTracing:
+    """A server span per request, continuing the caller's `traceparent` when it sent one."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        traceparent = header(scope, b"traceparent").decode("latin-1") or None
+        method = scope["method"]
+        with continued_span(method, traceparent, SpanKind.SERVER) as span:
+
+            async def answered(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    span.set_attribute("http.response.status_code", int(message["status"]))
+                    if int(message["status"]) >= 500:
+                        span.set_status(StatusCode.ERROR)
+                await send(message)
+
+            await self.app(scope, receive, answered)
+            span.update_name(f"{method} {route_of(scope)}")
+
+
+def install_observability(app: FastAPI) -> None:
+    """Request metrics, server spans and `GET /metrics` on one service's app."""
+    app.add_middleware(HttpTracing)
+    app.add_middleware(HttpMetrics)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,74 @@
+"""OpenTelemetry tracing: one trace follows an upload from its HTTP request to the OLAP publish.
+
+W3C trace context crosses every hop: HTTP calls carry the `traceparent` header (httpx is
+instrumented once per process, so every client injects it), and every Kafka event carries it in
+its envelope, where it survives being stored and published again. Log lines get the current
+trace and span ids, so `grep <trace id>` over every service's log shows one upload's path.
+Spans are exported over OTLP when an endpoint is configured; without one they still give the
+ids that logs and downstream services need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
+from typing import Any
+
+from opentelemetry import context, trace
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.trace import SpanKind
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+_propagator = TraceContextTextMapPropagator()
+tracer = trace.get_tracer("mauzo")
+
+
+def configure_tracing(service: str, otlp_endpoint: str = "") -> None:
+    """Install the process's tracer provider, at start-up, before any HTTP client exists.
+
+    OpenTelemetry allows one provider per process, so a second call changes nothing."""
+    if isinstance(trace.get_tracer_provider(), TracerProvider):
+        return
+    provider = TracerProvider(resource=Resource.create({"service.name": f"mauzo-{service}"}))
+    if otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        exporter = OTLPSpanExporter(endpoint=f"{otlp_endpoint.rstrip('/')}/v1/traces")
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    HTTPXClientInstrumentor().instrument()
+
+
+def current_traceparent() -> str | None:
+    """The W3C `traceparent` of the active span, to send along with an event."""
+    carrier: dict[str, str] = {}
+    _propagator.inject(carrier)
+    return carrier.get("traceparent")
+
+
+@contextmanager
+def continued_span(
+    name: str, traceparent: str | None, kind: SpanKind, **attributes: Any
+) -> Iterator[trace.Span]:
+    """A span that continues the trace a caller started (or starts one), made current."""
+    parent = _propagator.extract({"traceparent": traceparent} if traceparent else {})
+    token = context.attach(parent)
+    try:
+        with tracer.start_as_current_span(name, kind=kind, attributes=attributes) as span:
+            yield span
+    finally:
+        context.detach(token)
+
+
+def add_trace_ids(
+    _logger: object, _method: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: the active trace and span ids on every log line."""
+    span_context = trace.get_current_span().get_span_context()
+    if span_context.is_valid:
+        event["trace_id"] = format(span_context.trace_id, "032x")
+        event["span_id"] = format(span_context.span_id, "016x")
+    return event

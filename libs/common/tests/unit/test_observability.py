@@ -1,0 +1,97 @@
+"""Request metrics, server spans and trace ids in logs, on a small app using the shared wiring."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import httpx
+import pytest
+import structlog
+from fastapi import FastAPI
+from prometheus_client import REGISTRY
+
+from mauzo_common.logging import configure_logging
+from mauzo_common.observability.asgi import install_observability
+from mauzo_common.observability.tracing import configure_tracing, current_traceparent
+
+CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
+CALLER = f"00-{CALLER_TRACE}-00f067aa0ba902b7-01"
+
+
+@pytest.fixture(autouse=True)
+def tracing() -> None:
+    configure_tracing("test")
+
+
+def _app() -> FastAPI:
+    app = FastAPI()
+    install_observability(app)
+
+    @app.get("/items/{item_id}")
+    async def item(item_id: int) -> dict[str, object]:
+        structlog.get_logger("mauzo.test").info("item_read", item_id=item_id)
+        return {"traceparent": current_traceparent()}
+
+    @app.get("/broken")
+    async def broken() -> None:
+        raise RuntimeError("broken")
+
+    return app
+
+
+def _client() -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=_app(), raise_app_exceptions=False)
+    return httpx.AsyncClient(transport=transport, base_url="http://test")
+
+
+def _count(route: str, status: str) -> float:
+    value = REGISTRY.get_sample_value(
+        "mauzo_http_request_duration_seconds_count",
+        {"method": "GET", "route": route, "status": status},
+    )
+    return value or 0.0
+
+
+async def test_requests_are_timed_by_route_template_and_status() -> None:
+    before_ok, before_missing = _count("/items/{item_id}", "200"), _count("unmatched", "404")
+    before_invalid, before_broken = _count("/items/{item_id}", "422"), _count("/broken", "500")
+    async with _client() as client:
+        for item_id in (1, 2, 3):
+            assert (await client.get(f"/items/{item_id}")).status_code == 200
+        assert (await client.get("/items/not-a-number")).status_code == 422
+        assert (await client.get("/no/such/route")).status_code == 404
+        assert (await client.get("/broken")).status_code == 500
+        exposed = (await client.get("/metrics")).text
+    assert _count("/items/{item_id}", "200") - before_ok == 3
+    assert _count("/items/{item_id}", "422") - before_invalid == 1
+    assert _count("unmatched", "404") - before_missing == 1
+    assert _count("/broken", "500") - before_broken == 1
+    assert "mauzo_http_request_duration_seconds_bucket" in exposed
+    assert "/items/1" not in exposed, "ids must never become label values"
+
+
+async def test_the_callers_trace_continues_into_the_handler_and_its_logs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("test", "INFO")
+    try:
+        async with _client() as client:
+            response = await client.get("/items/7", headers={"traceparent": CALLER})
+        lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    finally:
+        structlog.reset_defaults()
+        logging.getLogger().handlers = []
+    version, trace_id, span_id, flags = response.json()["traceparent"].split("-")
+    assert (version, trace_id, flags) == ("00", CALLER_TRACE, "01")
+    assert span_id != "00f067aa0ba902b7", "the handler runs in a span of its own"
+    (logged,) = [line for line in lines if line["event"] == "item_read"]
+    assert logged["trace_id"] == CALLER_TRACE
+    assert logged["span_id"] == span_id
+
+
+async def test_a_request_without_trace_context_starts_a_new_trace() -> None:
+    async with _client() as client:
+        first = (await client.get("/items/1")).json()["traceparent"]
+        second = (await client.get("/items/1")).json()["traceparent"]
+    assert first.split("-")[1] != second.split("-")[1]
