@@ -189,8 +189,9 @@ BRANCHES = [{"type": "VARCHAR", "value": "Branch 1"}, {"type": "VARCHAR", "value
 # sets (kpis has two); olap-lite's translation is the same either way.
 EXACT = {"useApproximateCountDistinct": False, "useGroupingSetForExactDistinct": True}
 
-# The dashboard overview set (sales-model.md "Overview"): KPIs for the period and the previous one,
-# a daily trend cut in the business zone, top branches / products / salespeople, filters metadata.
+# The dashboard overview set (docs/sales-model.md#dashboard-questions): KPIs for the period and
+# the previous one, a daily trend cut in the business zone, top branches / products /
+# salespeople, filters metadata.
 OVERVIEW: list[tuple[str, dict[str, Any]]] = [
     (
         "kpis",

@@ -1,6 +1,6 @@
 """FastStream/Kafka wiring: the broker factory, publishing, and the one subscriber decorator.
 
-Delivery contract (architecture.md "Events"):
+Delivery contract (docs/architecture.md#delivery-guarantees):
 - at-least-once: the consumer offset is committed only after the handler returned (AckPolicy.ACK
   with auto-commit off), so a crash mid-handler means redelivery, never loss;
 - a failing handler is retried a bounded number of times with exponential backoff, then the

@@ -1,7 +1,8 @@
 """Composition root: the DuckDB database, the task runner, the SQL engine and the routers.
 
 Error mapping happens here once: DruidError -> Druid's error body with the category's status;
-OverlordError -> `{"error": message}` with its status (druid-contracts §3, §4.2).
+OverlordError -> `{"error": message}` with its status (docs/druid.md#overlord-task-api,
+docs/druid.md#error-bodies).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Datasource metadata and soft deletion (markUnused), druid-contracts §5."""
+"""Datasource metadata and soft deletion (markUnused), docs/druid.md#metadata-apis."""
 
 from __future__ import annotations
 

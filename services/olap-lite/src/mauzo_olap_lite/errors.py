@@ -1,4 +1,6 @@
-"""Druid's error bodies (druid-contracts §4.2) and the overlord's plain `{"error": ...}` answers.
+"""Druid's error bodies and the overlord's plain `{"error": ...}` answers.
+
+See docs/druid.md#error-bodies.
 
 Modern shape (`DruidException` via `ErrorResponse.getAsMap`):
     {"error": "druidException", "errorCode", "persona", "category", "errorMessage", "context"}
@@ -122,7 +124,10 @@ def runtime_failure(message: str) -> DruidError:
 
 
 class OverlordError(Exception):
-    """An Overlord answer `{"error": message}` with an HTTP status (druid-contracts §3)."""
+    """An Overlord answer `{"error": message}` with an HTTP status.
+
+    See docs/druid.md#overlord-task-api.
+    """
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)

@@ -1,4 +1,5 @@
-"""appendToExisting / dropExisting: replace by time chunk, as in druid-contracts §1.6."""
+"""appendToExisting / dropExisting: replace by time chunk, as in
+docs/druid.md#time-chunks-and-replace."""
 
 from __future__ import annotations
 

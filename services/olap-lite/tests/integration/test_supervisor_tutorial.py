@@ -1,4 +1,4 @@
-"""Druid's Kafka tutorial (docs/tutorials/tutorial-kafka.md in apache/druid) as a fixture: the
+"""Druid's Kafka tutorial (apache/druid/docs/tutorials/tutorial-kafka.md) as a fixture: the
 documented supervisor spec is accepted with the documented answer and its rows are queryable."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def _count(druid: Any, ds: str) -> int:
     return int(response.json()[0]["n"]) if response.status_code == 200 else 0
 
 
-# docs/tutorials/tutorial-kafka.md (apache/druid), "Submit a supervisor via the console": the spec
+# apache/druid/docs/tutorials/tutorial-kafka.md, "Submit a supervisor via the console": the spec
 # as documented; only the topic name and bootstrap.servers point at the test broker.
 TUTORIAL_SPEC: dict[str, Any] = {
     "type": "kafka",

@@ -1,6 +1,6 @@
-"""Kafka supervisors (druid-contracts §2) against the real Tansu broker: records produced with
-aiokafka land in SQL exactly once; list/get/status/health/suspend/resume/reset/terminate answer
-in Druid's shapes."""
+"""Kafka supervisors (docs/druid.md#supervisor-api) against the real Tansu broker: records
+produced with aiokafka land in SQL exactly once; list/get/status/health/suspend/resume/reset/
+terminate answer in Druid's shapes."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Overlord task API shapes (druid-contracts §3): submit, ids, status, payload, reports, log,
-listing, shutdown, and refusals."""
+"""Overlord task API shapes (docs/druid.md#overlord-task-api): submit, ids, status, payload,
+reports, log, listing, shutdown, and refusals."""
 
 from __future__ import annotations
 

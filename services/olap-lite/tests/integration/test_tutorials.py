@@ -1,9 +1,9 @@
 """Druid's own tutorial ingestions, transcribed from apache/druid docs and quickstart files
 (data verbatim in fixtures/), with the results the documentation shows.
 
-- docs/tutorials/tutorial-rollup.md + examples/quickstart/tutorial/rollup-index.json
-- docs/tutorials/tutorial-transform-spec.md (native version) + transform-index.json
-- docs/tutorials/tutorial-update-data.md (native version): updates-init-index.json,
+- apache/druid/docs/tutorials/tutorial-rollup.md + examples/quickstart/tutorial/rollup-index.json
+- apache/druid/docs/tutorials/tutorial-transform-spec.md (native version) + transform-index.json
+- apache/druid/docs/tutorials/tutorial-update-data.md (native version): updates-init-index.json,
   updates-overwrite-index.json, updates-append-index2.json with updates-data*.json
 Legacy parser/firehose specs are written in today's inputSource/inputFormat form (same meaning).
 """

@@ -1,4 +1,6 @@
-"""Submitting a task to the Overlord (druid-contracts.md §3), and what its answer means for us.
+"""Submitting a task to the Overlord, and what its answer means for us.
+
+See docs/druid.md#overlord-task-api.
 
 `POST /druid/indexer/v1/task` answers 200 `{"task": id}`. Submitting an id that already exists is
 refused: older Druid says 400 `{"error": "Task[<id>] already exists!"}`, newer Druid a

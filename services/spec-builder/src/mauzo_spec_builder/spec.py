@@ -1,4 +1,6 @@
-"""The Druid native batch (`index_parallel`) spec for one validated file (druid-contracts.md §1).
+"""The Druid native batch (`index_parallel`) spec for one validated file.
+
+See docs/druid.md#batch-task-specs.
 
 Pure: the event and the objects' URIs in, the task JSON out. The rules that matter:
 - the Druid task id is derived from our task id, so a re-delivered event names the same task and
@@ -85,7 +87,7 @@ def interval(start: datetime, end: datetime) -> str:
     """ISO interval `start/end` in UTC at Druid's millisecond precision, never narrower than asked.
 
     The start is floored and the exclusive end ceiled to the millisecond, so the last row can never
-    fall outside the interval and be silently "thrownAway" (druid-contracts.md §1.2).
+    fall outside the interval and be silently "thrownAway" (docs/druid.md#timestamps).
     """
     start, end = _utc(start), _utc(end)
     if end <= start:

@@ -1,4 +1,7 @@
-"""What each documented Overlord answer to a task submission means (druid-contracts.md §3)."""
+"""What each documented Overlord answer to a task submission means.
+
+See docs/druid.md#overlord-task-api.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The index_parallel spec follows druid-contracts.md §1 for every validated file."""
+"""The index_parallel spec follows docs/druid.md#batch-task-specs for every validated file."""
 
 from __future__ import annotations
 
@@ -140,7 +140,7 @@ def test_uploads_append_with_dynamic_partitions_and_fail_on_the_first_bad_row() 
     tuning = spec_for()["spec"]["tuningConfig"]
     assert io["appendToExisting"] is True
     assert io["inputFormat"] == {"type": "parquet"}
-    # druid-contracts §1.6: append is only allowed with dynamic partitions.
+    # docs/druid.md#time-chunks-and-replace: append is only allowed with dynamic partitions.
     assert tuning["partitionsSpec"]["type"] == "dynamic"
     assert tuning["maxParseExceptions"] == 0
     assert tuning["logParseExceptions"] is True

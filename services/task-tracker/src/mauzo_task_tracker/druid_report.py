@@ -1,4 +1,6 @@
-"""Reads the Overlord's task status and completion report (druid-contracts.md §3) into a verdict.
+"""Reads the Overlord's task status and completion report into a verdict.
+
+See docs/druid.md#task-status and docs/druid.md#completion-report.
 
 A Druid task can report SUCCESS having loaded nothing (every row unparseable or thrown away), so
 success here needs statusCode SUCCESS *and* a row count that adds up: processed > 0, no

@@ -1,4 +1,6 @@
-"""One batch of the all-string source table onto the sales model's columns (sales-model.md).
+"""One batch of the all-string source table onto the sales model's columns.
+
+See docs/sales-model.md#canonical-columns.
 
 Builds `__time` (UTC), the canonical dimensions, signed amount / quantity / cost, and splits each
 line into sale or return: a negative amount or quantity, or a document type saying credit note /

@@ -1,4 +1,6 @@
-"""Proposing how a source file's columns map onto the sales model (sales-model.md).
+"""Proposing how a source file's columns map onto the sales model.
+
+See docs/sales-model.md#column-mapping.
 
 Names are compared with case, spaces and punctuation ignored ("Order Date" = "order_date" =
 "ORDER-DATE"), against synonyms in order of preference; content settles what names cannot (a

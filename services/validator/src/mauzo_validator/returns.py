@@ -1,7 +1,8 @@
 """Return lines from a document-type column: "credit note", "credit memo", "return", "refund", "CN".
 
 A line is a return when its amount or quantity is negative, or when its document type says so
-(sales-model.md); a source that writes credit notes with positive amounts is read right either way.
+(docs/sales-model.md#canonical-columns); a source that writes credit notes with positive amounts
+is read right either way.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Indicative column-name synonyms per field of the sales model (sales-model.md), preferred first.
+"""Indicative column-name synonyms per field of the sales model, preferred first.
+
+See docs/sales-model.md#column-mapping.
 
 Names are compared normalised (lower case, letters and digits only), so "Order Date", "order_date"
 and "ORDER-DATE" all match "orderdate".

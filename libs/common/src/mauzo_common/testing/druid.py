@@ -1,5 +1,6 @@
 """Druid-API test helpers: the Parquet `index_parallel` spec tests load with, shaped as
-spec-builder builds it (druid-contracts.md §1), so tests can load data without the pipeline."""
+spec-builder builds it (docs/druid.md#batch-task-specs), so tests can load data without the
+pipeline."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Health, status and datasource metadata endpoints (druid-contracts §5)."""
+"""Health, status and datasource metadata endpoints (docs/druid.md#metadata-apis)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Druid SQL API: POST /druid/v2/sql and DELETE /druid/v2/sql/{sqlQueryId} (druid-contracts §4).
+"""Druid SQL API: POST /druid/v2/sql and DELETE /druid/v2/sql/{sqlQueryId} (docs/druid.md#sql-api).
 
 The POST hot path is lean (bench/olap_lite/sql_overhead.py, goal <= 2 ms over in-process DuckDB):
 a plain Starlette endpoint (FastAPI's dependency and parameter machinery cost ~0.4 ms a request),

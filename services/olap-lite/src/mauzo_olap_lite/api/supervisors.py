@@ -1,4 +1,4 @@
-"""Supervisor API (/druid/indexer/v1/supervisor), druid-contracts §2 (SupervisorResource)."""
+"""Supervisor API (/druid/indexer/v1/supervisor), docs/druid.md#supervisor-api."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Overlord task API (/druid/indexer/v1), druid-contracts §3."""
+"""Overlord task API (/druid/indexer/v1), docs/druid.md#overlord-task-api."""
 
 from __future__ import annotations
 

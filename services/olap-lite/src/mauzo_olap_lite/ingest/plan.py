@@ -5,7 +5,8 @@ Layers (each a subquery, so DuckDB reads only the columns used):
   parsed        relation + "__olap_ts" (timestampSpec, missingValue) [+ transforms]
   kept          parsed rows with a time, inside granularitySpec.intervals, passing the filter
 Rows without a time are "unparseable"; rows outside the intervals or filtered out are
-"thrownAway" (druid-contracts §1.2, §3.3).
+"thrownAway" (docs/druid.md#timestamps,
+docs/druid.md#completion-report).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Publishing a task's rows in ONE DuckDB transaction, with Druid's replace/append semantics.
 
-druid-contracts §1.6: by default (appendToExisting false) the task replaces every
+docs/druid.md#time-chunks-and-replace: by default (appendToExisting false) the task replaces every
 segmentGranularity time chunk it writes to; with appendToExisting the rows are added; with
 dropExisting (and intervals) every existing segment fully inside the intervals is dropped too,
 even when no new row falls in it. Readers see all of a task's rows or none of them.

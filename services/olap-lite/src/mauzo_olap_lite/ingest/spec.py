@@ -1,4 +1,5 @@
-"""The native batch task spec (`index_parallel` / `index`), druid-contracts §1, as typed models.
+"""The native batch task spec (`index_parallel` / `index`), docs/druid.md#batch-task-specs,
+as typed models.
 
 Defaults follow Druid's documentation: timestampSpec column "timestamp" format "auto";
 segmentGranularity "day", queryGranularity "none", rollup true; appendToExisting false;

@@ -1,6 +1,6 @@
 """timestampSpec -> a SQL expression giving the row's time as a naive UTC TIMESTAMP (ms) or NULL.
 
-Formats (druid-contracts §1.2): `iso` (T separator), `auto` (ISO with T or space, or a number of
+Formats (docs/druid.md#timestamps): `iso` (T separator), `auto` (ISO with T or space, or a number of
 milliseconds), `posix` (seconds), `millis`, `micro`, `nano`, or a Joda pattern. A typed timestamp
 column (Parquet TIMESTAMP) is used as is whatever the format says; a number under a Joda pattern
 is formatted as text first (Druid PR #9877). Values without an offset are UTC.

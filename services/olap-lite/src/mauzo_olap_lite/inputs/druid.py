@@ -1,8 +1,9 @@
 """`druid` input source: re-read a datasource's current rows inside `interval` (reindexing).
 
 Druid's DruidInputSource reads the segments of `dataSource` overlapping `interval` and hands the
-rows on with `__time` as epoch milliseconds (druid-contracts §1.8); a reindex spec therefore uses
-timestampSpec {"column": "__time", "format": "millis"} and a transformSpec filter to drop rows.
+rows on with `__time` as epoch milliseconds (docs/druid.md#input-sources-and-formats); a reindex
+spec therefore uses timestampSpec {"column": "__time", "format": "millis"} and a transformSpec
+filter to drop rows.
 Here the rows come from olap-lite's own DuckDB file and are written to one Parquet work file, so
 the spec's inputFormat must be {"type": "parquet"} (real Druid ignores an inputFormat for this
 source). The file is written even when it holds no rows, so that a replace with dropExisting

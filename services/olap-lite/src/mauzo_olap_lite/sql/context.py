@@ -1,4 +1,4 @@
-"""The SQL query context (druid-contracts §4.1) and how TIMESTAMP values move between zones.
+"""The SQL query context (docs/druid.md#query-context) and how TIMESTAMP values move between zones.
 
 olap-lite follows Calcite/Druid's model: inside a query every TIMESTAMP is wall-clock time in the
 session zone (`sqlTimeZone`, default UTC). `__time` is stored as a naive UTC instant, so tables

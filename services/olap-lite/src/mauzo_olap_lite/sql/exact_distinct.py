@@ -1,4 +1,4 @@
-"""Druid's limit on exact distinct counts (sql-aggregations.md, COUNT(DISTINCT expr)).
+"""Druid's limit on exact distinct counts (docs/druid.md#query-context).
 
 With `useApproximateCountDistinct: false` Druid plans COUNT(DISTINCT) exactly, and one aggregation
 (one SELECT) may hold only one distinct argument list unless `useGroupingSetForExactDistinct` is

@@ -1,4 +1,5 @@
-"""Druid SQL functions that DuckDB lacks or spells differently (sql-scalar.md, sql-aggregations.md).
+"""Druid SQL functions that DuckDB lacks or spells differently (Druid's sql-scalar.md,
+sql-aggregations.md).
 
 Each handler gets the (already translated) argument expressions and returns DuckDB SQL text.
 Periods, time zones, units and patterns must be literals (or parameters), as Druid requires.

@@ -1,4 +1,4 @@
-"""Result formats of POST /druid/v2/sql (druid-contracts §4.1): object (default), array,
+"""Result formats of POST /druid/v2/sql (docs/druid.md#result-formats): object (default), array,
 objectLines, arrayLines, csv; with header / typesHeader / sqlTypesHeader."""
 
 from __future__ import annotations

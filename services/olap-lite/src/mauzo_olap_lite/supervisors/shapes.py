@@ -1,4 +1,4 @@
-"""Druid's supervisor answers (druid-contracts §2; SupervisorResource, the Kafka report payload)."""
+"""Druid's supervisor answers (docs/druid.md#supervisor-api; the Kafka report payload)."""
 
 from __future__ import annotations
 

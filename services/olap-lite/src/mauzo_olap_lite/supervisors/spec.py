@@ -1,4 +1,6 @@
-"""The `kafka` supervisor spec (druid-contracts §2), in the nested and the legacy flat form.
+"""The `kafka` supervisor spec, in the nested and the legacy flat form.
+
+See docs/druid.md#supervisor-api.
 
 Nested: {"type": "kafka", "spec": {"dataSchema", "ioConfig", "tuningConfig"}, "suspended"};
 flat (the quickstart file): {"type": "kafka", "dataSchema", "ioConfig", "tuningConfig"}.

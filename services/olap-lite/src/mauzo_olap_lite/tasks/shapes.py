@@ -1,4 +1,5 @@
-"""Druid's JSON shapes for tasks: TaskStatusPlus (§3.1) and the completion report (§3.3)."""
+"""Druid's JSON shapes for tasks: TaskStatusPlus (docs/druid.md#task-status)
+and the completion report (docs/druid.md#completion-report)."""
 
 from __future__ import annotations
 

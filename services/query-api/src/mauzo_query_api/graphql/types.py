@@ -1,4 +1,7 @@
-"""GraphQL output types. Every number follows sales-model.md; null means "not available"."""
+"""GraphQL output types.
+
+Every number follows docs/sales-model.md#kpi-definitions; null means "not available".
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The KPI formulas of sales-model.md, applied to the raw sums one SQL row carries.
+"""The KPI formulas (docs/sales-model.md#kpi-definitions), applied to one SQL row's raw sums.
 
 SQL only sums and counts; every ratio, null rule and growth is computed here, once, so the
 GraphQL and REST answers share one definition:

@@ -74,7 +74,10 @@ def sale_line_condition(schema: DatasourceSchema) -> str:
 
 
 def measure_expression(schema: DatasourceSchema, measure: Measure) -> str:
-    """The measure over one group, as SQL; NULL where sales-model.md says the value is null."""
+    """The measure over one group, as SQL.
+
+    NULL where docs/sales-model.md#kpi-definitions says the value is null.
+    """
     col = schema.column
     net = f"(SUM({col('gross_revenue')}) + SUM({col('returns_value')}))"
     if measure is Measure.NET_SALES:

@@ -1,4 +1,4 @@
-"""The Druid reindex task that retracts one upload's rows (druid-contracts §1.6, §1.8).
+"""The Druid reindex task that retracts one upload's rows (docs/druid.md#time-chunks-and-replace).
 
 It re-reads the datasource over the upload's day chunks (`druid` input source, `__time` in epoch
 ms), keeps every row whose upload_id is not the upload's, and overwrites those chunks
