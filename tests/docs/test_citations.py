@@ -2,7 +2,8 @@
 
 Comments and docstrings point readers at docs/ for the why; a moved file or a renamed heading
 would leave them pointing at nothing, so every citation in a .py/.md/.toml/.yml file is checked
-against the file and its markdown headings. Documents that only exist beside the repository (the
+against the file and its markdown headings, and every source path docs/ names must still be there
+after code moves. Documents that only exist beside the repository (the
 brief and reference notes the project started from) must not be cited at all: a reader of a clone
 cannot open them.
 """
@@ -27,6 +28,8 @@ SKIPPED_DIRS = {"node_modules", "__pycache__"}
 CITATION = re.compile(r"(?<![\w./-])docs/([\w./-]*\w)(?:#([\w-]+))?")
 # a relative markdown link: [text](path#anchor), [text](#anchor)
 MD_LINK = re.compile(r"\]\((?![a-z]+:)([^)#\s]*)(?:#([^)\s]+))?\)")
+# a repository path docs/ names in backticks: `services/query-api/src/.../kpis.py`
+REPO_PATH = re.compile(r"`((?:libs|services|tools|tests|bench|deploy)/[\w./-]*\w)`")
 OUTSIDE = re.compile(
     r"druid-contracts|peers-and-practices|shared/(?:spec|reference)"
     r"|(?<![\w/-])(?:sales-model|architecture|style)\.md"
@@ -104,6 +107,17 @@ def test_every_cited_docs_path_and_anchor_exists() -> None:
         if (why := broken(target, anchor))
     ]
     assert not problems, "citations of missing docs:\n" + "\n".join(problems)
+
+
+def test_every_repository_path_docs_names_exists() -> None:
+    problems = [
+        f"{where(path, number)}: {match.group(1)}"
+        for path in sorted(DOCS.glob("*.md"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        for match in REPO_PATH.finditer(line)
+        if not (ROOT / match.group(1)).exists()
+    ]
+    assert not problems, "docs/ names files that are not there:\n" + "\n".join(problems)
 
 
 def test_nothing_cites_a_document_outside_the_repository() -> None:
