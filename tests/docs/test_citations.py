@@ -3,9 +3,8 @@
 Comments and docstrings point readers at docs/ for the why; a moved file or a renamed heading
 would leave them pointing at nothing, so every citation in a .py/.md/.toml/.yml file is checked
 against the file and its markdown headings, and every source path docs/ names must still be there
-after code moves. Documents that only exist beside the repository (the
-brief and reference notes the project started from) must not be cited at all: a reader of a clone
-cannot open them.
+after code moves. Documents that only exist beside the repository (the brief and reference notes
+the project started from) must not be cited at all: a reader of a clone cannot open them.
 """
 
 from __future__ import annotations
