@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 from rich.console import Group
 from rich.table import Table
 
@@ -28,6 +29,7 @@ class ServiceLine:
     state: str
     restarts: int | None
     last_exit: str
+    lag: int | None  # messages behind, summed over the partitions it reads; None: no consumer
 
 
 @dataclass
@@ -57,6 +59,7 @@ def collect(settings: MauzoSettings, stack_json: Path) -> StatusReport:
                 state=str(record.get("state", "not started by mauzo up")),
                 restarts=record.get("restarts"),
                 last_exit=f"code {exit_code} at {exit_at}" if exit_at else "",
+                lag=consumer_lag(spec.url) if spec.health_path else None,
             )
         )
     report = StatusReport(services)
@@ -80,6 +83,22 @@ def collect(settings: MauzoSettings, stack_json: Path) -> StatusReport:
     return report
 
 
+def consumer_lag(service_url: str) -> int | None:
+    """The service's consumer lag from its own metrics; None when it consumes nothing."""
+    try:
+        response = httpx.get(f"{service_url}/metrics", timeout=2)
+        response.raise_for_status()
+    except httpx.HTTPError:
+        return None
+    lags = [
+        sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+        if sample.name == "mauzo_consumer_lag_messages"
+    ]
+    return int(sum(lags)) if lags else None
+
+
 def _supervised(stack_json: Path) -> dict[str, dict[str, Any]]:
     try:
         status = json.loads(stack_json.read_text())
@@ -89,11 +108,14 @@ def _supervised(stack_json: Path) -> dict[str, dict[str, Any]]:
 
 
 def render(report: StatusReport) -> Group:
-    services = Table("service", "port", "health", "state", "restarts", "last exit")
+    services = Table("service", "port", "health", "state", "restarts", "lag", "last exit")
     for line in report.services:
         health = "[green]ok[/]" if line.healthy else "[red]down[/]"
         restarts = "" if line.restarts is None else str(line.restarts)
-        services.add_row(line.name, str(line.port), health, line.state, restarts, line.last_exit)
+        lag = "" if line.lag is None else str(line.lag)
+        services.add_row(
+            line.name, str(line.port), health, line.state, restarts, lag, line.last_exit
+        )
     parts: list[Any] = [services]
     if report.tracker_error:
         parts.append(f"[red]{report.tracker_error}[/]")
