@@ -15,10 +15,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from mauzo_common.observability.asgi import install_observability
-from mauzo_olap_lite.api import metadata, sql, supervisors, tasks
+from mauzo_olap_lite.api import metadata, native, sql, supervisors, tasks
 from mauzo_olap_lite.api.deps import Components
 from mauzo_olap_lite.database import Database
 from mauzo_olap_lite.errors import DruidError, OverlordError
+from mauzo_olap_lite.native.engine import NativeEngine
 from mauzo_olap_lite.settings import OlapLiteSettings
 from mauzo_olap_lite.sql.engine import SqlEngine
 from mauzo_olap_lite.sql.system_tables import create_views
@@ -40,7 +41,8 @@ def open_components(settings: OlapLiteSettings) -> Components:
     runner = TaskRunner(db, settings, on_published=engine.invalidate)
     failed = runner.recover()
     log.info("olap_lite_opened", db_path=str(settings.db_path), interrupted_tasks_failed=failed)
-    return Components(settings=settings, db=db, tasks=runner, sql=engine)
+    native_engine = NativeEngine(db, engine, settings.olap_lite_query_timeout_ms)
+    return Components(settings=settings, db=db, tasks=runner, sql=engine, native=native_engine)
 
 
 def create_app(settings: OlapLiteSettings | None = None) -> FastAPI:
@@ -69,6 +71,7 @@ def create_app(settings: OlapLiteSettings | None = None) -> FastAPI:
     install_observability(app)
     app.include_router(tasks.router)
     app.include_router(sql.router)
+    app.include_router(native.router)
     app.include_router(metadata.router)
     app.include_router(supervisors.router)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from mauzo_olap_lite.database import Database
+from mauzo_olap_lite.native.engine import NativeEngine
 from mauzo_olap_lite.settings import OlapLiteSettings
 from mauzo_olap_lite.sql.engine import SqlEngine
 from mauzo_olap_lite.tasks.runner import TaskRunner
@@ -18,6 +19,7 @@ class Components:
     db: Database
     tasks: TaskRunner
     sql: SqlEngine
+    native: NativeEngine
 
 
 def components(request: Request) -> Components:

@@ -75,6 +75,16 @@ def broker_datasource(datasource: str, c: Deps) -> dict[str, list[str]]:
     return roles(c.db.thread_cursor(), datasource)
 
 
+@router.get("/druid/v2/datasources/{datasource}/dimensions")
+def broker_dimensions(datasource: str, c: Deps) -> list[str]:
+    return roles(c.db.thread_cursor(), datasource)["dimensions"]
+
+
+@router.get("/druid/v2/datasources/{datasource}/metrics")
+def broker_metrics(datasource: str, c: Deps) -> list[str]:
+    return roles(c.db.thread_cursor(), datasource)["metrics"]
+
+
 @router.get("/druid/coordinator/v1/datasources")
 def coordinator_datasources(request: Request, c: Deps) -> Any:
     cur = c.db.thread_cursor()

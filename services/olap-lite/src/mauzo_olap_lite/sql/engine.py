@@ -32,6 +32,13 @@ CACHE_SIZE = 512
 _COLUMN_MISSING = re.compile(r'Referenced column "([^"]+)" not found')
 
 
+@dataclass(frozen=True)
+class RawResult:
+    names: list[str]
+    duck_types: list[str]
+    rows: list[tuple[Any, ...]]
+
+
 @dataclass
 class _Running:
     cursor: duckdb.DuckDBPyConnection
@@ -141,6 +148,20 @@ class SqlEngine:
         return translation
 
     def _run(self, sql: str, values: list[Any], ctx: QueryContext, query_id: str) -> ResultSet:
+        raw = self.run_raw(sql, values, ctx.timeout_ms, query_id, ctx.time_zone)
+        types = [column_type(t) for t in raw.duck_types]
+        rows = converted_rows(raw.rows, raw.duck_types, zone_info(ctx.time_zone))
+        return ResultSet(raw.names, types, rows)
+
+    def run_raw(
+        self,
+        sql: str,
+        values: list[Any],
+        timeout_ms: int | None,
+        query_id: str,
+        time_zone: str = "UTC",
+    ) -> RawResult:
+        """Run DuckDB SQL under the query id (cancellable, with the timeout); DuckDB's values."""
         cur = self._db.thread_cursor()
         running = _Running(cur)
         with self._lock:
@@ -148,13 +169,13 @@ class SqlEngine:
                 raise invalid_input(f"A query with sqlQueryId [{query_id}] is already running")
             self._running[query_id] = running
         timer = None
-        if ctx.timeout_ms is not None and ctx.timeout_ms > 0:
-            timer = self._watchdog.schedule(ctx.timeout_ms / 1000, lambda: self._expire(query_id))
+        if timeout_ms is not None and timeout_ms > 0:
+            timer = self._watchdog.schedule(timeout_ms / 1000, lambda: self._expire(query_id))
         try:
             rel = cur.execute(sql, values)
             description = rel.description or []
             if any(str(d[1]).startswith("TIMESTAMP WITH TIME ZONE") for d in description):
-                rel = cur.execute(_naive_wrapper(sql, description, ctx.time_zone), values)
+                rel = cur.execute(_naive_wrapper(sql, description, time_zone), values)
                 description = rel.description or []
             rows = rel.fetchall()
             if running.reason is not None:  # the interrupt arrived before DuckDB started
@@ -162,7 +183,7 @@ class SqlEngine:
         except duckdb.InterruptException as exc:
             if running.reason == "timeout":
                 raise query_timeout(
-                    f"Query [{query_id}] timed out after [{ctx.timeout_ms}] ms"
+                    f"Query [{query_id}] timed out after [{timeout_ms}] ms"
                 ) from exc
             raise query_cancelled(query_id) from exc
         except duckdb.Error as exc:
@@ -174,9 +195,7 @@ class SqlEngine:
                 running.active = False
                 self._running.pop(query_id, None)
         names = [str(d[0]) for d in description]
-        duck_types = [str(d[1]) for d in description]
-        types = [column_type(t) for t in duck_types]
-        return ResultSet(names, types, converted_rows(rows, duck_types, zone_info(ctx.time_zone)))
+        return RawResult(names, [str(d[1]) for d in description], rows)
 
     def _expire(self, query_id: str) -> None:
         with self._lock:
