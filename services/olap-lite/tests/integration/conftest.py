@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,3 +180,36 @@ class OlapLiteProcess:
 def olap_lite_process() -> type[OlapLiteProcess]:
     """`olap_lite_process(data_dir)` makes a restartable olap-lite process."""
     return OlapLiteProcess
+
+
+@pytest.fixture(scope="module")
+def olap_lite_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real `mauzo-olap-lite` process for a test module, as third-party clients meet it."""
+    process = OlapLiteProcess(tmp_path_factory.mktemp("olap-process"))
+    process.start()
+    try:
+        yield process.url
+    finally:
+        process.stop()
+
+
+def _load_task(url: str, spec: dict[str, Any], timeout: float = 60) -> None:
+    with httpx.Client(base_url=url, timeout=30) as client:
+        response = client.post("/druid/indexer/v1/task", json=spec)
+        assert response.status_code == 200, response.text
+        task = response.json()["task"]
+        state: dict[str, Any] = {}
+
+        def done() -> bool:
+            status = client.get(f"/druid/indexer/v1/task/{task}/status").json()["status"]
+            state.update(status)
+            return bool(status["statusCode"] != "RUNNING")
+
+        wait_until(done, timeout, f"task {task} finished")
+        assert state["statusCode"] == "SUCCESS", state
+
+
+@pytest.fixture(scope="session")
+def load_task() -> Any:
+    """`load_task(url, spec)`: submit an ingestion spec and wait for its SUCCESS."""
+    return _load_task
