@@ -6,15 +6,18 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import polars as pl
 import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -213,3 +216,68 @@ def _load_task(url: str, spec: dict[str, Any], timeout: float = 60) -> None:
 def load_task() -> Any:
     """`load_task(url, spec)`: submit an ingestion spec and wait for its SUCCESS."""
     return _load_task
+
+
+BRANCHES = ["Nairobi", "Mombasa", "Kisumu", "Eldoret"]
+
+
+def _sales_frame() -> pl.DataFrame:
+    rng = random.Random(7)
+    start = datetime(2024, 1, 1)
+    rows = []
+    for i in range(4000):
+        revenue = round(rng.uniform(1, 500), 2)
+        rows.append(
+            {
+                "__time": start + timedelta(minutes=rng.randrange(0, 60 * 24 * 120)),
+                "branch": rng.choice(BRANCHES),
+                "product": f"p{rng.randrange(40):02d}",
+                "customer": None if i % 11 == 0 else f"c{rng.randrange(300)}",
+                "units": rng.randrange(1, 9),
+                "revenue": revenue,
+                "cost": None if i % 7 == 0 else round(revenue * 0.6, 2),
+            }
+        )
+    return pl.DataFrame(rows, schema_overrides={"__time": pl.Datetime("ms")})
+
+
+@pytest.fixture(scope="module")
+def sales_url(olap_lite_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """olap-lite with 4 000 sales lines of January-April 2024 in `native_sales`."""
+    path = tmp_path_factory.mktemp("native") / "sales.parquet"
+    _sales_frame().write_parquet(path)
+    _load_task(
+        olap_lite_url,
+        {
+            "type": "index_parallel",
+            "spec": {
+                "dataSchema": {
+                    "dataSource": "native_sales",
+                    "timestampSpec": {"column": "__time", "format": "auto"},
+                    "dimensionsSpec": {
+                        "dimensions": [
+                            "branch",
+                            "product",
+                            "customer",
+                            {"name": "units", "type": "long"},
+                        ]
+                    },
+                    "metricsSpec": [
+                        {"type": "doubleSum", "name": "revenue", "fieldName": "revenue"},
+                        {"type": "doubleSum", "name": "cost", "fieldName": "cost"},
+                    ],
+                    "granularitySpec": {
+                        "segmentGranularity": "month",
+                        "queryGranularity": "none",
+                        "rollup": False,
+                    },
+                },
+                "ioConfig": {
+                    "type": "index_parallel",
+                    "inputSource": {"type": "local", "files": [str(path)]},
+                    "inputFormat": {"type": "parquet"},
+                },
+            },
+        },
+    )
+    return olap_lite_url

@@ -87,7 +87,11 @@ def test_timeseries_by_day_sums_the_rolled_rows(druid: PyDruid) -> None:
         datasource=DS,
         granularity="day",
         intervals=INTERVALS,
-        aggregations={"rows": count("count"), "events": longsum("count"), "packets": longsum("packets")},
+        aggregations={
+            "rows": count("count"),
+            "events": longsum("count"),
+            "packets": longsum("packets"),
+        },
         post_aggregations={"packets_per_event": Field("packets") / Field("events")},
     ).result
     assert result == [

@@ -19,7 +19,10 @@ from mauzo_olap_lite.native.registry import QUERY_TYPES
 from mauzo_olap_lite.native.table import Table, datasource_name, open_table
 from mauzo_olap_lite.sql.engine import RawResult, SqlEngine
 
-_MISSING = re.compile(r"^Column '(.+)' not found in any table$")
+# DuckDB names an unknown column either way (the second when an output alias shares its name)
+_MISSING = re.compile(
+    r"^Column '(.+)' not found in any table$|^Alias with name \"+([^\"]+)\"+ exists"
+)
 MAX_MISSING_COLUMNS = 64
 
 
@@ -52,7 +55,7 @@ class NativeEngine:
                 missing = _MISSING.match(exc.message)
                 if missing is None:
                     raise from_druid(exc) from exc
-                table = _with_missing(table, missing.group(1))
+                table = _with_missing(table, missing.group(1) or missing.group(2))
         raise bad_query("Too many unknown columns")
 
     def _run(self, sql: str, ctx: NativeContext) -> RawResult:
