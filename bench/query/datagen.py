@@ -34,8 +34,9 @@ def pick(values: list[str], index: pl.Expr) -> pl.Expr:
     return index.replace_strict(list(range(len(values))), values, return_dtype=pl.String)
 
 
-def frame(rows: int) -> pl.DataFrame:
-    i = pl.int_range(0, rows, dtype=pl.UInt64, eager=True).alias("i")
+def frame(rows: int, first: int = 0) -> pl.DataFrame:
+    """Rows `first` .. `first + rows` of the endless table (a part of a bigger one)."""
+    i = pl.int_range(first, first + rows, dtype=pl.UInt64, eager=True).alias("i")
     df = pl.DataFrame(i)
     invoice = pl.col("i") // 3  # ~3 lines per invoice; each invoice shares time/branch/...
     h = [invoice.hash(seed=s) for s in range(5)]
@@ -69,6 +70,23 @@ def write(path: Path, rows: int) -> Path:
     if not path.exists():
         frame(rows).write_parquet(path, row_group_size=1_000_000)
     return path
+
+
+def write_parts(folder: Path, rows: int, part_rows: int = 10_000_000) -> list[Path]:
+    """`rows` rows as Parquet files of at most `part_rows` each (a 100M-row frame would not fit
+    in memory at once); cached like `write`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    parts = []
+    for n, first in enumerate(range(0, rows, part_rows)):
+        path = folder / f"part-{n:03d}.parquet"
+        if not path.exists():
+            partial = path.with_suffix(".tmp")
+            frame(min(part_rows, rows - first), first).write_parquet(
+                partial, row_group_size=1_000_000
+            )
+            partial.rename(path)
+        parts.append(path)
+    return parts
 
 
 if __name__ == "__main__":

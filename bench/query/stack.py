@@ -38,7 +38,15 @@ def wait(url: str, timeout: float, proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def process(script: str, health: str, port: int, env: dict[str, str], log: Path) -> Iterator[str]:
+def process(
+    script: str,
+    health: str,
+    port: int,
+    env: dict[str, str],
+    log: Path,
+    pids: dict[str, int] | None = None,
+) -> Iterator[str]:
+    """The started process's URL; its pid goes into `pids` under that URL when asked."""
     command = shutil.which(script)
     if command is None:
         raise SystemExit(f"{script} is not installed (run `uv sync`)")
@@ -47,6 +55,8 @@ def process(script: str, health: str, port: int, env: dict[str, str], log: Path)
             [command], env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
         )
         url = f"http://127.0.0.1:{port}"
+        if pids is not None:
+            pids[url] = proc.pid
         try:
             wait(url + health, 120, proc)
             yield url
@@ -56,10 +66,11 @@ def process(script: str, health: str, port: int, env: dict[str, str], log: Path)
 
 
 @contextmanager
-def olap_lite(data_dir: Path) -> Iterator[str]:
+def olap_lite(data_dir: Path, pids: dict[str, int] | None = None) -> Iterator[str]:
     port = free_port()
     env = {"MAUZO_OLAP_LITE_PORT": str(port), "MAUZO_DATA_DIR": str(data_dir)}
-    with process("mauzo-olap-lite", "/status/health", port, env, data_dir / "olap.log") as url:
+    log = data_dir / "olap.log"
+    with process("mauzo-olap-lite", "/status/health", port, env, log, pids) as url:
         yield url
 
 
@@ -78,9 +89,12 @@ def query_api(router: str, datasource: str, log: Path, **extra: str) -> Iterator
         yield url
 
 
-def load(overlord: str, datasource: str, parquet: Path, timeout: float = 1800) -> float:
+def load(
+    overlord: str, datasource: str, parquet: Path | list[Path], timeout: float = 1800
+) -> float:
     """Index the Parquet into `datasource`; returns the seconds the task took."""
-    schema = pl.read_parquet_schema(parquet)
+    files = parquet if isinstance(parquet, list) else [parquet]
+    schema = pl.read_parquet_schema(files[0])
     spec: dict[str, Any] = {
         "type": "index_parallel",
         "spec": {
@@ -107,7 +121,7 @@ def load(overlord: str, datasource: str, parquet: Path, timeout: float = 1800) -
             },
             "ioConfig": {
                 "type": "index_parallel",
-                "inputSource": {"type": "local", "files": [str(parquet.resolve())]},
+                "inputSource": {"type": "local", "files": [str(f.resolve()) for f in files]},
                 "inputFormat": {"type": "parquet"},
                 "appendToExisting": True,
             },

@@ -186,7 +186,7 @@ def olap_lite_process() -> type[OlapLiteProcess]:
 
 
 @pytest.fixture(scope="module")
-def olap_lite_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def olap_process_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One real `mauzo-olap-lite` process for a test module, as third-party clients meet it."""
     process = OlapLiteProcess(tmp_path_factory.mktemp("olap-process"))
     process.start()
@@ -242,12 +242,12 @@ def _sales_frame() -> pl.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def sales_url(olap_lite_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+def sales_url(olap_process_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """olap-lite with 4 000 sales lines of January-April 2024 in `native_sales`."""
     path = tmp_path_factory.mktemp("native") / "sales.parquet"
     _sales_frame().write_parquet(path)
     _load_task(
-        olap_lite_url,
+        olap_process_url,
         {
             "type": "index_parallel",
             "spec": {
@@ -280,4 +280,4 @@ def sales_url(olap_lite_url: str, tmp_path_factory: pytest.TempPathFactory) -> s
             },
         },
     )
-    return olap_lite_url
+    return olap_process_url

@@ -43,7 +43,7 @@ SLOW: dict[str, Any] = {
 
 @pytest.fixture(scope="module")
 def http(
-    olap_lite_url: str, load_task: Any, tmp_path_factory: pytest.TempPathFactory
+    olap_process_url: str, load_task: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[httpx.Client]:
     path: Path = tmp_path_factory.mktemp("many") / "keys.parquet"
     duckdb.sql(
@@ -51,7 +51,7 @@ def http(
         f"FROM range({ROWS}) AS t(i)"
     ).write_parquet(str(path))
     load_task(
-        olap_lite_url,
+        olap_process_url,
         {
             "type": "index_parallel",
             "spec": {
@@ -74,7 +74,7 @@ def http(
         },
         timeout=120,
     )
-    with httpx.Client(base_url=olap_lite_url, timeout=120) as client:
+    with httpx.Client(base_url=olap_process_url, timeout=120) as client:
         yield client
 
 

@@ -26,7 +26,9 @@ INTERVALS = "2018-01-01/2018-01-03"
 
 
 @pytest.fixture(scope="module")
-def druid(olap_lite_url: str, load_task: Any, tmp_path_factory: pytest.TempPathFactory) -> PyDruid:
+def druid(
+    olap_process_url: str, load_task: Any, tmp_path_factory: pytest.TempPathFactory
+) -> PyDruid:
     base = tmp_path_factory.mktemp("rollup")
     (base / "rollup-data.json").write_text((FIXTURES / "rollup-data.json").read_text())
     spec = {  # examples/quickstart/tutorial/rollup-index.json in today's inputSource form
@@ -56,8 +58,8 @@ def druid(olap_lite_url: str, load_task: Any, tmp_path_factory: pytest.TempPathF
             },
         },
     }
-    load_task(olap_lite_url, spec)
-    return PyDruid(olap_lite_url, "druid/v2")
+    load_task(olap_process_url, spec)
+    return PyDruid(olap_process_url, "druid/v2")
 
 
 def test_scan_gives_the_rolled_up_rows(druid: PyDruid) -> None:
