@@ -10,7 +10,10 @@ demo-shaped Parquet parts (datagen.write_parts, cached in --work). Measured per 
 - disk: bytes of olap-lite's data directory after the load (DuckDB file and WAL, logs excluded);
 - latency: the Overview document (run.py's: KPIs, previous period, 30-day daily trend, the last 30
   days of data) against a query-api with result caching off, after 3 warm-up requests;
-- memory: olap-lite's RSS after the queries and its peak (VmHWM) over load and queries.
+- memory: olap-lite's RSS after the queries and its peak (VmHWM) over load and queries;
+- reference: the same SQL statements query-api sends, run in an in-process DuckDB over the same
+  Parquet (run.py's floor), and the ratio to it: a figure that survives a busy machine, which
+  the milliseconds do not (--no-reference skips it, e.g. at 100M rows).
 Prints one JSON line per size and a final JSON list.
 """
 
@@ -20,11 +23,12 @@ import argparse
 import json
 import sys
 import tempfile
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import duckdb
 import httpx
 import polars as pl
 
@@ -32,7 +36,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import datagen
 import stack
-from run import OVERVIEW, summary, timed
+from run import OVERVIEW, overview_statements, summary, timed, to_duckdb
+
+from mauzo_query_api.olap.catalog import DatasourceSchema
 
 DATASOURCE = "bench_sales"
 ZONE = ZoneInfo("Africa/Nairobi")
@@ -52,15 +58,41 @@ def disk_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and p.suffix != ".log")
 
 
-def overview_body(parts: list[Path]) -> bytes:
+def last_days(parts: list[Path]) -> tuple[date, date]:
+    """The last 30 days of data, in the business zone."""
     latest = pl.scan_parquet(parts).select(pl.col("__time").max()).collect().item()
     last = latest.replace(tzinfo=UTC).astimezone(ZONE).date()
-    first = last - timedelta(days=29)
+    return last - timedelta(days=29), last
+
+
+def overview_body(first: date, last: date) -> bytes:
     variables = {"f": {"dateFrom": first.isoformat(), "dateTo": last.isoformat()}}
     return json.dumps({"query": OVERVIEW, "variables": variables}).encode()
 
 
-def measure(rows: int, iterations: int, work: Path) -> dict[str, Any]:
+def reference(parts: list[Path], first: date, last: date, iterations: int) -> dict[str, Any]:
+    """run.py's floor: query-api's statements in an in-process DuckDB table of the same rows."""
+    duck = duckdb.connect()
+    duck.execute("SET TimeZone = 'UTC'")
+    files = [str(p) for p in parts]
+    duck.execute(f"CREATE TABLE {DATASOURCE} AS SELECT * FROM read_parquet(?)", [files])
+    columns = {r[0]: str(r[1]) for r in duck.execute(f"DESCRIBE {DATASOURCE}").fetchall()}
+    statements = [
+        to_duckdb(q)
+        for q in overview_statements(DatasourceSchema(DATASOURCE, columns), first, last)
+    ]
+
+    def run() -> None:
+        for text, params in statements:
+            duck.execute(text, params).fetchall()
+
+    try:
+        return summary("duckdb_in_process", timed(run, iterations, 3))
+    finally:
+        duck.close()
+
+
+def measure(rows: int, iterations: int, work: Path, with_reference: bool) -> dict[str, Any]:
     parts = datagen.write_parts(work / f"parts-{rows}", rows)
     olap_dir = Path(tempfile.mkdtemp(prefix=f"scale-{rows}-", dir=work))
     pids: dict[str, int] = {}
@@ -68,7 +100,8 @@ def measure(rows: int, iterations: int, work: Path) -> dict[str, Any]:
         result: dict[str, Any] = {"rows": rows}
         result["ingest_seconds"] = round(stack.load(olap, DATASOURCE, parts), 2)
         result["disk_bytes"] = disk_bytes(olap_dir)
-        body = overview_body(parts)
+        first, last = last_days(parts)
+        body = overview_body(first, last)
         with (
             stack.query_api(
                 olap, DATASOURCE, olap_dir / "qa.log", MAUZO_CACHE_TTL_SECONDS="0"
@@ -88,6 +121,11 @@ def measure(rows: int, iterations: int, work: Path) -> dict[str, Any]:
         memory = memory_kb(pids[olap])
         result["rss_mb"] = round(memory["VmRSS"] / 1024)
         result["peak_rss_mb"] = round(memory["VmHWM"] / 1024)
+    if with_reference:
+        floor = reference(parts, first, last, iterations)
+        result["duckdb_p50_ms"], result["duckdb_p95_ms"] = floor["p50_ms"], floor["p95_ms"]
+        result["ratio_p50"] = round(result["p50_ms"] / floor["p50_ms"], 2)
+        result["ratio_p95"] = round(result["p95_ms"] / floor["p95_ms"], 2)
     print(json.dumps(result), flush=True)
     return result
 
@@ -96,10 +134,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000_000])
     parser.add_argument("--iterations", type=int, default=30)
+    parser.add_argument("--no-reference", action="store_true")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "mauzo-bench")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    results = [measure(rows, args.iterations, args.work) for rows in args.rows]
+    results = [
+        measure(rows, args.iterations, args.work, not args.no_reference) for rows in args.rows
+    ]
     print(json.dumps(results, indent=2))
 
 

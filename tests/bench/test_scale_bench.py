@@ -30,4 +30,5 @@ def test_scale_bench_measures_each_size(tmp_path: Path) -> None:
         assert r["ingest_seconds"] > 0
         assert r["disk_bytes"] > 0
         assert 0 < r["rss_mb"] <= r["peak_rss_mb"]
+        assert r["ratio_p50"] > 0
     assert results[1]["disk_bytes"] > results[0]["disk_bytes"]
