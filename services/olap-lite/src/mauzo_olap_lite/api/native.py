@@ -9,6 +9,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -17,6 +18,7 @@ from mauzo_olap_lite.native.context import NativeContext
 from mauzo_olap_lite.native.engine import NativeEngine
 from mauzo_olap_lite.native.errors import NativeQueryError, bad_query
 
+log = structlog.get_logger(__name__)
 PATH = "/druid/v2"
 QUERY_ID_HEADER = "X-Druid-Query-Id"
 router = APIRouter()
@@ -32,8 +34,18 @@ async def native(request: Request) -> Response:
         query_id = ctx.query_id
         rows = await asyncio.get_running_loop().run_in_executor(_POOL, _run, c.native, query, ctx)
     except NativeQueryError as exc:
-        return JSONResponse(exc.body(), status_code=exc.status, headers={QUERY_ID_HEADER: query_id})
+        return _failure(exc, query_id)
+    except (ValueError, KeyError, TypeError) as exc:  # a field of the wrong shape or value
+        return _failure(bad_query(f"{type(exc).__name__}: {exc}"), query_id)
+    except Exception as exc:
+        log.exception("native_query_failed", query_id=query_id)
+        failure = NativeQueryError(500, "Unknown exception", str(exc), type(exc).__name__)
+        return _failure(failure, query_id)
     return Response(rows, media_type="application/json", headers={QUERY_ID_HEADER: query_id})
+
+
+def _failure(exc: NativeQueryError, query_id: str) -> JSONResponse:
+    return JSONResponse(exc.body(), status_code=exc.status, headers={QUERY_ID_HEADER: query_id})
 
 
 def _run(engine: NativeEngine, query: dict[str, Any], ctx: NativeContext) -> bytes:
