@@ -127,3 +127,54 @@ def test_single_values_appended_to_a_multi_value_column_become_one_value_rows(
         f"SELECT tags, COUNT(*) AS n FROM \"{unique_name}\" WHERE tags = 'a' GROUP BY 1"
     )
     assert {r["tags"]: r["n"] for r in rows} == {"a": 3, "b": 2, "c": 1}
+
+
+def test_native_group_by_and_filter_on_a_multi_value_dimension_equal_sql(
+    druid: Any, make_spec: Any, unique_name: str
+) -> None:
+    assert _load(druid, make_spec, unique_name, ROWS)["statusCode"] == "SUCCESS"
+
+    def native(query: dict[str, Any]) -> Any:
+        body = {"dataSource": unique_name, "intervals": ["2024-01-01/2024-01-02"], **query}
+        response = druid.http.post("/druid/v2", json=body)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    grouped = native(
+        {
+            "queryType": "groupBy",
+            "granularity": "all",
+            "dimensions": ["tags"],
+            "aggregations": [{"type": "count", "name": "n"}],
+        }
+    )
+    expected = druid.sql(
+        f'SELECT tags, COUNT(*) FROM "{unique_name}" GROUP BY tags ORDER BY tags',
+        resultFormat="array",
+    )
+    assert [[r["event"]["tags"], r["event"]["n"]] for r in grouped] == expected
+    filtered = native(
+        {
+            "queryType": "topN",
+            "granularity": "all",
+            "dimension": "tags",
+            "metric": {"type": "dimension"},
+            "threshold": 10,
+            "filter": {"type": "selector", "dimension": "tags", "value": "a"},
+            "aggregations": [{"type": "count", "name": "n"}],
+        }
+    )
+    expected = druid.sql(
+        f"SELECT tags, COUNT(*) FROM \"{unique_name}\" WHERE tags = 'a' GROUP BY tags "
+        "ORDER BY tags",
+        resultFormat="array",
+    )
+    assert [[r["tags"], r["n"]] for r in filtered[0]["result"]] == expected
+    (row,) = native(
+        {
+            "queryType": "timeseries",
+            "granularity": "all",
+            "aggregations": [{"type": "cardinality", "name": "distinct", "fields": ["tags"]}],
+        }
+    )
+    assert row["result"]["distinct"] == 3

@@ -38,14 +38,14 @@ def _literal(value: Any) -> str:
 def _match(dimension: str, types: dict[str, str], test: Callable[[str], str]) -> str:
     """`test` applied to the dimension's string form; any value of a multi-value column."""
     if types.get(dimension, "").endswith("[]"):
-        return f"(len(list_filter({quote_ident(dimension)}, x -> {test('x')})) > 0)"
+        return f"(len(list_filter({quote_ident(dimension)}, lambda x: {test('x')})) > 0)"
     return f"({test(_text(dimension))})"
 
 
 def _is_null(dimension: str, types: dict[str, str]) -> str:
     ref = quote_ident(dimension)
     if types.get(dimension, "").endswith("[]"):
-        nulls = f"list_bool_or(list_transform({ref}, x -> x IS NULL))"
+        nulls = f"list_bool_or(list_transform({ref}, lambda x: x IS NULL))"
         return f"({ref} IS NULL OR len({ref}) = 0 OR {nulls})"
     return f"({ref} IS NULL)"
 
