@@ -11,8 +11,6 @@ from mauzo_olap_lite.native.errors import bad_query
 from mauzo_olap_lite.native.table import TIME, Table
 from mauzo_olap_lite.timeutil.periods import Interval, parse_interval
 
-ETERNITY = "-146136543-09-08T08:23:32.096Z/146140482-04-24T15:36:27.903Z"
-
 
 def parse_intervals(raw: Any, required: bool) -> list[Interval] | None:
     """None means eternity (the metadata queries may leave intervals out)."""
