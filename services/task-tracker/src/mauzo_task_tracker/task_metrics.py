@@ -18,7 +18,7 @@ ROW_FIELDS = {
 
 def observe(task: Task, before: Progress, after: Progress, now: datetime) -> None:
     if after.state != before.state:
-        entered = _entered(task, before.state)
+        entered = _entered(task, before.state, now)
         metrics.task_stage_duration.labels(before.state.value).observe(
             max(0.0, (now - entered).total_seconds())
         )
@@ -28,7 +28,8 @@ def observe(task: Task, before: Progress, after: Progress, now: datetime) -> Non
             metrics.rows.labels(stage).inc(known_after)
 
 
-def _entered(task: Task, state: str) -> datetime:
-    """When the task reached `state`: its first event that left it there, else its creation."""
+def _entered(task: Task, state: str, now: datetime) -> datetime:
+    """When the task reached `state`: its first event that left it there, else its creation
+    (which is now for a task its first event creates: the row's default is set at flush)."""
     times = [e.recorded_at for e in task.events if e.state_after == state]
-    return min(times) if times else task.created_at
+    return min(times) if times else (task.created_at or now)
