@@ -16,13 +16,14 @@ from mauzo_common.http import RequestIds
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.observability.asgi import install_observability
 from mauzo_query_api import api
-from mauzo_query_api.asgi import GraphQLFront
 from mauzo_query_api.clients.task_tracker import TaskTrackerClient
 from mauzo_query_api.clients.upload import UploadForwarder
 from mauzo_query_api.deps import Ask, Services
 from mauzo_query_api.errors import InvalidArgument, QueryError
 from mauzo_query_api.graphql.schema import build_schema
 from mauzo_query_api.handlers import subscribe
+from mauzo_query_api.middleware.response_caching import ResponseCaching
+from mauzo_query_api.middleware.upload_preflight import UploadPreflight
 from mauzo_query_api.olap.catalog import Catalog
 from mauzo_query_api.olap.client import DruidSqlClient
 from mauzo_query_api.olap.response_cache import ResponseCache, ResponseTags
@@ -114,7 +115,7 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
         tags = request.scope.get("state", {}).get("response_tags") or ResponseTags()
         return Ask(request.app.state.services, request.state.request_id, tags)
 
-    # Uploads (GraphQL multipart request spec) are on; GraphQLFront enforces the CSRF preflight.
+    # Uploads (GraphQL multipart request spec) are on; UploadPreflight enforces the CSRF preflight.
     graphql: GraphQLRouter[Ask, None] = GraphQLRouter(
         build_schema(settings), context_getter=context, multipart_uploads_enabled=True
     )
@@ -122,7 +123,8 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     app.include_router(api.health)
     app.include_router(api.kpis)
 
-    app.add_middleware(GraphQLFront)
+    app.add_middleware(ResponseCaching)
+    app.add_middleware(UploadPreflight)
     app.add_middleware(RequestIds)
 
     @app.exception_handler(QueryError)

@@ -29,6 +29,7 @@ from mauzo_task_tracker.follower import OverlordFollower
 from mauzo_task_tracker.handlers import register_handlers
 from mauzo_task_tracker.lifecycle import PRODUCER
 from mauzo_task_tracker.migrate import upgrade_database
+from mauzo_task_tracker.nudges import Nudges
 from mauzo_task_tracker.repository import TaskRepository
 from mauzo_task_tracker.retraction.retractor import Retractor
 from mauzo_task_tracker.settings import TrackerSettings
@@ -44,11 +45,19 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     broker = make_broker(settings)
     client = httpx.AsyncClient()
     changes = TaskChanges()
-    follower = OverlordFollower(repository, broker, settings, client, changes)
+    nudges = Nudges()
+    retractor = Retractor(repository, settings, client, nudges)
+    follower = OverlordFollower(
+        repository,
+        broker,
+        settings,
+        client,
+        changes,
+        nudges=nudges,
+        jobs=[retractor.submit_waiting],
+    )
     consumer = Consumer(broker, settings, group=GROUP, producer=PRODUCER)
-    register_handlers(consumer, repository, follower, changes)
-    retractor = Retractor(repository, settings, client, follower)
-    follower.add_chore(retractor.submit_waiting)
+    register_handlers(consumer, repository, nudges, changes)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

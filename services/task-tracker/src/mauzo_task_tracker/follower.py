@@ -5,14 +5,16 @@ from the task id) are written in one transaction that only the first follower wi
 envelope is then published and marked published. A crash in between re-publishes the same event
 id on the next start, which consumers drop as a duplicate. An unreachable Overlord is transient:
 the task stays submitted and is polled again.
+
+Other periodic work (the retractions a replace started, waiting to be submitted) is handed in
+as `jobs`, run at the end of every round: what a completion just recorded may have started it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -28,11 +30,13 @@ from mauzo_task_tracker.changes import TaskChanges
 from mauzo_task_tracker.druid_report import Verdict, judge, not_found_verdict, status_code
 from mauzo_task_tracker.lifecycle import PRODUCER
 from mauzo_task_tracker.models import utcnow
+from mauzo_task_tracker.nudges import Nudges
 from mauzo_task_tracker.repository import Followed, TaskRepository
 from mauzo_task_tracker.settings import TrackerSettings
 
 log = structlog.get_logger(__name__)
 
+PeriodicJob = Callable[[], Awaitable[None]]
 COMPLETION_NAMESPACE = uuid.UUID("6f1c9d3e-2b1a-4c55-9a57-6d2f4a7e0c11")
 
 
@@ -77,22 +81,17 @@ class OverlordFollower:
         settings: TrackerSettings,
         client: httpx.AsyncClient,
         changes: TaskChanges | None = None,
+        *,
+        nudges: Nudges | None = None,
+        jobs: Sequence[PeriodicJob] = (),
     ) -> None:
         self.repository = repository
         self.changes = changes or TaskChanges()
         self.broker = broker
         self.settings = settings
         self.client = client
-        self._wake = asyncio.Event()
-        self._chores: list[Callable[[], Awaitable[None]]] = []
-
-    def add_chore(self, chore: Callable[[], Awaitable[None]]) -> None:
-        """Work for the end of every round: what a completion just recorded may have started."""
-        self._chores.append(chore)
-
-    def nudge(self) -> None:
-        """Poll now (a task was just submitted) instead of waiting for the next tick."""
-        self._wake.set()
+        self.nudges = nudges or Nudges()
+        self.jobs = tuple(jobs)
 
     async def run(self) -> None:
         pauses = PollPauses(
@@ -105,13 +104,7 @@ class OverlordFollower:
                 await self.poll_once()
             except Exception as exc:  # the loop must outlive any one bad round
                 log.exception("follower_round_failed", error=repr(exc))
-            nudged = self._wake.is_set()
-            self._wake.clear()
-            if not nudged:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), pauses.current)
-                    nudged = True
-            pauses.advance(nudged=nudged)
+            pauses.advance(nudged=await self.nudges.wait(pauses.current))
 
     async def poll_once(self) -> None:
         await self.publish_pending()
@@ -123,8 +116,8 @@ class OverlordFollower:
                 log.warning("overlord_unavailable", error=str(exc))
             finally:
                 unbind("task_id")
-        for chore in self._chores:
-            await chore()
+        for job in self.jobs:
+            await job()
 
     async def follow(self, task: Followed) -> None:
         status = await self._get(f"/druid/indexer/v1/task/{task.druid_task_id}/status")

@@ -20,8 +20,8 @@ from mauzo_common.events import (
 )
 from mauzo_common.messaging import Consumer
 from mauzo_task_tracker.changes import TaskChanges
-from mauzo_task_tracker.follower import OverlordFollower
 from mauzo_task_tracker.lifecycle import dead_letter_effect
+from mauzo_task_tracker.nudges import Nudges
 from mauzo_task_tracker.repository import TaskRepository
 
 log = structlog.get_logger(__name__)
@@ -30,7 +30,7 @@ log = structlog.get_logger(__name__)
 def register_handlers(
     consumer: Consumer,
     repository: TaskRepository,
-    follower: OverlordFollower,
+    nudges: Nudges,
     changes: TaskChanges,
 ) -> None:
     async def on_event(envelope: Envelope[Any]) -> None:
@@ -41,7 +41,7 @@ def register_handlers(
 
     async def on_ingestion_submitted(envelope: Envelope[IngestionSubmitted]) -> None:
         await on_event(envelope)
-        follower.nudge()
+        nudges.nudge()
 
     async def on_dead_lettered(envelope: Envelope[DeadLettered]) -> None:
         if envelope.task_id == "unknown":

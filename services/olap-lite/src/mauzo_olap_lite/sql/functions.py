@@ -8,21 +8,44 @@ Periods, time zones, units and patterns must be literals (or parameters), as Dru
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from sqlglot import exp
 
 from mauzo_olap_lite.database import quote_str
 from mauzo_olap_lite.errors import invalid_input
-from mauzo_olap_lite.sql.context import between_zones_sql, from_utc_sql, to_utc_sql, zone_name
+from mauzo_olap_lite.sql.context import (
+    QueryContext,
+    between_zones_sql,
+    from_utc_sql,
+    to_utc_sql,
+    zone_name,
+)
 from mauzo_olap_lite.timeutil.granularity import floor_period_sql
 from mauzo_olap_lite.timeutil.joda import joda_to_strftime, joda_to_strptime
 from mauzo_olap_lite.timeutil.periods import Period, parse_interval, parse_period
 
-if TYPE_CHECKING:
-    from mauzo_olap_lite.sql.translate import Translator
 
-Handler = Callable[[list[exp.Expr], "Translator"], str]
+class Caller(Protocol):
+    """What a handler may ask of the translation calling it (sql.translate.Translator is one).
+
+    Declared here rather than imported, so the translator can use the handlers without the
+    handlers importing the translator back.
+    """
+
+    @property
+    def ctx(self) -> QueryContext: ...
+
+    def literal(self, arg: exp.Expr, name: str) -> Any:
+        """The value of a literal or bound parameter; a non-literal is refused as Druid does."""
+        ...
+
+    def unit(self, arg: exp.Expr) -> str:
+        """A time unit given as a bare word (DAY) or as a literal."""
+        ...
+
+
+Handler = Callable[[list[exp.Expr], Caller], str]
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.%g"
 EXTRACT_UNITS = {
     "EPOCH": None,
@@ -50,7 +73,7 @@ def _sql(e: exp.Expr) -> str:
     return e.sql(dialect="duckdb")
 
 
-def _period(arg: exp.Expr, tr: Translator, name: str) -> Period:
+def _period(arg: exp.Expr, tr: Caller, name: str) -> Period:
     text = tr.literal(arg, name)
     try:
         return parse_period(str(text))
@@ -58,37 +81,37 @@ def _period(arg: exp.Expr, tr: Translator, name: str) -> Period:
         raise invalid_input(f"{name}: invalid period [{text}]") from exc
 
 
-def _zone(args: list[exp.Expr], index: int, tr: Translator, name: str) -> str:
+def _zone(args: list[exp.Expr], index: int, tr: Caller, name: str) -> str:
     if len(args) <= index or tr.literal(args[index], name) is None:
         return tr.ctx.time_zone
     return zone_name(str(tr.literal(args[index], name)))
 
 
-def _floor(ts: str, period: Period, origin: str | None, zone: str, tr: Translator) -> str:
+def _floor(ts: str, period: Period, origin: str | None, zone: str, tr: Caller) -> str:
     local = between_zones_sql(ts, tr.ctx.time_zone, zone)
     floored = floor_period_sql(local, period, origin)
     return between_zones_sql(floored, zone, tr.ctx.time_zone)
 
 
-def _origin(args: list[exp.Expr], tr: Translator) -> str | None:
+def _origin(args: list[exp.Expr], tr: Caller) -> str | None:
     if len(args) < 3 or tr.literal(args[2], "TIME_FLOOR") is None:
         return None
     return str(tr.literal(args[2], "TIME_FLOOR")).replace("T", " ").rstrip("Z")
 
 
-def time_floor(args: list[exp.Expr], tr: Translator) -> str:
+def time_floor(args: list[exp.Expr], tr: Caller) -> str:
     period = _period(args[1], tr, "TIME_FLOOR")
     return _floor(_sql(args[0]), period, _origin(args, tr), _zone(args, 3, tr, "TIME_FLOOR"), tr)
 
 
-def time_ceil(args: list[exp.Expr], tr: Translator) -> str:
+def time_ceil(args: list[exp.Expr], tr: Caller) -> str:
     period = _period(args[1], tr, "TIME_CEIL")
     ts = _sql(args[0])
     floor = _floor(ts, period, _origin(args, tr), _zone(args, 3, tr, "TIME_CEIL"), tr)
     return f"(CASE WHEN {floor} = {ts} THEN {ts} ELSE {floor} + {period.interval_sql()} END)"
 
 
-def time_shift(args: list[exp.Expr], tr: Translator) -> str:
+def time_shift(args: list[exp.Expr], tr: Caller) -> str:
     period = _period(args[1], tr, "TIME_SHIFT")
     zone = _zone(args, 3, tr, "TIME_SHIFT")
     step = f"CAST({_sql(args[2])} AS INTEGER)"
@@ -105,7 +128,7 @@ def time_shift(args: list[exp.Expr], tr: Translator) -> str:
     return between_zones_sql("(" + " + ".join(parts) + ")", zone, tr.ctx.time_zone)
 
 
-def time_format(args: list[exp.Expr], tr: Translator) -> str:
+def time_format(args: list[exp.Expr], tr: Caller) -> str:
     zone = _zone(args, 2, tr, "TIME_FORMAT")
     local = between_zones_sql(_sql(args[0]), tr.ctx.time_zone, zone)
     pattern = tr.literal(args[1], "TIME_FORMAT") if len(args) > 1 else None
@@ -128,7 +151,7 @@ def _offset_sql(utc: str, zone: str) -> str:
     )
 
 
-def time_parse(args: list[exp.Expr], tr: Translator) -> str:
+def time_parse(args: list[exp.Expr], tr: Caller) -> str:
     zone = _zone(args, 2, tr, "TIME_PARSE")
     text = f"CAST({_sql(args[0])} AS VARCHAR)"
     pattern = tr.literal(args[1], "TIME_PARSE") if len(args) > 1 else None
@@ -146,13 +169,13 @@ def time_parse(args: list[exp.Expr], tr: Translator) -> str:
     )
 
 
-def time_extract(args: list[exp.Expr], tr: Translator) -> str:
+def time_extract(args: list[exp.Expr], tr: Caller) -> str:
     unit = str(tr.literal(args[1], "TIME_EXTRACT") if len(args) > 1 else "MILLISECOND").upper()
     zone = _zone(args, 2, tr, "TIME_EXTRACT")
     return extract_sql(_sql(args[0]), unit, zone, tr)
 
 
-def extract_sql(ts: str, unit: str, zone: str, tr: Translator) -> str:
+def extract_sql(ts: str, unit: str, zone: str, tr: Caller) -> str:
     if unit not in EXTRACT_UNITS:
         raise invalid_input(f"Unsupported time unit [{unit}]")
     if unit == "EPOCH":
@@ -163,7 +186,7 @@ def extract_sql(ts: str, unit: str, zone: str, tr: Translator) -> str:
     return f"CAST(extract({EXTRACT_UNITS[unit]} FROM {local}) AS BIGINT)"
 
 
-def time_in_interval(args: list[exp.Expr], tr: Translator) -> str:
+def time_in_interval(args: list[exp.Expr], tr: Caller) -> str:
     text = str(tr.literal(args[1], "TIME_IN_INTERVAL"))
     has_zone = any(mark in text for mark in ("Z", "+")) or text.count("-") > 4
     try:
@@ -177,15 +200,15 @@ def time_in_interval(args: list[exp.Expr], tr: Translator) -> str:
     return f"({ts} >= {start} AND {ts} < {end})"
 
 
-def millis_to_timestamp(args: list[exp.Expr], tr: Translator) -> str:
+def millis_to_timestamp(args: list[exp.Expr], tr: Caller) -> str:
     return from_utc_sql(f"make_timestamp(CAST({_sql(args[0])} AS BIGINT) * 1000)", tr.ctx.time_zone)
 
 
-def timestamp_to_millis(args: list[exp.Expr], tr: Translator) -> str:
+def timestamp_to_millis(args: list[exp.Expr], tr: Caller) -> str:
     return f"epoch_ms({to_utc_sql(_sql(args[0]), tr.ctx.time_zone)})"
 
 
-def timestamp_add(args: list[exp.Expr], tr: Translator) -> str:
+def timestamp_add(args: list[exp.Expr], tr: Caller) -> str:
     unit = tr.unit(args[0]).lower()
     count = f"CAST({_sql(args[1])} AS BIGINT)"
     fns = {
@@ -207,7 +230,7 @@ def timestamp_add(args: list[exp.Expr], tr: Translator) -> str:
 
 
 def earliest(by_time: bool, latest: bool) -> Handler:
-    def handler(args: list[exp.Expr], tr: Translator) -> str:
+    def handler(args: list[exp.Expr], tr: Caller) -> str:
         fn = "arg_max" if latest else "arg_min"
         time = _sql(args[1]) if by_time else '"__time"'
         return f"{fn}({_sql(args[0])}, {time})"
@@ -215,7 +238,7 @@ def earliest(by_time: bool, latest: bool) -> Handler:
     return handler
 
 
-def concat(args: list[exp.Expr], tr: Translator) -> str:
+def concat(args: list[exp.Expr], tr: Caller) -> str:
     return "(" + " || ".join(f"CAST({_sql(a)} AS VARCHAR)" for a in args) + ")"
 
 

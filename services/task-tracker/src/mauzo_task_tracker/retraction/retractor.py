@@ -4,7 +4,8 @@ The retraction task is created (or the one in flight reused), the datasource's c
 from the Broker (GET /druid/v2/datasources/{ds} for dimensions vs metrics, INFORMATION_SCHEMA for
 their types), the reindex spec is submitted to the Overlord under a task id derived from the
 retraction id, and the follower then follows it like any task. The retractions a replace=true
-upload started are submitted the same way from the follower's rounds (`submit_waiting`).
+upload started are submitted the same way by `submit_waiting`, one of the follower's periodic
+jobs.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import structlog
 
 from mauzo_common.events import ErrorInfo
 from mauzo_task_tracker.errors import RetractionFailed
-from mauzo_task_tracker.follower import OverlordFollower
 from mauzo_task_tracker.lifecycle import TaskState
+from mauzo_task_tracker.nudges import Nudges
 from mauzo_task_tracker.repository import TaskRepository
 from mauzo_task_tracker.retraction.reindex_spec import (
     UPLOAD_ID,
@@ -45,12 +46,12 @@ class Retractor:
         repository: TaskRepository,
         settings: TrackerSettings,
         client: httpx.AsyncClient,
-        follower: OverlordFollower,
+        nudges: Nudges,
     ) -> None:
         self.repository = repository
         self.settings = settings
         self.client = client
-        self.follower = follower
+        self.nudges = nudges
 
     async def retract(self, task_id: str) -> TaskStatus:
         plan = await asyncio.to_thread(self.repository.begin_retraction, task_id)
@@ -59,7 +60,7 @@ class Retractor:
         return await self._launch(plan)
 
     async def submit_waiting(self) -> None:
-        """Submit the retractions a replace started (each round of the follower).
+        """Submit the retractions a replace started (a periodic job of the follower).
 
         An unreachable OLAP store leaves them waiting for the next round: nobody is there to
         retry them as a user retries a DELETE. A refusal fails the retraction for good.
@@ -101,7 +102,7 @@ class Retractor:
             self.repository.retraction_submitted, retraction_id, druid_task_id
         )
         log.info("retraction_submitted", retracts=plan.upload_id, druid_task_id=druid_task_id)
-        self.follower.nudge()
+        self.nudges.nudge()
         return status
 
     async def _columns(self, rid: str, datasource: str, interval: str) -> tuple[Columns, Columns]:

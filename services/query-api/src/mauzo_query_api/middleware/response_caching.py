@@ -1,63 +1,29 @@
-"""Pure ASGI middlewares (no per-request task groups): request ids, and in front of /graphql
-the response cache and the upload CSRF guard.
+"""Answers a repeated GraphQL question from the response cache without running GraphQL.
 
-CSRF: a browser may send a multipart/form-data POST to any origin without a CORS preflight
-(it is a "simple" request), and it carries the victim's cookies. Uploads therefore must carry a
-header a simple request cannot have (`apollo-require-preflight` or `x-apollo-operation-name`,
-any value, as Apollo's clients send), which forces a preflight the server never approves for
-foreign origins. JSON requests need no header: application/json already forces a preflight, and
-Strawberry refuses other content types.
+Only JSON POSTs to /graphql are considered, and only when this process keeps a response cache
+(`services.responses`). The request body is read whole to compute the key, then replayed to the
+app; the answer is stored when it is a 200 without errors and the resolvers allowed it (their
+ResponseTags, put in the request's state).
 """
 
 from __future__ import annotations
 
-import json
-
-from mauzo_common.http import App, Message, Receive, Scope, Send, header
+from mauzo_common.http import App, Message, Receive, Scope, Send
+from mauzo_query_api.middleware.graphql_post import graphql_post_type, send_json
 from mauzo_query_api.olap.response_cache import ResponseCache, ResponseTags, request_key
 
-PREFLIGHT_HEADERS = (b"apollo-require-preflight", b"x-apollo-operation-name")
-GRAPHQL_PATH = "/graphql"
 
-
-async def send_json(send: Send, status: int, body: bytes) -> None:
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-class GraphQLFront:
-    """Answers cached questions without running GraphQL; refuses uploads without a preflight."""
-
+class ResponseCaching:
     def __init__(self, app: App) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "POST"
-            or scope["path"].rstrip("/") != GRAPHQL_PATH
-        ):
-            await self.app(scope, receive, send)
-            return
-        content_type = header(scope, b"content-type").split(b";")[0].strip().lower()
-        if content_type == b"multipart/form-data":
-            if not any(header(scope, name) for name in PREFLIGHT_HEADERS):
-                error = {
-                    "errors": [
-                        {
-                            "message": "uploads need the header `apollo-require-preflight: true`",
-                            "extensions": {"code": "CSRF_PREFLIGHT_REQUIRED"},
-                        }
-                    ]
-                }
-                await send_json(send, 400, json.dumps(error).encode())
-                return
+        if graphql_post_type(scope) != b"application/json":
             await self.app(scope, receive, send)
             return
         services = getattr(scope["app"].state, "services", None)
         cache: ResponseCache | None = getattr(services, "responses", None)
-        if cache is None or content_type != b"application/json":
+        if cache is None:
             await self.app(scope, receive, send)
             return
         await self._cached(cache, scope, receive, send)
