@@ -1,4 +1,4 @@
-"""Native queries over Druid's rollup tutorial (docs/tutorials/tutorial-rollup.md, data verbatim in
+"""Native queries over Druid's rollup tutorial (apache/druid/docs/tutorials/tutorial-rollup.md; data in
 fixtures/rollup-data.json) through pydruid's PyDruid client against a real olap-lite process: the
 rows the tutorial documents after rollup, and what they add up to."""
 

@@ -1,5 +1,5 @@
 """Druid's native query endpoint: POST /druid/v2 and DELETE /druid/v2/{queryId}
-(docs/querying/querying.md). Like the SQL endpoint, a plain Starlette route that runs the query
+(Druid's querying/querying.md). Like the SQL endpoint, a plain Starlette route that runs the query
 on a thread of its own pool; errors answer in the native body with the query id header."""
 
 from __future__ import annotations

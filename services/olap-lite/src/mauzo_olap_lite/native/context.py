@@ -1,4 +1,4 @@
-"""The native query context (docs/querying/query-context.md): the keys olap-lite honours."""
+"""The native query context (Druid's querying/query-context.md): the keys olap-lite honours."""
 
 from __future__ import annotations
 

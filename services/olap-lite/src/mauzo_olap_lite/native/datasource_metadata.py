@@ -1,4 +1,4 @@
-"""dataSourceMetadata (docs/querying/datasourcemetadataquery.md): the latest ingested event time."""
+"""dataSourceMetadata (Druid's querying/datasourcemetadataquery.md): the latest event time."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Dimension specs (docs/querying/dimensionspecs.md): `default` and `extraction`, with the
+"""Dimension specs (Druid's querying/dimensionspecs.md): `default` and `extraction`, with the
 substring, strlen, upper, lower, regex, partial, timeFormat and bucket extraction functions.
 
 Values come out as strings unless `outputType` says otherwise, as in Druid; a multi-value

@@ -1,4 +1,4 @@
-"""Native query failures in the body Druid documents for them (docs/querying/querying.md):
+"""Native query failures in the body Druid documents for them (Druid's querying/querying.md):
 `{"error": code, "errorMessage", "errorClass", "host"}`, with the code's HTTP status."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""groupBy (docs/querying/groupbyquery.md): aggregates per time bucket and dimension values,
+"""groupBy (Druid's querying/groupbyquery.md): aggregates per time bucket and dimension values,
 with `having`, a default `limitSpec` (columns, limit, offset), post-aggregators and the
 `resultAsArray` / `sortByDimsFirst` context.
 

@@ -1,4 +1,4 @@
-"""groupBy having specs (docs/querying/having.md) as a condition over the result row:
+"""groupBy having specs (Druid's querying/having.md) as a condition over the result row:
 greaterThan, lessThan, equalTo, dimSelector, filter, and, or, not, always, never."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""scan (docs/querying/scan-query.md): raw rows in batches per segment, `list` (objects) or
+"""scan (Druid's querying/scan-query.md): raw rows in batches per segment, `list` (objects) or
 `compactedList` (arrays), with columns, limit, offset, order by __time or `orderBy` columns.
 `__time` comes out as epoch milliseconds; a multi-value column as its list of values."""
 

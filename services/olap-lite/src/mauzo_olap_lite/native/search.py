@@ -1,4 +1,4 @@
-"""search (docs/querying/searchquery.md): the dimension values matching a search query spec,
+"""search (Druid's querying/searchquery.md): the dimension values matching a search query spec,
 with their row counts, per time bucket; sorted lexicographically (or by strlen / numeric /
 alphanumeric) and cut at `limit` (default 1000)."""
 

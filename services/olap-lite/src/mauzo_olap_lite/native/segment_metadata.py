@@ -1,4 +1,4 @@
-"""segmentMetadata (docs/querying/segmentmetadataquery.md): per segment (or merged), each
+"""segmentMetadata (Druid's querying/segmentmetadataquery.md): per segment (or merged), each
 column's type, whether it has multiple values and nulls, and for string columns the cardinality
 and min/max value; numRows, the intervals.
 

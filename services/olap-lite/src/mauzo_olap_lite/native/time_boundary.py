@@ -1,4 +1,4 @@
-"""timeBoundary (docs/querying/timeboundaryquery.md): the earliest and latest row time, or one
+"""timeBoundary (Druid's querying/timeboundaryquery.md): the earliest and latest row time, or one
 of them (`bound`), under the query's filter and intervals."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""timeseries (docs/querying/timeseriesquery.md): one row of aggregates per time bucket.
+"""timeseries (Druid's querying/timeseriesquery.md): one row of aggregates per time bucket.
 
 Empty buckets inside the spans Druid reads are filled (count 0, other aggregates null as in
 SQL-compatible null handling) unless the context sets skipEmptyBuckets; `descending`, `limit` and

@@ -1,4 +1,4 @@
-"""topN (docs/querying/topnquery.md): per time bucket, the `threshold` values of one dimension
+"""topN (Druid's querying/topnquery.md): per time bucket, the `threshold` values of one dimension
 ranked by a metric spec: numeric (a metric name), inverted, dimension / lexicographic /
 alphaNumeric (with previousStop). olap-lite ranks exactly (Druid's topN is approximate)."""
 
