@@ -1,6 +1,6 @@
-"""Native queries over Druid's rollup tutorial (apache/druid/docs/tutorials/tutorial-rollup.md; data in
-fixtures/rollup-data.json) through pydruid's PyDruid client against a real olap-lite process: the
-rows the tutorial documents after rollup, and what they add up to."""
+"""Native queries over Druid's rollup tutorial (apache/druid/docs/tutorials/tutorial-rollup.md;
+data in fixtures/rollup-data.json) through pydruid's PyDruid client against a real olap-lite
+process: the rows the tutorial documents after rollup, and what they add up to."""
 
 from __future__ import annotations
 
