@@ -47,7 +47,11 @@ class GraphQLFront:
                     "errors": [
                         {
                             "message": "uploads need the header `apollo-require-preflight: true`",
-                            "extensions": {"code": "CSRF_PREFLIGHT_REQUIRED"},
+                            "extensions": {
+                                "code": "CSRF_PREFLIGHT_REQUIRED",
+                                "hint": "Send uploads with `apollo-require-preflight: true`.",
+                                "requestId": scope.get("state", {}).get("request_id"),
+                            },
                         }
                     ]
                 }
