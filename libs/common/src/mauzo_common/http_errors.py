@@ -142,9 +142,12 @@ def install_error_handlers(app: FastAPI, service: str, style: ErrorStyle | None 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         codes = {404: style.not_found_code, 405: style.not_allowed_code}
-        error = MauzoError(str(exc.detail), code=codes.get(exc.status_code, style.http_code))
-        if exc.status_code == 404:
-            error.hint = f"No such path on the {service}; see its API in the README."
+        hints = {404: f"No such path on the {service}; see its API in the README."}
+        error = MauzoError(
+            str(exc.detail),
+            code=codes.get(exc.status_code, style.http_code),
+            hint=hints.get(exc.status_code),
+        )
         return error_response(request, exc.status_code, error, style, exc.headers)
 
     @app.exception_handler(ClientDisconnect)
