@@ -88,6 +88,17 @@ def invalid_input(message: str, **context: Any) -> DruidError:
     return DruidError("INVALID_INPUT", "invalidInput", message, context=context)
 
 
+class UnknownObject(DruidError):
+    """A table the query names does not exist (Druid's wording): its own type, because the SQL
+    engine reads the datasource list again before giving up."""
+
+
+def object_not_found(name: str, **context: Any) -> UnknownObject:
+    return UnknownObject(
+        "INVALID_INPUT", "invalidInput", f"Object '{name}' not found", context=context
+    )
+
+
 def planning_error(reason: str) -> DruidError:
     """A query the SQL planner cannot plan: Druid's QueryHandler answers with this wording, the
     ADMIN persona and errorCode "general" (400)."""

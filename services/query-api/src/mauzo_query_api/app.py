@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 import structlog
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
-from mauzo_common.http import RequestIds
+from mauzo_common.http_errors import ErrorObject, ErrorStyle, install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.observability.asgi import install_observability
 from mauzo_query_api import api
@@ -53,14 +52,21 @@ def make_response_cache(settings: QueryApiSettings) -> ResponseCache | None:
     )
 
 
-def error_response(request: Request, error: QueryError) -> JSONResponse:
-    request_id = getattr(request.state, "request_id", None)
-    body = {
-        "data": None,
-        "error": {"code": error.code, "message": error.message},
-        "metadata": {"requestId": request_id},
-    }
-    return JSONResponse(body, status_code=error.http_status)
+def envelope(error: ErrorObject) -> dict[str, Any]:
+    """REST answers keep their `{data, error, metadata}` envelope around the shared error."""
+    return {"data": None, "error": error, "metadata": {"requestId": error["request_id"]}}
+
+
+# GraphQL-style codes, and 400 for a malformed request, as in GraphQL answers.
+ERROR_STYLE = ErrorStyle(
+    wrap=envelope,
+    invalid_status=InvalidArgument.status,
+    invalid_code=InvalidArgument.code,
+    not_found_code="NOT_FOUND",
+    not_allowed_code="METHOD_NOT_ALLOWED",
+    http_code="HTTP_ERROR",
+    internal_code=QueryError.code,
+)
 
 
 def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
@@ -125,24 +131,6 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
 
     app.add_middleware(ResponseCaching)
     app.add_middleware(UploadPreflight)
-    app.add_middleware(RequestIds)
-
-    @app.exception_handler(QueryError)
-    async def on_query_error(request: Request, exc: QueryError) -> JSONResponse:
-        log.info("request_rejected", code=exc.code, message=exc.message)
-        return error_response(request, exc)
-
-    @app.exception_handler(RequestValidationError)
-    async def on_bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}"
-            for e in exc.errors()
-        )
-        return error_response(request, InvalidArgument(problems or "invalid request"))
-
-    @app.exception_handler(Exception)
-    async def on_bug(request: Request, exc: Exception) -> JSONResponse:
-        log.error("request_failed", exc_info=exc)
-        return error_response(request, QueryError("Internal error"))
+    install_error_handlers(app, "query-api", ERROR_STYLE)
 
     return app

@@ -1,64 +1,69 @@
-"""Errors a client may see: a stable code, a safe message, and the HTTP status REST answers with.
+"""Errors a client may see: a stable code, a safe message, a hint, and the HTTP status REST
+answers with. Codes are GraphQL-style (UPPER_CASE) in REST and GraphQL alike.
 
 Nothing here carries SQL text or a stack trace; the OLAP's own message is logged, never returned.
 """
 
 from __future__ import annotations
 
+from mauzo_common.errors import MauzoError
 
-class QueryError(Exception):
+
+class QueryError(MauzoError):
     """A question that cannot be answered; `code` is what clients branch on."""
 
     code = "INTERNAL"
-    http_status = 500
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
 
 
 class InvalidArgument(QueryError):
     code = "BAD_USER_INPUT"
-    http_status = 400
+    status = 400
+    hint = "Fix the argument named in the message; the schema lists the accepted values."
 
 
 class UnknownDatasource(QueryError):
     code = "DATASOURCE_NOT_FOUND"
-    http_status = 404
+    status = 404
+    hint = "The `datasources` query lists the datasources that exist."
 
 
 class UnknownColumn(QueryError):
     code = "COLUMN_NOT_FOUND"
-    http_status = 400
+    status = 400
+    hint = "The `datasources` query lists each datasource's columns."
 
 
 class OlapUnavailable(QueryError):
     code = "OLAP_UNAVAILABLE"
-    http_status = 503
+    status = 503
+    hint = "Retry in a moment."
 
 
 class OlapTimeout(QueryError):
     code = "OLAP_TIMEOUT"
-    http_status = 504
+    status = 504
+    hint = "Narrow the date range or the filters, then retry."
 
 
 class OlapFailed(QueryError):
     code = "OLAP_ERROR"
-    http_status = 502
+    status = 502
+    hint = "Retry; if it keeps failing, report the request id."
 
 
 class TrackerUnavailable(QueryError):
     code = "TASK_TRACKER_UNAVAILABLE"
-    http_status = 503
+    status = 503
+    hint = "Retry in a moment."
 
 
 class UploadRejected(QueryError):
     code = "UPLOAD_REJECTED"
-    http_status = 400
+    status = 400
+    hint = "Fix the file as the message says, then upload it again."
 
 
 class UploadUnavailable(QueryError):
     code = "UPLOAD_UNAVAILABLE"
-    http_status = 503
+    status = 503
+    hint = "Retry in a moment."

@@ -39,7 +39,11 @@ async def test_unreachable_olap_is_a_coded_graphql_error_with_the_request_id(
     body = response.json()
     assert body["data"] is None
     (error,) = body["errors"]
-    assert error["extensions"] == {"code": "OLAP_UNAVAILABLE", "requestId": "req-42"}
+    assert error["extensions"] == {
+        "code": "OLAP_UNAVAILABLE",
+        "hint": "Retry in a moment.",
+        "requestId": "req-42",
+    }
     assert "SELECT" not in response.text
     assert "Traceback" not in response.text
     assert response.headers["x-request-id"] == "req-42"
@@ -90,3 +94,26 @@ async def test_row_limits_are_bounded(serve, offline) -> None:
         body = (await client.post("/graphql", json={"query": query})).json()
     # The limit is checked after the (unreachable) catalog: either refusal is a coded error.
     assert body["errors"][0]["extensions"]["code"] in ("BAD_USER_INPUT", "OLAP_UNAVAILABLE")
+
+
+async def test_unknown_route_validation_and_domain_errors_share_the_rest_envelope(
+    serve, offline
+) -> None:
+    async with serve(offline) as (_, client):
+        unknown = await client.get("/api/kpis/nowhere", headers={"x-request-id": "rid-404"})
+        invalid = await client.get("/api/kpis/overview", params={"dateFrom": "yesterday"})
+        domain = await client.get("/api/kpis/overview", params={"dateFrom": "2024-01-01"})
+    expected = [(unknown, 404, "NOT_FOUND"), (invalid, 400, "BAD_USER_INPUT")]
+    expected.append((domain, 503, "OLAP_UNAVAILABLE"))
+    for response, status, code in expected:
+        body = response.json()
+        assert response.status_code == status
+        assert set(body) == {"data", "error", "metadata"}
+        assert body["data"] is None
+        assert set(body["error"]) == {"code", "message", "hint", "request_id"}
+        assert body["error"]["code"] == code
+        assert body["error"]["hint"]
+        assert body["error"]["request_id"] == response.headers["x-request-id"]
+        assert body["metadata"]["requestId"] == response.headers["x-request-id"]
+    assert unknown.headers["x-request-id"] == "rid-404"
+    assert "dateFrom" in invalid.json()["error"]["message"]

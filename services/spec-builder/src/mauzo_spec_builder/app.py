@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from mauzo_common.events import FileValidated
+from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_common.observability.asgi import install_observability
@@ -50,6 +51,7 @@ def create_app(settings: SpecBuilderSettings | None = None) -> FastAPI:
     app = FastAPI(title="Mauzo spec-builder", lifespan=lifespan)
     install_observability(app)
     app.state.broker = None
+    install_error_handlers(app, "spec-builder")
 
     @app.get("/api/health")
     async def health() -> JSONResponse:

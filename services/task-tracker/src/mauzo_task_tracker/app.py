@@ -8,23 +8,15 @@ from collections.abc import AsyncIterator
 
 import httpx
 import structlog
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from mauzo_common.db import make_engine
-from mauzo_common.http import error_response, install_error_handlers
+from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_common.observability.asgi import install_observability
 from mauzo_task_tracker.api import router
-from mauzo_task_tracker.artifacts import ArtifactMissing
 from mauzo_task_tracker.changes import TaskChanges
-from mauzo_task_tracker.errors import (
-    RetractionFailed,
-    TaskAlreadyFinished,
-    TaskNotFound,
-    TaskNotRetractable,
-)
 from mauzo_task_tracker.follower import OverlordFollower
 from mauzo_task_tracker.handlers import register_handlers
 from mauzo_task_tracker.lifecycle import PRODUCER
@@ -86,46 +78,4 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     app.state.retractor = retractor
     app.include_router(router)
     install_error_handlers(app, "task-tracker")
-    _map_errors(app)
     return app
-
-
-def _map_errors(app: FastAPI) -> None:
-    @app.exception_handler(TaskNotFound)
-    async def not_found(_: Request, exc: TaskNotFound) -> JSONResponse:
-        return error_response(
-            404,
-            "task_not_found",
-            f"Task {exc.task_id!r} was never registered here.",
-            "Use the task_id returned by POST /api/ingest/upload.",
-        )
-
-    @app.exception_handler(TaskAlreadyFinished)
-    async def finished(_: Request, exc: TaskAlreadyFinished) -> JSONResponse:
-        return error_response(
-            409, "task_finished", str(exc), "A finished task cannot change any more."
-        )
-
-    @app.exception_handler(TaskNotRetractable)
-    async def not_retractable(_: Request, exc: TaskNotRetractable) -> JSONResponse:
-        return error_response(
-            409,
-            "task_not_retractable",
-            str(exc),
-            "Only a succeeded upload's rows can be retracted, once.",
-        )
-
-    @app.exception_handler(RetractionFailed)
-    async def retraction_failed(_: Request, exc: RetractionFailed) -> JSONResponse:
-        message = f"Retraction {exc.retraction_id} failed: {exc.message}"
-        return error_response(502, exc.code, message, exc.hint)
-
-    @app.exception_handler(ArtifactMissing)
-    async def missing(_: Request, exc: ArtifactMissing) -> JSONResponse:
-        return error_response(
-            404,
-            "artifact_not_found",
-            f"Task {exc.task_id!r} has no {exc.what}.",
-            "Only validated files have a quality report; only files with bad rows have "
-            "rejected rows. See `links` in the task status.",
-        )

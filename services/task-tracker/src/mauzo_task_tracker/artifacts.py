@@ -6,14 +6,21 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from mauzo_common.errors import NotFound
 from mauzo_common.object_store import ObjectNotFound, ObjectStore
 
 CHUNK = 1 << 16
 
 
-class ArtifactMissing(LookupError):
+class ArtifactMissing(NotFound):
+    code = "artifact_not_found"
+    hint = (
+        "Only validated files have a quality report; only files with bad rows have "
+        "rejected rows. See `links` in the task status."
+    )
+
     def __init__(self, task_id: str, what: str) -> None:
-        super().__init__(f"task {task_id} has no {what}")
+        super().__init__(f"Task {task_id!r} has no {what}.")
         self.task_id = task_id
         self.what = what
 

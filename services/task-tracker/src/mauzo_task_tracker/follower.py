@@ -23,6 +23,7 @@ import httpx
 import structlog
 from faststream.kafka import KafkaBroker
 
+from mauzo_common.errors import TransientError
 from mauzo_common.events import Envelope, IngestionCompleted
 from mauzo_common.logging import bind, unbind
 from mauzo_common.messaging import publish
@@ -45,8 +46,8 @@ def completion_event_id(task_id: str) -> uuid.UUID:
     return uuid.uuid5(COMPLETION_NAMESPACE, f"ingestion-completed:{task_id}")
 
 
-class OverlordUnavailable(Exception):
-    pass
+class OverlordUnavailable(TransientError):
+    code = "overlord_unavailable"
 
 
 @dataclass

@@ -29,6 +29,7 @@ from mauzo_common.events import (
     ValidationStarted,
 )
 from mauzo_common.testing.components import free_port, wait_until
+from mauzo_common.testing.errors import assert_error_body
 from mauzo_common.testing.events import publish_events
 from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.settings import TrackerSettings
@@ -138,6 +139,20 @@ def test_a_never_registered_task_is_a_clear_404(tracker: str) -> None:
     assert error["code"] == "task_not_found"
     assert "never registered" in error["message"]
     assert error["hint"]
+
+
+def test_unknown_route_validation_and_domain_errors_share_one_shape(tracker: str) -> None:
+    rid = {"x-request-id": "tracker-rid-1"}
+    unknown = httpx.get(f"{tracker}/api/nowhere", headers=rid)
+    invalid = httpx.get(f"{tracker}/api/ingest/tasks?limit=501", headers=rid)
+    domain = httpx.get(f"{tracker}/api/ingest/status/{uuid.uuid4().hex}", headers=rid)
+    wrong_method = httpx.put(f"{tracker}/api/ingest/tasks", headers=rid)
+    assert_error_body(unknown, 404, "not_found")
+    assert "query.limit" in assert_error_body(invalid, 422, "invalid_request")["message"]
+    assert assert_error_body(domain, 404, "task_not_found")["hint"]
+    assert_error_body(wrong_method, 405, "method_not_allowed")
+    for response in (unknown, invalid, domain, wrong_method):
+        assert response.headers["x-request-id"] == "tracker-rid-1"
 
 
 def test_bad_requests_get_the_error_shape(tracker: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from mauzo_common.errors import InputRejected
+from mauzo_common.errors import Unsupported
 from mauzo_upload.sniffing import FileKind
 
 
@@ -70,7 +70,7 @@ def check_extension(file_name: str, kind: FileKind) -> None:
     if extension is None or family is None or family is FAMILY_OF_KIND[kind]:
         return
     right = RIGHT_EXTENSION[kind]
-    raise InputRejected(
+    raise Unsupported(
         "extension_mismatch",
         f"The file is named .{extension} but its content is {DESCRIPTION[kind]}.",
         f"Rename the file to .{right} and upload again (or export it again as .{extension} "

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from mauzo_common.errors import InputRejected
+from mauzo_common.errors import MalformedRequest, Unsupported
 
 MAX_PART_HEADERS = 16
 
@@ -40,7 +40,7 @@ class MultipartStream:
         media_type, params = parse_options_header(content_type)
         boundary = params.get(b"boundary")
         if media_type != b"multipart/form-data" or not boundary:
-            raise InputRejected(
+            raise Unsupported(
                 "not_multipart",
                 "The request body is not multipart/form-data.",
                 "Send the file as a form upload: curl -F file=@sales.csv -F datasource=sales …",
@@ -120,8 +120,8 @@ class MultipartStream:
         self._ended = True
 
 
-def _malformed(detail: str) -> InputRejected:
-    return InputRejected(
+def _malformed(detail: str) -> MalformedRequest:
+    return MalformedRequest(
         "malformed_multipart",
         f"The upload body could not be read: {detail}.",
         "Send a standard multipart/form-data request (browsers, curl -F and httpx do).",

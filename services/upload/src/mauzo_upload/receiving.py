@@ -13,7 +13,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mauzo_common.errors import InputRejected
+from mauzo_common.errors import InputRejected, TooLarge
 from mauzo_common.object_store import ObjectStore
 from mauzo_upload.extensions import check_extension
 from mauzo_upload.multipart import MultipartStream, PartData, PartEvent, PartStarted
@@ -50,8 +50,8 @@ class Received:
         await self.sink.discard()
 
 
-def too_large(limit: int) -> InputRejected:
-    return InputRejected(
+def too_large(limit: int) -> TooLarge:
+    return TooLarge(
         "file_too_large",
         f"The file is larger than the limit of {limit:,} bytes.",
         "Split the export (e.g. one file per month) or ask for a higher MAUZO_MAX_UPLOAD_BYTES.",

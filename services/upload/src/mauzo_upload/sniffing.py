@@ -11,7 +11,7 @@ import codecs
 import json
 from enum import StrEnum
 
-from mauzo_common.errors import InputRejected
+from mauzo_common.errors import InputRejected, Unsupported
 
 HEAD_BYTES = 64 * 1024
 TAIL_BYTES = 256 * 1024
@@ -74,7 +74,7 @@ def sniff_head(head: bytes) -> FileKind:
         return FileKind.PARQUET
     if head.startswith(OLE2):
         if ENCRYPTED_OOXML in head:
-            raise InputRejected(
+            raise Unsupported(
                 "password_protected",
                 "The workbook is password-protected.",
                 "Open it in Excel, remove the password (File → Info → Protect Workbook), save.",
@@ -95,7 +95,7 @@ def sniff_head(head: bytes) -> FileKind:
 def confirm(kind: FileKind, head: bytes, tail: bytes) -> FileKind:
     """Re-check with the last bytes of the file once all of it has arrived."""
     if kind is FileKind.XLSX and XLSX_MEMBER not in head and XLSX_MEMBER not in tail:
-        raise InputRejected(
+        raise Unsupported(
             "unsupported_archive",
             "The file is a ZIP archive but not an Excel workbook (.xlsx).",
             f"Unzip it and upload the file inside ({SUPPORTED}).",
@@ -153,19 +153,19 @@ def _refuse_other_text(text: str) -> None:
     see a table with a header and no rows."""
     start = text.lstrip(TEXT_PADDING)[:512].lower()
     if start.startswith(("<!doctype html", "<html", "<table", "<head", "<body")):
-        raise InputRejected(
+        raise Unsupported(
             "unsupported_file_type",
             'This is a web page (HTML), not a spreadsheet: some systems\' "Excel export" is one.',
             "Open it in Excel and save it as .xlsx or CSV (File → Save As), then upload that.",
         )
     if start.startswith("<?xml"):
-        raise InputRejected(
+        raise Unsupported(
             "unsupported_file_type",
             "This is an XML document (perhaps an Excel 2003 XML spreadsheet), not a table.",
             "Open it in Excel and save it as .xlsx or CSV (File → Save As), then upload that.",
         )
     if start.startswith("[") and start[1:].lstrip()[:1] in ("{", "["):
-        raise InputRejected(
+        raise Unsupported(
             "unsupported_file_type",
             "This is one JSON array; Mauzo reads JSON lines (one object per line).",
             "Write one JSON object per line (e.g. `jq -c '.[]' file.json > file.jsonl`), or CSV.",
@@ -185,5 +185,5 @@ def _looks_like_ndjson(text: str) -> bool:
         return False
 
 
-def _unsupported(message: str) -> InputRejected:
-    return InputRejected("unsupported_file_type", message, f"Upload {SUPPORTED}.")
+def _unsupported(message: str) -> Unsupported:
+    return Unsupported("unsupported_file_type", message, f"Upload {SUPPORTED}.")

@@ -21,6 +21,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from mauzo_common.events import FileUploaded
 from mauzo_common.object_store import ObjectStore, open_object_store
 from mauzo_common.testing.components import free_port, tansu_broker
+from mauzo_common.testing.errors import assert_error_body
 from mauzo_task_tracker.app import create_app as create_tracker
 from mauzo_task_tracker.settings import TrackerSettings
 from mauzo_upload.app import create_app
@@ -416,3 +417,15 @@ def test_broker_down_is_503_the_object_is_deleted_and_the_task_failed(
     tasks = httpx.get(f"{tracker}/api/ingest/tasks", params={"datasource": datasource}).json()
     assert [t["state"] for t in tasks["tasks"]] == ["failed"]
     assert tasks["tasks"][0]["error"]["code"] == "broker_unavailable"
+
+
+def test_unknown_route_validation_and_domain_errors_share_one_shape(upload: str) -> None:
+    rid = {"x-request-id": "upload-rid-1"}
+    unknown = httpx.get(f"{upload}/api/nowhere", headers=rid)
+    invalid = httpx.post(f"{upload}/api/ingest/upload?replace=maybe", json={}, headers=rid)
+    domain = httpx.post(f"{upload}/api/ingest/upload", json={"file": "x"}, headers=rid)
+    assert_error_body(unknown, 404, "not_found")
+    assert "query.replace" in assert_error_body(invalid, 422, "invalid_request")["message"]
+    assert assert_error_body(domain, 415, "not_multipart")["hint"]
+    for response in (unknown, invalid, domain):
+        assert response.headers["x-request-id"] == "upload-rid-1"

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartParser
 
+from mauzo_common.errors import TooLarge
 from mauzo_validator.analysis import SchemaAnalysis, analyze
 from mauzo_validator.errors import Code, rejected
 from mauzo_validator.options import KNOWN
@@ -28,10 +29,12 @@ router = APIRouter(prefix="/api/ingest")
 _SLACK = 64 * 1024  # multipart boundaries and small fields on top of the file itself
 
 
-class RequestTooLarge(Exception):
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"The file is larger than the {limit:,} bytes accepted.")
-        self.limit = limit
+def too_large(limit: int) -> TooLarge:
+    return TooLarge(
+        "file_too_large",
+        f"The file is larger than the {limit:,} bytes accepted.",
+        "Analyse a smaller extract of the file (the first rows are enough).",
+    )
 
 
 @router.post("/analyze-schema", response_model=SchemaAnalysis)
@@ -39,7 +42,7 @@ async def analyze_schema(request: Request) -> SchemaAnalysis:
     settings: ValidatorSettings = request.app.state.settings
     limit = settings.analyze_max_bytes
     if int(request.headers.get("content-length") or 0) > limit + _SLACK:
-        raise RequestTooLarge(limit)
+        raise too_large(limit)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise rejected(
             Code.UNREADABLE_FILE,
@@ -72,7 +75,7 @@ async def _limited(stream: AsyncIterator[bytes], limit: int) -> AsyncGenerator[b
     async for chunk in stream:
         total += len(chunk)
         if total > limit:
-            raise RequestTooLarge(limit - _SLACK)
+            raise too_large(limit - _SLACK)
         yield chunk
 
 

@@ -6,14 +6,14 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from mauzo_common.errors import InputRejected
+from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_common.observability.asgi import install_observability
-from mauzo_validator.api import RequestTooLarge, router
+from mauzo_validator.api import router
 from mauzo_validator.handlers import register
 from mauzo_validator.schema import warm_up
 from mauzo_validator.settings import ValidatorSettings
@@ -42,19 +42,7 @@ def create_app(settings: ValidatorSettings | None = None) -> FastAPI:
     app.state.broker = broker
     app.state.settings = settings
     app.include_router(router)
-
-    @app.exception_handler(InputRejected)
-    async def input_rejected(_: Request, exc: InputRejected) -> JSONResponse:
-        return JSONResponse({"error": exc.as_dict()}, status_code=422)
-
-    @app.exception_handler(RequestTooLarge)
-    async def too_large(_: Request, exc: RequestTooLarge) -> JSONResponse:
-        error = {
-            "code": "file_too_large",
-            "message": str(exc),
-            "hint": "Analyse a smaller extract of the file (the first rows are enough).",
-        }
-        return JSONResponse({"error": error}, status_code=413)
+    install_error_handlers(app, "validator")
 
     @app.get("/api/health")
     async def health() -> JSONResponse:

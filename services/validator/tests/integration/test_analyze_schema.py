@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mauzo_common.testing.errors import assert_error_body
 from mauzo_validator.app import create_app
 from mauzo_validator.settings import ValidatorSettings
 
@@ -109,3 +110,23 @@ async def test_bad_files_get_the_validators_error_codes(
 async def test_no_file_field_is_a_clear_error(client: httpx.AsyncClient) -> None:
     answer = await client.post("/api/ingest/analyze-schema", data={"day_first": "true"})
     assert answer.status_code == 422
+
+
+async def test_unknown_route_wrong_method_and_refusals_share_one_shape(
+    client: httpx.AsyncClient,
+) -> None:
+    # The validator's only route reads its own body, so FastAPI never has a field to refuse.
+    rid = {"x-request-id": "validator-rid-1"}
+    unknown = await client.get("/api/nowhere", headers=rid)
+    wrong_method = await client.get("/api/ingest/analyze-schema", headers=rid)
+    not_a_form = await client.post("/api/ingest/analyze-schema", json={}, headers=rid)
+    big = SALES * 1000
+    too_large = await client.post(
+        "/api/ingest/analyze-schema", files={"file": ("big.csv", big, "text/csv")}, headers=rid
+    )
+    assert_error_body(unknown, 404, "not_found")
+    assert_error_body(wrong_method, 405, "method_not_allowed")
+    assert assert_error_body(not_a_form, 422, "unreadable_file")["hint"]
+    assert assert_error_body(too_large, 413, "file_too_large")["hint"]
+    for response in (unknown, wrong_method, not_a_form, too_large):
+        assert response.headers["x-request-id"] == "validator-rid-1"

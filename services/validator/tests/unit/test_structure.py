@@ -71,6 +71,8 @@ def test_the_fast_pass_agrees_with_the_exact_one(
         ("1,2\n", "ragged_rows"),
         ("1,2,3,4,5\n", "ragged_rows"),
         ('1,"unclosed,3,\n' + "4,5,6,\n" * 3, "unclosed_quote"),
+        ('1,"a"b,3,\n4,5,6,\n', None),  # a stray quote inside a cell is read leniently
+        ('4,5,6,\n1,"a"b,3,\n', None),  # also on the last line: the input did not run out
     ],
 )
 def test_records_that_fit_the_header_pass_and_others_are_ragged(
@@ -85,3 +87,9 @@ def test_a_missing_closing_quote_over_a_long_file_is_refused(tmp_path: Path) -> 
     path = tmp_path / "data.csv"
     path.write_text('a,b,c,\n1,"unclosed,3,\n' + "4,5,6,\n" * 400_000)
     assert _check(path) in {"line_too_long", "unclosed_quote"}
+
+
+def test_a_cell_over_the_field_limit_is_a_line_too_long(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text('a,b,c,\n1,"' + "x" * ((1 << 20) + 1) + '",3,\n')
+    assert _check(path, exact_only=True) == "line_too_long"

@@ -57,7 +57,7 @@ def upload(
 
 class DropRefused(Exception):
     def __init__(self, status: int, body: dict[str, Any]) -> None:
-        error = body.get("error") or body.get("detail") or body
+        error = body.get("error") or body
         super().__init__(f"HTTP {status}: {error}")
         self.status = status
         self.body = body

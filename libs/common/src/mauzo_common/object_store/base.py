@@ -9,9 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from mauzo_common.errors import NotFound
 
-class ObjectNotFound(KeyError):
-    pass
+
+class ObjectNotFound(NotFound):
+    code = "object_not_found"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"No object {key!r} in the store.")
+        self.key = key
 
 
 @dataclass(frozen=True)

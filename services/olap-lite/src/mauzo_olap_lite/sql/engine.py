@@ -17,6 +17,7 @@ from mauzo_olap_lite.catalog import datasources, multi_value_columns
 from mauzo_olap_lite.database import Database, transaction
 from mauzo_olap_lite.errors import (
     DruidError,
+    UnknownObject,
     invalid_input,
     query_cancelled,
     query_timeout,
@@ -132,9 +133,7 @@ class SqlEngine:
                 return cached
         try:
             translation = translate(query, self.datasources(), ctx, params)
-        except DruidError as exc:
-            if "not found" not in exc.message:
-                raise
+        except UnknownObject:
             with self._lock:  # a datasource may have been published since the set was read
                 self._datasources = None
             translation = translate(query, self.datasources(), ctx, params)

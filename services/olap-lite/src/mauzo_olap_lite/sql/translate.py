@@ -20,7 +20,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from mauzo_olap_lite.errors import DruidError, invalid_input
+from mauzo_olap_lite.errors import DruidError, invalid_input, object_not_found
 from mauzo_olap_lite.sql import exact_distinct, multivalue
 from mauzo_olap_lite.sql.context import QueryContext, from_utc_sql
 from mauzo_olap_lite.sql.functions import HANDLERS, extract_sql
@@ -217,11 +217,11 @@ class Translator:
             return node
         if schema in ("", "druid") and not node.catalog:
             if name not in self.datasources:
-                raise invalid_input(f"Object '{name}' not found", sourceType="sql")
+                raise object_not_found(name, sourceType="sql")
             return self._datasource(name, alias)
         system = SYSTEM_TABLES.get((schema, name))
         if system is None or node.catalog:
-            raise invalid_input(f"Object '{schema + '.' if schema else ''}{name}' not found")
+            raise object_not_found(f"{schema + '.' if schema else ''}{name}")
         return exp.Table(
             this=exp.to_identifier(system, quoted=True),
             db=exp.to_identifier("olap_meta"),

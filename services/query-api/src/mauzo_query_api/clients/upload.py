@@ -92,13 +92,11 @@ def rejection(response: httpx.Response) -> UploadRejected:
         body = {}
     error = body.get("error") if isinstance(body, dict) else None
     if not isinstance(error, dict):
-        detail = body.get("detail") if isinstance(body, dict) else None
-        error = {"message": detail if isinstance(detail, str) else "the upload was refused"}
+        error = {}
     message = str(error.get("message") or "the upload was refused")[:500]
-    if error.get("hint"):
-        message = f"{message} ({str(error['hint'])[:300]})"
+    hint = str(error["hint"])[:300] if error.get("hint") else None
     code = str(error.get("code") or "")
-    return UploadRejected(message, code=code if ERROR_CODE.match(code) else None)
+    return UploadRejected(message, code=code if ERROR_CODE.match(code) else None, hint=hint)
 
 
 class UploadForwarder:

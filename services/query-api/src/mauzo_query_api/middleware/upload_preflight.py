@@ -16,14 +16,18 @@ from mauzo_common.http import App, Receive, Scope, Send, header
 from mauzo_query_api.middleware.graphql_post import graphql_post_type, send_json
 
 PREFLIGHT_HEADERS = (b"apollo-require-preflight", b"x-apollo-operation-name")
-REFUSAL = {
-    "errors": [
-        {
-            "message": "uploads need the header `apollo-require-preflight: true`",
-            "extensions": {"code": "CSRF_PREFLIGHT_REQUIRED"},
-        }
-    ]
-}
+
+
+def refusal(request_id: str | None) -> bytes:
+    error = {
+        "message": "uploads need the header `apollo-require-preflight: true`",
+        "extensions": {
+            "code": "CSRF_PREFLIGHT_REQUIRED",
+            "hint": "Send uploads with `apollo-require-preflight: true`.",
+            "requestId": request_id,
+        },
+    }
+    return json.dumps({"errors": [error]}).encode()
 
 
 class UploadPreflight:
@@ -36,6 +40,6 @@ class UploadPreflight:
         if graphql_post_type(scope) == b"multipart/form-data" and not any(
             header(scope, name) for name in PREFLIGHT_HEADERS
         ):
-            await send_json(send, 400, json.dumps(REFUSAL).encode())
+            await send_json(send, 400, refusal(scope.get("state", {}).get("request_id")))
             return
         await self.app(scope, receive, send)
