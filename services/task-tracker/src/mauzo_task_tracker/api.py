@@ -10,9 +10,9 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from mauzo_common.events import ErrorInfo
+from mauzo_common.tasks import TaskState
 from mauzo_task_tracker.artifacts import check_rejected_rows, read_report, stream_object
 from mauzo_task_tracker.deps import Changes, Repository, RetractorDep, Store
-from mauzo_task_tracker.lifecycle import TaskState
 from mauzo_task_tracker.schemas import (
     DATASOURCE_PATTERN,
     SHA256_PATTERN,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from mauzo_task_tracker.lifecycle import TERMINAL, TaskState
+from mauzo_common.tasks import TERMINAL, TaskState
 from mauzo_task_tracker.models import utcnow
 from mauzo_task_tracker.schemas import HistoryEntry, Links
 

@@ -1,17 +1,14 @@
-"""The task state machine: how one event moves a task, as a pure function.
+"""How one event moves a task, as a pure function.
 
-received → validating → validated → submitted → succeeded, or rejected (bad input) / failed
-(system error). Events arrive at least once and in any order across topics, so applying them is
-a merge, not a step: a task never moves backwards, a terminal state stays terminal, facts carried
-by an event fill what is still unknown, and folding any permutation (with duplicates) of one
-task's events gives the same result.
+The states and the merge rule between them are mauzo_common.tasks. Applying events is a merge,
+not a step: facts carried by an event fill what is still unknown, and folding any permutation
+(with duplicates) of one task's events gives the same result.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import StrEnum
 from typing import Any, Literal
 
 from mauzo_common.events import (
@@ -27,39 +24,9 @@ from mauzo_common.events import (
     Payload,
     ValidationStarted,
 )
+from mauzo_common.tasks import TERMINAL, TaskState, advance
 
 PRODUCER = "task-tracker"
-
-
-class TaskState(StrEnum):
-    RECEIVED = "received"
-    VALIDATING = "validating"
-    VALIDATED = "validated"
-    SUBMITTED = "submitted"
-    SUCCEEDED = "succeeded"
-    REJECTED = "rejected"
-    FAILED = "failed"
-    RETRACTED = "retracted"  # a succeeded load whose rows a retraction task removed
-
-
-PROGRESS_ORDER = (
-    TaskState.RECEIVED,
-    TaskState.VALIDATING,
-    TaskState.VALIDATED,
-    TaskState.SUBMITTED,
-)
-TERMINAL = frozenset(
-    {TaskState.SUCCEEDED, TaskState.REJECTED, TaskState.FAILED, TaskState.RETRACTED}
-)
-
-
-def advance(current: TaskState, target: TaskState) -> TaskState:
-    """The later of two states; terminal states absorb everything after them."""
-    if current in TERMINAL:
-        return current
-    if target in TERMINAL:
-        return target
-    return max(current, target, key=PROGRESS_ORDER.index)
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from mauzo_common.db import make_session_factory
 from mauzo_common.events import Envelope, ErrorInfo
+from mauzo_common.tasks import TERMINAL, TaskState
 from mauzo_task_tracker import lifecycle, task_metrics
 from mauzo_task_tracker.errors import TaskAlreadyFinished, TaskNotFound
-from mauzo_task_tracker.lifecycle import TERMINAL, TaskState
 from mauzo_task_tracker.models import Task, TaskEvent, utcnow
 from mauzo_task_tracker.retraction import replacement
 from mauzo_task_tracker.retraction import rows as retraction_rows

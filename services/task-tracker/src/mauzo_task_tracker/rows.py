@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from mauzo_common.events import ErrorInfo
+from mauzo_common.tasks import TaskState
 from mauzo_task_tracker.detail import links_of, percent_of, timings_of
-from mauzo_task_tracker.lifecycle import Progress, TaskState
+from mauzo_task_tracker.lifecycle import Progress
 from mauzo_task_tracker.models import Task
 from mauzo_task_tracker.schemas import HistoryEntry, Replacement, TaskStatus
 

@@ -9,9 +9,10 @@ import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
+from mauzo_common.tasks import TaskState
 from mauzo_query_api.clients.upload import ReadableFile
 from mauzo_query_api.deps import Ask
-from mauzo_query_api.graphql.ingestion_types import IngestionState, IngestionTask, UploadReceipt
+from mauzo_query_api.graphql.ingestion_types import IngestionTask, UploadReceipt
 from mauzo_query_api.graphql.resolvers import ingestion
 
 GqlInfo = Info[Ask, None]
@@ -35,7 +36,7 @@ class IngestionQueries:
             str | None, strawberry.argument(description="Only tasks of this datasource.")
         ] = None,
         state: Annotated[
-            IngestionState | None, strawberry.argument(description="Only tasks in this state.")
+            TaskState | None, strawberry.argument(description="Only tasks in this state.")
         ] = None,
         limit: Annotated[int, strawberry.argument(description="Maximum tasks (1-500).")] = 50,
     ) -> list[IngestionTask]:

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
 import strawberry
 
+from mauzo_common.tasks import TaskState
 from mauzo_query_api.graphql.types import doc
 
-
-@strawberry.enum(
+# The common enum itself, named for GraphQL: the schema's states are task-tracker's states.
+strawberry.enum(
+    TaskState,
+    name="IngestionState",
     description="Where an ingestion task is: received → validating → validated → "
-    "submitted → succeeded, or rejected / failed."
+    "submitted → succeeded, or rejected / failed; a succeeded load is retracted once its rows "
+    "were removed.",
 )
-class IngestionState(enum.Enum):
-    RECEIVED = "received"
-    VALIDATING = "validating"
-    VALIDATED = "validated"
-    SUBMITTED = "submitted"
-    SUCCEEDED = "succeeded"
-    REJECTED = "rejected"
-    FAILED = "failed"
 
 
 @strawberry.type(description="Why a task was rejected or failed.")

@@ -17,7 +17,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from mauzo_common.events import ErrorInfo
-from mauzo_task_tracker.lifecycle import TaskState
+from mauzo_common.tasks import TaskState
 from mauzo_task_tracker.models import Task
 from mauzo_task_tracker.retraction import rows as retraction_rows
 from mauzo_task_tracker.retraction.rows import LOAD

@@ -17,8 +17,8 @@ import httpx
 import structlog
 
 from mauzo_common.events import ErrorInfo
+from mauzo_common.tasks import TaskState
 from mauzo_task_tracker.errors import RetractionFailed
-from mauzo_task_tracker.lifecycle import TaskState
 from mauzo_task_tracker.nudges import Nudges
 from mauzo_task_tracker.repository import TaskRepository
 from mauzo_task_tracker.retraction.reindex_spec import (

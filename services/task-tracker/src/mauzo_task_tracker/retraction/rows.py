@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mauzo_common.events import ErrorInfo
+from mauzo_common.tasks import TERMINAL, TaskState
 from mauzo_task_tracker.errors import TaskNotFound, TaskNotRetractable
-from mauzo_task_tracker.lifecycle import TERMINAL, TaskState
 from mauzo_task_tracker.models import Task, TaskEvent, utcnow
 from mauzo_task_tracker.rows import locked, status_of
 from mauzo_task_tracker.schemas import TaskStatus

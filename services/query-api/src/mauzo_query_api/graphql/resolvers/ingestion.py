@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from mauzo_common.tasks import TaskState
 from mauzo_query_api.clients.task_tracker import check_datasource
 from mauzo_query_api.clients.upload import ReadableFile
 from mauzo_query_api.deps import Ask
 from mauzo_query_api.errors import InvalidArgument
 from mauzo_query_api.graphql.ingestion_types import (
-    IngestionState,
     IngestionTask,
     UploadReceipt,
     ingestion_task,
@@ -23,7 +23,7 @@ async def task(ask: Ask, task_id: str) -> IngestionTask | None:
 
 
 async def tasks(
-    ask: Ask, datasource: str | None, state: IngestionState | None, limit: int
+    ask: Ask, datasource: str | None, state: TaskState | None, limit: int
 ) -> list[IngestionTask]:
     ask.uncacheable()
     if not 1 <= limit <= MAX_TASKS:
