@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from mauzo_common.events import FileUploaded
+from mauzo_common.file_kinds import FileKind
 from mauzo_common.object_store.local import LocalObjectStore
 from mauzo_validator.pipeline import Outcome, validate_upload
 from mauzo_validator.settings import ValidatorSettings
@@ -25,6 +26,7 @@ def run_validator(csv: Path, root: Path, task_id: str) -> Outcome:
         file_name="sales.csv",
         size_bytes=csv.stat().st_size,
         sha256=hashlib.sha256(b"bench").hexdigest(),
+        file_kind=FileKind.CSV,
     )
     settings = ValidatorSettings(object_store_root=root, data_dir=root)
     return validate_upload(LocalObjectStore(root), upload, task_id, settings)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from mauzo_common.events import FileUploaded
+from mauzo_common.file_kinds import HEAD_BYTES, kind_of
 from mauzo_common.object_store.local import LocalObjectStore
 from mauzo_validator.pipeline import Outcome, validate_upload
 from mauzo_validator.settings import ValidatorSettings
@@ -35,6 +36,7 @@ def uploaded(store: LocalObjectStore, data: bytes, name: str, task_id: str) -> F
         file_name=name,
         size_bytes=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
+        file_kind=kind_of(data[:HEAD_BYTES]),  # what upload would have detected
     )
 
 

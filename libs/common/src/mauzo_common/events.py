@@ -12,6 +12,8 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mauzo_common.file_kinds import FileKind
+
 TOPIC_PREFIX = "mauzo"
 
 
@@ -55,6 +57,11 @@ class FileUploaded(Payload):
     size_bytes: int
     sha256: str
     content_type: str = ""
+    file_kind: FileKind | None = Field(
+        None,
+        description="What upload found the bytes to be; readers trust it rather than sniff "
+        "again. Absent only on events from before it was carried, where content_type says it",
+    )
     mapping: dict[str, str] = Field(
         default_factory=dict,
         description="User override: canonical field -> source column or expression",

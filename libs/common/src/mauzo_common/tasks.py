@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# Task ids go into URLs and object keys: nothing that could steer a path.
+TASK_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
 
 class TaskState(StrEnum):
     RECEIVED = "received"

@@ -14,8 +14,8 @@ from strawberry.fastapi import GraphQLRouter
 from mauzo_common.http_errors import ErrorObject, ErrorStyle, install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.observability.asgi import install_observability
+from mauzo_common.tracker_client import TaskTrackerClient
 from mauzo_query_api import api
-from mauzo_query_api.clients.task_tracker import TaskTrackerClient
 from mauzo_query_api.clients.upload import UploadForwarder
 from mauzo_query_api.deps import Ask, Services
 from mauzo_query_api.errors import InvalidArgument, QueryError

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from strawberry.fastapi import BaseContext
 
-from mauzo_query_api.clients.task_tracker import TaskTrackerClient
+from mauzo_common.tracker_client import TaskTrackerClient
 from mauzo_query_api.clients.upload import UploadForwarder
 from mauzo_query_api.errors import InvalidArgument
 from mauzo_query_api.olap.catalog import Catalog, DatasourceSchema

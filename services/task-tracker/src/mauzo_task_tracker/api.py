@@ -9,18 +9,13 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from mauzo_common.datasources import DATASOURCE_PATTERN
 from mauzo_common.events import ErrorInfo
-from mauzo_common.tasks import TaskState
+from mauzo_common.tasks import TASK_ID_PATTERN, TaskState
+from mauzo_common.uploads import SHA256_PATTERN, UploadRegistration
 from mauzo_task_tracker.artifacts import check_rejected_rows, read_report, stream_object
 from mauzo_task_tracker.deps import Changes, Repository, RetractorDep, Store
-from mauzo_task_tracker.schemas import (
-    DATASOURCE_PATTERN,
-    SHA256_PATTERN,
-    TASK_ID_PATTERN,
-    Registration,
-    TaskList,
-    TaskStatus,
-)
+from mauzo_task_tracker.schemas import TaskList, TaskStatus
 
 router = APIRouter(prefix="/api")
 TaskId = Annotated[str, Path(pattern=TASK_ID_PATTERN)]
@@ -28,7 +23,7 @@ TaskId = Annotated[str, Path(pattern=TASK_ID_PATTERN)]
 
 @router.post("/ingest/tasks", response_model=TaskStatus, status_code=status.HTTP_201_CREATED)
 def register_task(
-    registration: Registration, repository: Repository, response: Response
+    registration: UploadRegistration, repository: Repository, response: Response
 ) -> TaskStatus:
     task, created = repository.register(registration)
     if not created:

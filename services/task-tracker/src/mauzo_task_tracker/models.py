@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, String, Text, false
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -67,6 +67,8 @@ class Task(Base):
     retracts_task_id: Mapped[str | None] = mapped_column(String(64), index=True)
     interval_start: Mapped[datetime | None] = mapped_column(UtcDateTime)
     interval_end: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Sent with replace=true: once it succeeds, the earlier loads of the same bytes are retracted.
+    replace_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # A load sent with replace=true: [{"task_id", "retraction_task_id"}] of the loads it replaces.
     replaces: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     # A retraction a replace started, and the load it retracts: the load that replaces it.

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from mauzo_common.db import make_session_factory
 from mauzo_common.events import Envelope, ErrorInfo
 from mauzo_common.tasks import TERMINAL, TaskState
+from mauzo_common.uploads import UploadRegistration
 from mauzo_task_tracker import lifecycle, task_metrics
 from mauzo_task_tracker.errors import TaskAlreadyFinished, TaskNotFound
 from mauzo_task_tracker.models import Task, TaskEvent, utcnow
@@ -28,7 +29,7 @@ from mauzo_task_tracker.retraction import replacement
 from mauzo_task_tracker.retraction import rows as retraction_rows
 from mauzo_task_tracker.retraction.rows import RetractionPlan
 from mauzo_task_tracker.rows import locked, progress_of, status_of, store
-from mauzo_task_tracker.schemas import Registration, TaskStatus
+from mauzo_task_tracker.schemas import TaskStatus
 
 T = TypeVar("T")
 ATTEMPTS = 3
@@ -55,7 +56,7 @@ class TaskRepository:
 
     # -- writes ---------------------------------------------------------------------------
 
-    def register(self, registration: Registration) -> tuple[TaskStatus, bool]:
+    def register(self, registration: UploadRegistration) -> tuple[TaskStatus, bool]:
         """Create the task in `received` (True), or fill what an early event left unknown."""
 
         def write(session: Session) -> tuple[TaskStatus, bool]:
@@ -71,6 +72,7 @@ class TaskRepository:
                 task.mapping = dict(registration.mapping)
             if task.options is None and registration.options:
                 task.options = dict(registration.options)
+            task.replace_requested = task.replace_requested or registration.replace
             task.updated_at = utcnow()
             session.flush()
             return status_of(task), created

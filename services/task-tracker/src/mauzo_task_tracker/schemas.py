@@ -9,23 +9,6 @@ from pydantic import BaseModel, Field
 
 from mauzo_common.events import ErrorInfo
 
-TASK_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
-DATASOURCE_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
-SHA256_PATTERN = r"^[0-9a-f]{64}$"
-
-
-class Registration(BaseModel):
-    """Sent by upload before it answers, so the status URL never 404s."""
-
-    task_id: str = Field(pattern=TASK_ID_PATTERN)
-    datasource: str = Field(pattern=DATASOURCE_PATTERN)
-    file_name: str = Field(max_length=255)
-    object_key: str = Field(max_length=1024)
-    size_bytes: int = Field(ge=0)
-    sha256: str = Field(pattern=SHA256_PATTERN)
-    mapping: dict[str, str] | None = None
-    options: dict[str, str] | None = None
-
 
 class HistoryEntry(BaseModel):
     state: str

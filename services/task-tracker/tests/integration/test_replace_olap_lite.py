@@ -27,12 +27,12 @@ from mauzo_common.events import (
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.druid import parquet_index_spec
 from mauzo_common.testing.events import publish_events
+from mauzo_common.uploads import UploadRegistration
 from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.follower import completion_event_id
 from mauzo_task_tracker.lifecycle import PRODUCER
 from mauzo_task_tracker.migrate import upgrade_database
 from mauzo_task_tracker.repository import TaskRepository
-from mauzo_task_tracker.schemas import Registration
 from mauzo_task_tracker.settings import TrackerSettings
 
 pytestmark = pytest.mark.kafka
@@ -64,16 +64,17 @@ def tracker(
         yield served.url
 
 
-def registration(ds: str, sha: str, *, replace: bool) -> Registration:
+def registration(ds: str, sha: str, *, replace: bool) -> UploadRegistration:
     task_id = uuid.uuid4().hex
-    return Registration(
+    return UploadRegistration(
         task_id=task_id,
         datasource=ds,
         file_name="sales.csv",
         object_key=f"uploads/{ds}/{task_id}/sales.csv",
         size_bytes=1234,
         sha256=sha,
-        options={"day_first": "true", "replace": "true"} if replace else None,
+        options={"day_first": "true"} if replace else None,
+        replace=replace,
     )
 
 
@@ -134,7 +135,12 @@ def totals(olap_lite: str, ds: str) -> list[Any]:
 
 
 def load_through_the_pipeline(
-    tracker: str, olap_lite: str, bootstrap: str, folder: Path, reg: Registration, rev: list[float]
+    tracker: str,
+    olap_lite: str,
+    bootstrap: str,
+    folder: Path,
+    reg: UploadRegistration,
+    rev: list[float],
 ) -> dict[str, Any]:
     response = httpx.post(f"{tracker}/api/ingest/tasks", json=reg.model_dump())
     assert response.status_code == 201, response.text

@@ -4,13 +4,14 @@ succeeded load of the same bytes gets one retraction, once; a failed replace ret
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from mauzo_common.events import (
     ColumnInfo,
@@ -22,9 +23,10 @@ from mauzo_common.events import (
     IngestionSubmitted,
     Payload,
 )
+from mauzo_common.uploads import UploadRegistration
 from mauzo_task_tracker.migrate import alembic_config
 from mauzo_task_tracker.repository import TaskRepository
-from mauzo_task_tracker.schemas import Registration, TaskStatus
+from mauzo_task_tracker.schemas import TaskStatus
 
 START = datetime(2024, 3, 1, 6, tzinfo=UTC)
 END = datetime(2024, 3, 2, 9, tzinfo=UTC)
@@ -48,14 +50,15 @@ def ev(task_id: str, payload: Payload, producer: str = "test") -> Envelope[Any]:
 def registered(repo: TaskRepository, ds: str, sha: str, *, replace: bool = False) -> str:
     task_id = uuid.uuid4().hex
     repo.register(
-        Registration(
+        UploadRegistration(
             task_id=task_id,
             datasource=ds,
             file_name="sales.csv",
             object_key=f"uploads/{ds}/{task_id}/sales.csv",
             size_bytes=100,
             sha256=sha,
-            options={"day_first": "true", "replace": "true"} if replace else None,
+            options={"day_first": "true"} if replace else None,
+            replace=replace,
         )
     )
     return task_id
@@ -237,3 +240,25 @@ def test_the_migration_goes_down_and_up_again(engine: Engine) -> None:
     }
     command.upgrade(config, "head")
     assert {"replaces", "replaced_by"} <= {c["name"] for c in inspect(engine).get_columns("tasks")}
+
+
+def test_the_migration_reads_replace_from_the_options_of_earlier_registrations(
+    engine: Engine,
+) -> None:
+    config = alembic_config(engine)
+    command.downgrade(config, "0004")
+    task_id = uuid.uuid4().hex
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO tasks (task_id, datasource, state, options, kind, created_at, "
+                "updated_at) VALUES (:id, 'sales', 'received', :options, 'load', :at, :at)"
+            ),
+            {"id": task_id, "options": json.dumps({"replace": "true"}), "at": START},
+        )
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        flag = conn.execute(
+            text("SELECT replace_requested FROM tasks WHERE task_id = :id"), {"id": task_id}
+        ).scalar_one()
+    assert flag

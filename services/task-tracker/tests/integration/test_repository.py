@@ -18,10 +18,10 @@ from mauzo_common.events import (
     Payload,
     ValidationStarted,
 )
+from mauzo_common.uploads import UploadRegistration
 from mauzo_task_tracker.errors import TaskAlreadyFinished, TaskNotFound
 from mauzo_task_tracker.migrate import upgrade_database
 from mauzo_task_tracker.repository import TaskRepository
-from mauzo_task_tracker.schemas import Registration
 
 
 def test_migrating_again_on_restart_changes_nothing(engine: Engine) -> None:
@@ -37,8 +37,8 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def registration(task_id: str, sha: str = "ab" * 32) -> Registration:
-    return Registration(
+def registration(task_id: str, sha: str = "ab" * 32) -> UploadRegistration:
+    return UploadRegistration(
         task_id=task_id,
         datasource="sales",
         file_name="sales.csv",

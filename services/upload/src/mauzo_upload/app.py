@@ -13,10 +13,10 @@ from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_common.observability.asgi import install_observability
+from mauzo_common.tracker_client import TaskTrackerClient
 from mauzo_upload.api import router
 from mauzo_upload.ingest import Uploader
 from mauzo_upload.settings import UploadSettings
-from mauzo_upload.tracker import TrackerClient
 
 log = structlog.get_logger(__name__)
 
@@ -26,7 +26,7 @@ def create_app(settings: UploadSettings | None = None) -> FastAPI:
     store = open_object_store(settings)
     broker = make_broker(settings)
     client = httpx.AsyncClient()
-    tracker = TrackerClient(settings.tracker_url, client, settings.tracker_timeout_seconds)
+    tracker = TaskTrackerClient(settings.tracker_url, client, settings.tracker_timeout_seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

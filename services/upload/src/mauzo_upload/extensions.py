@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from mauzo_common.errors import Unsupported
-from mauzo_upload.sniffing import FileKind
+from mauzo_common.file_kinds import FileKind
 
 
 class Family(StrEnum):

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import structlog
 from faststream.kafka import KafkaBroker
@@ -21,13 +21,17 @@ from mauzo_common.events import Envelope, ErrorInfo, FileUploaded
 from mauzo_common.logging import bind
 from mauzo_common.messaging import publish
 from mauzo_common.object_store import ObjectStore
+from mauzo_common.tasks import GONE
+from mauzo_common.tracker_client import TaskTrackerClient, TrackerUnavailable
+from mauzo_common.uploads import UploadRegistration
 from mauzo_upload.errors import DependencyUnavailable
 from mauzo_upload.receiving import Received, receive
 from mauzo_upload.settings import UploadSettings
-from mauzo_upload.tracker import TrackerClient
 
 log = structlog.get_logger(__name__)
 PRODUCER = "upload"
+LOOKUP_LIMIT = 500
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class Uploader:
     def __init__(
         self,
         store: ObjectStore,
-        tracker: TrackerClient,
+        tracker: TaskTrackerClient,
         broker: KafkaBroker,
         settings: UploadSettings,
     ) -> None:
@@ -76,7 +80,7 @@ class Uploader:
             first = (
                 None
                 if upload.replace
-                else await self.tracker.first_with_same_bytes(upload.datasource, upload.sha256)
+                else await self._first_load_of(upload.datasource, upload.sha256)
             )
         except BaseException:
             await upload.discard()
@@ -92,20 +96,20 @@ class Uploader:
 
     async def _announce(self, upload: Received) -> None:
         try:
-            await self.tracker.register(
-                {
-                    "task_id": upload.task_id,
-                    "datasource": upload.datasource,
-                    "file_name": upload.file_name,
-                    "object_key": upload.object_key,
-                    "size_bytes": upload.size_bytes,
-                    "sha256": upload.sha256,
-                    "mapping": upload.mapping or None,
-                    "options": (
-                        upload.options | {"replace": "true"} if upload.replace else upload.options
+            await _recorded(
+                self.tracker.register(
+                    UploadRegistration(
+                        task_id=upload.task_id,
+                        datasource=upload.datasource,
+                        file_name=upload.file_name,
+                        object_key=upload.object_key,
+                        size_bytes=upload.size_bytes,
+                        sha256=upload.sha256,
+                        mapping=upload.mapping or None,
+                        options=upload.options or None,
+                        replace=upload.replace,
                     )
-                    or None,
-                }
+                )
             )
         except BaseException:
             await asyncio.to_thread(self.store.delete, upload.object_key)
@@ -117,6 +121,7 @@ class Uploader:
             size_bytes=upload.size_bytes,
             sha256=upload.sha256,
             content_type=upload.kind.content_type,
+            file_kind=upload.kind,
             mapping=upload.mapping,
             options=upload.options,
         )
@@ -134,5 +139,40 @@ class Uploader:
                 "Upload the file again in a moment; if it keeps failing, check the broker.",
             )
             await asyncio.to_thread(self.store.delete, upload.object_key)
-            await self.tracker.abort(upload.task_id, ErrorInfo(**error.as_dict()))
+            await self._abort(upload.task_id, ErrorInfo(**error.as_dict()))
             raise error from exc
+
+    async def _first_load_of(self, datasource: str, sha256: str) -> str | None:
+        """The earliest task that loaded (or is loading) these bytes into this datasource.
+
+        Failed tasks do not count: a failure was the system's, so the user may simply retry.
+        Retracted ones neither: their rows are gone (deleted, or replaced by a replace=true
+        upload, which is then the one pointed at).
+        """
+        found = await _recorded(
+            self.tracker.tasks(datasource=datasource, sha256=sha256, limit=LOOKUP_LIMIT)
+        )
+        tasks = [t for t in found if t.get("state") not in GONE]
+        if not tasks:
+            return None
+        first = min(tasks, key=lambda t: str(t.get("created_at", "")))
+        return str(first["task_id"])
+
+    async def _abort(self, task_id: str, error: ErrorInfo) -> None:
+        """Best effort: mark a registered task failed when its upload could not be finished."""
+        try:
+            await _recorded(self.tracker.abort(task_id, error))
+        except DependencyUnavailable as exc:
+            log.warning("abort_not_recorded", error=exc.message)
+
+
+async def _recorded(call: Awaitable[T]) -> T:
+    """A tracker call, its failure said as upload says it: nothing of the upload was kept."""
+    try:
+        return await call
+    except TrackerUnavailable as exc:
+        raise DependencyUnavailable(
+            "task_tracker_unavailable",
+            f"The task-tracker could not record the upload ({exc.detail}). Nothing was kept.",
+            "Upload the file again in a moment; if it keeps failing, check that task-tracker runs.",
+        ) from exc

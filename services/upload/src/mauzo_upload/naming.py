@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from mauzo_common.datasources import RULE, is_datasource_name
 from mauzo_common.errors import InputRejected
 
-DATASOURCE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _RUNS = re.compile(r"([._-])[._-]+")
 MAX_NAME = 100
@@ -31,11 +31,11 @@ def check_datasource(value: str | None) -> str:
             "Type the datasource name again without pasting it; use a letter, then letters, "
             "digits or underscores.",
         )
-    if not DATASOURCE.fullmatch(value):
+    if not is_datasource_name(value):
         raise InputRejected(
             "invalid_datasource",
             f"Datasource {value[:80]!r} is not a valid name.",
-            "Use a letter, then letters, digits or underscores; at most 64 characters.",
+            f"Use {RULE}.",
         )
     return value
 

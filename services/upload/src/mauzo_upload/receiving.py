@@ -14,19 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mauzo_common.errors import InputRejected, TooLarge
+from mauzo_common.file_kinds import HEAD_BYTES, FileKind
 from mauzo_common.object_store import ObjectStore
+from mauzo_common.options import parse_bool
 from mauzo_upload.extensions import check_extension
 from mauzo_upload.multipart import MultipartStream, PartData, PartEvent, PartStarted
 from mauzo_upload.naming import check_datasource, object_key, safe_file_name
 from mauzo_upload.overrides import parse_overrides
 from mauzo_upload.sinks import Sink, SpoolSink, StoreSink
-from mauzo_upload.sniffing import HEAD_BYTES, TAIL_BYTES, FileKind, confirm, sniff_head
+from mauzo_upload.sniffing import TAIL_BYTES, confirm, sniff_head
 
 WRITE_BATCH = 1024 * 1024
 MAX_FIELD_BYTES = 16 * 1024
 MAX_FIELDS = 16
 FILE_FIELD = "file"
-TRUE = frozenset({"1", "true", "yes", "on"})
 
 
 @dataclass
@@ -243,7 +244,7 @@ class _Form:
             self.datasource = self.fields["datasource"].decode("utf-8", "replace")
         datasource = check_datasource(self.datasource)
         if "replace" in self.fields:
-            replace = (self._text("replace") or "").strip().lower() in TRUE
+            replace = parse_bool(self._text("replace")) is True
         mapping = parse_overrides("mapping", self._text("mapping"))
         options = parse_overrides("options", self._text("options"))
         key = object_key(datasource, self.task_id, self.file_name)

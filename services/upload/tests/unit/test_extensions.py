@@ -15,10 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mauzo_common.errors import InputRejected
+from mauzo_common.file_kinds import OLE2, FileKind
 from mauzo_common.object_store.local import LocalObjectStore
 from mauzo_upload.extensions import check_extension, extension_of
 from mauzo_upload.receiving import Received, receive
-from mauzo_upload.sniffing import OLE2, FileKind
 
 CSV = b"time,branch,amount\n2024-01-02 10:00,Nairobi CBD,1500.00\n"
 NDJSON = b'{"time": "2024-01-02", "amount": 5}\n'

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from mauzo_common.errors import InputRejected
+from mauzo_common.file_kinds import FileKind
 from mauzo_common.object_store.local import LocalObjectStore
 from mauzo_upload.receiving import WRITE_BATCH, Received, receive
-from mauzo_upload.sniffing import FileKind
 
 BOUNDARY = "----mauzoRcv0gW"
 CONTENT_TYPE = f"multipart/form-data; boundary={BOUNDARY}"

@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mauzo_common.errors import InputRejected
-from mauzo_upload.sniffing import OLE2, FileKind, confirm, decode_sample, sniff_head
+from mauzo_common.file_kinds import OLE2, FileKind, decode_sample
+from mauzo_upload.sniffing import confirm, sniff_head
 
 CSV = b"time,branch,amount\n2024-01-02 10:00,Nairobi CBD,1500.00\n"
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 from pydantic import BaseModel, Field
 
+from mauzo_common.file_kinds import HEAD_BYTES, kind_of
 from mauzo_validator.canonical import source_targets
 from mauzo_validator.dates import detect_format, is_time_of_day
 from mauzo_validator.mapping import Mapping, header_score, normalise, propose_mapping
@@ -64,7 +65,11 @@ def analyze(
 ) -> SchemaAnalysis:
     applied = apply_options(settings, options)
     settings = applied.settings
-    table = read_table(path, settings, score=header_score, workdir=workdir, sheet=applied.sheet)
+    with path.open("rb") as handle:
+        kind = kind_of(handle.read(HEAD_BYTES))  # sent here directly: no upload said what it is
+    table = read_table(
+        path, kind, settings, score=header_score, workdir=workdir, sheet=applied.sheet
+    )
     try:
         frame = next(table.iter_batches(settings.analyze_rows), table.sample)
     finally:

@@ -20,9 +20,9 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartParser
 
 from mauzo_common.errors import TooLarge
+from mauzo_common.options import OPTION_NAMES
 from mauzo_validator.analysis import SchemaAnalysis, analyze
 from mauzo_validator.errors import Code, rejected
-from mauzo_validator.options import KNOWN
 from mauzo_validator.settings import ValidatorSettings
 
 router = APIRouter(prefix="/api/ingest")
@@ -102,7 +102,7 @@ def _json_field(form: FormData, name: str) -> dict[str, str]:
 
 def _options(form: FormData) -> dict[str, str]:
     options = _json_field(form, "options")
-    for name in KNOWN:
+    for name in OPTION_NAMES:
         value = form.get(name)
         if isinstance(value, str):
             options[name] = value

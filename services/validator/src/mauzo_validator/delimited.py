@@ -15,9 +15,9 @@ from pathlib import Path
 
 import polars as pl
 
+from mauzo_validator.dialect import sniff_delimiter
 from mauzo_validator.errors import Code, rejected
 from mauzo_validator.headers import Header, clean_header
-from mauzo_validator.sniffing import sniff_delimiter
 from mauzo_validator.structure import StructureCheck
 from mauzo_validator.transcoding import to_utf8
 

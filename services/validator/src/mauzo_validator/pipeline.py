@@ -21,6 +21,7 @@ import polars as pl
 import structlog
 
 from mauzo_common.events import ColumnInfo, ErrorInfo, FileUploaded
+from mauzo_common.file_kinds import FileKind
 from mauzo_common.object_store import ObjectStore
 from mauzo_validator.canonical import Canonical, build, output_names, source_targets
 from mauzo_validator.errors import Code, InputRejected, rejected
@@ -139,7 +140,7 @@ def validate_upload(
 def _validate(job: Job, path: Path, workdir: Path, settings: ValidatorSettings) -> Validated:
     applied = apply_options(settings, job.uploaded.options)
     settings = applied.settings
-    table = _read(path, settings, workdir, applied.sheet)
+    table = _read(path, _kind_of(job.uploaded), settings, workdir, applied.sheet)
     try:
         return _validate_table(job, table, workdir, settings)
     except (InputRejected, pl.exceptions.PolarsError) as exc:
@@ -271,9 +272,22 @@ def _mapping(job: Job, table: Table, settings: ValidatorSettings) -> Mapping:
     return propose_mapping(table.sample, day_first=day_first, decimal_comma=dc)
 
 
-def _read(path: Path, settings: ValidatorSettings, workdir: Path, sheet: str | None) -> Table:
+def _kind_of(uploaded: FileUploaded) -> FileKind:
+    kind = uploaded.file_kind or FileKind.of_content_type(uploaded.content_type)
+    if kind is None:
+        raise rejected(
+            Code.UNSUPPORTED_FORMAT,
+            "The upload did not say what kind of file this is.",
+            "Upload the file again.",
+        )
+    return kind
+
+
+def _read(
+    path: Path, kind: FileKind, settings: ValidatorSettings, workdir: Path, sheet: str | None
+) -> Table:
     try:
-        return read_table(path, settings, score=header_score, workdir=workdir, sheet=sheet)
+        return read_table(path, kind, settings, score=header_score, workdir=workdir, sheet=sheet)
     except pl.exceptions.PolarsError as exc:
         raise _unreadable(exc) from exc
 

@@ -1,8 +1,8 @@
 """Any supported file in, one all-string Polars frame out (plus how it was read).
 
-The container is sniffed from the bytes, never trusted from the name. Every cell becomes text so
-that numbers and dates go through one set of parsing rules whatever the format; Parquet and JSON
-lines keep their values, rendered as text.
+The container is the kind upload found in the bytes (`FileUploaded.file_kind`), never the name.
+Every cell becomes text so that numbers and dates go through one set of parsing rules whatever
+the format; Parquet and JSON lines keep their values, rendered as text.
 """
 
 from __future__ import annotations
@@ -16,15 +16,16 @@ from pathlib import Path
 import polars as pl
 
 from mauzo_common.errors import InputRejected
+from mauzo_common.file_kinds import FileKind
 from mauzo_validator.delimited import open_delimited
 from mauzo_validator.errors import Code, rejected
 from mauzo_validator.headers import clean_header
 from mauzo_validator.settings import ValidatorSettings
-from mauzo_validator.sniffing import sniff_kind
 from mauzo_validator.structure import StructureCheck
 from mauzo_validator.transcoding import to_utf8
 
 SheetScore = Callable[[list[str]], float]
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,15 @@ class Table:
 
 def read_table(
     path: Path,
+    kind: FileKind,
     settings: ValidatorSettings,
     *,
     score: SheetScore,
     workdir: Path,
     sheet: str | None = None,
 ) -> Table:
-    """The table in `path`; for delimited text the structure check is started (caller joins)."""
+    """The table in `path`, read as `kind`; for delimited text the structure check is started
+    (caller joins)."""
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
     if not head.strip() and path.stat().st_size <= len(head):
@@ -70,9 +73,7 @@ def read_table(
             "The file is empty (0 bytes of data).",
             "Export the sales data again; the file you uploaded has no content.",
         )
-    ole = head.startswith(b"\xd0\xcf\x11\xe0")
-    kind = sniff_kind(head[:4096], path.read_bytes() if ole else b"")
-    if kind == "delimited":
+    if kind is FileKind.CSV:
         source = open_delimited(
             path,
             workdir,
@@ -94,24 +95,24 @@ def read_table(
             batches=source.batches,
             structure=check,
         )
-    if kind == "parquet":
+    if kind is FileKind.PARQUET:
         return _lazy(pl.scan_parquet(path), "parquet", settings, _PARQUET_UNREADABLE)
-    if kind == "ndjson":
+    if kind is FileKind.NDJSON:
         text = to_utf8(path, workdir, max_line=settings.max_line_bytes)
         scan = pl.scan_ndjson(text.path, infer_schema_length=None)
         return _lazy(scan, "ndjson", settings, _NDJSON_UNREADABLE, encoding=text.encoding)
     data = path.read_bytes()
-    if kind in ("zip", "xlsx"):
+    if kind is FileKind.XLSX:
         _check_zip(data, settings.max_unzipped_bytes)
         return _read_excel(data, "xlsx", settings, score, sheet)
-    if kind == "xls":
-        return _read_excel(data, "xls", settings, score, sheet)
-    raise rejected(
-        Code.PASSWORD_PROTECTED,
-        "The workbook is password-protected (encrypted), so it cannot be read.",
-        "Open it in Excel, remove the password (File > Info > Protect Workbook) and upload "
-        "it again, or save it as CSV.",
-    )
+    if _ENCRYPTED in data:  # an encrypted .xlsx is an OLE container, as an .xls is
+        raise rejected(
+            Code.PASSWORD_PROTECTED,
+            "The workbook is password-protected (encrypted), so it cannot be read.",
+            "Open it in Excel, remove the password (File > Info > Protect Workbook) and upload "
+            "it again, or save it as CSV.",
+        )
+    return _read_excel(data, "xls", settings, score, sheet)
 
 
 def _eager(frame: pl.DataFrame, kind: str, settings: ValidatorSettings, **info: object) -> Table:

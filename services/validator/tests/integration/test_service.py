@@ -20,6 +20,7 @@ from mauzo_common.events import (
     FileValidated,
     ValidationStarted,
 )
+from mauzo_common.file_kinds import FileKind
 from mauzo_common.messaging import make_broker, publish
 from mauzo_common.object_store import open_object_store
 from mauzo_validator.app import create_app
@@ -40,7 +41,12 @@ def put_upload(settings: ValidatorSettings, data: bytes, name: str) -> Envelope[
     key = f"uploads/sales/{task_id}/{name}"
     open_object_store(settings).put_bytes(key, data)
     payload = FileUploaded(
-        datasource="sales", object_key=key, file_name=name, size_bytes=len(data), sha256="0" * 64
+        datasource="sales",
+        object_key=key,
+        file_name=name,
+        size_bytes=len(data),
+        sha256="0" * 64,
+        file_kind=FileKind.CSV,
     )
     return Envelope.wrap(payload, task_id=task_id, producer="test")
 

@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mauzo_common.events import FileUploaded
+from mauzo_common.file_kinds import FileKind
 from mauzo_common.object_store.local import LocalObjectStore
 from mauzo_validator.lines import LineLimit, newlines
 from mauzo_validator.pipeline import Keys, Rejected, validate_upload
@@ -68,6 +69,7 @@ def test_a_50_mb_line_is_refused_with_bounded_memory(
         file_name="huge.csv",
         size_bytes=store.path(key).stat().st_size,
         sha256=hashlib.sha256(b"not checked here").hexdigest(),
+        file_kind=FileKind.CSV,
     )
     settings = ValidatorSettings(object_store_root=tmp_path / "objects")
     rss_before = _peak_rss_mb()

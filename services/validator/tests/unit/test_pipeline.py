@@ -14,6 +14,7 @@ from conftest import Run, good_rows, skeleton_csv
 from xlsx_builder import xlsx_bytes
 
 from mauzo_common.events import FileUploaded
+from mauzo_common.file_kinds import FileKind
 from mauzo_common.object_store import ObjectNotFound
 from mauzo_common.object_store.local import LocalObjectStore
 from mauzo_validator.pipeline import Keys, Rejected, Validated, validate_upload
@@ -222,6 +223,7 @@ def test_a_missing_upload_is_a_system_error_that_raises(tmp_path: Path) -> None:
         file_name="x.csv",
         size_bytes=1,
         sha256="0" * 64,
+        file_kind=FileKind.CSV,
     )
     with pytest.raises(ObjectNotFound):
         validate_upload(store, upload, "t", ValidatorSettings(object_store_root=tmp_path))

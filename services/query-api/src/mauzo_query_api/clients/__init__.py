@@ -1,1 +1,2 @@
-"""Clients of the other Mauzo services this API fronts: task-tracker (status) and upload."""
+"""Clients of the other Mauzo services this API fronts: upload (task-tracker's client is
+mauzo_common.tracker_client, shared with upload)."""

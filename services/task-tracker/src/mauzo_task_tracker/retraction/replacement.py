@@ -23,7 +23,6 @@ from mauzo_task_tracker.retraction import rows as retraction_rows
 from mauzo_task_tracker.retraction.rows import LOAD
 from mauzo_task_tracker.rows import locked
 
-TRUE = frozenset({"1", "true", "yes", "on"})
 NO_INTERVAL = ErrorInfo(
     code="interval_unknown",
     message="The time interval of the replaced upload's rows is unknown, so they cannot be "
@@ -31,10 +30,6 @@ NO_INTERVAL = ErrorInfo(
     hint="Remove them with DELETE /api/ingest/tasks/{id}/data once the interval is known, or "
     "drop and reload the datasource.",
 )
-
-
-def asks_to_replace(task: Task) -> bool:
-    return str((task.options or {}).get("replace", "")).strip().lower() in TRUE
 
 
 def replace_earlier(session: Session, task: Task) -> None:
@@ -52,7 +47,7 @@ def replace_earlier(session: Session, task: Task) -> None:
         )
         .order_by(Task.created_at, Task.task_id)
     ).all()
-    replacing = [t for t in loaded if asks_to_replace(t)]
+    replacing = [t for t in loaded if t.replace_requested]
     if not replacing:
         return
     keeper = locked(session, replacing[-1].task_id)

@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
-from mauzo_common.tasks import TaskState
-from mauzo_query_api.clients.task_tracker import check_datasource
+import re
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from mauzo_common.datasources import is_datasource_name
+from mauzo_common.tasks import TASK_ID_PATTERN, TaskState
+from mauzo_common.tracker_client import TrackerUnavailable as Unanswered
 from mauzo_query_api.clients.upload import ReadableFile
 from mauzo_query_api.deps import Ask
-from mauzo_query_api.errors import InvalidArgument
-from mauzo_query_api.graphql.ingestion_types import (
-    IngestionTask,
-    UploadReceipt,
-    ingestion_task,
-)
+from mauzo_query_api.errors import InvalidArgument, TrackerUnavailable
+from mauzo_query_api.graphql.ingestion_types import IngestionTask, UploadReceipt, ingestion_task
 
 MAX_TASKS = 500
+_TASK_ID = re.compile(TASK_ID_PATTERN)
+T = TypeVar("T")
+
+
+def check_datasource(name: str) -> str:
+    if not is_datasource_name(name):
+        raise InvalidArgument("datasource must be a letter then letters, digits or _ (max 64)")
+    return name
 
 
 async def task(ask: Ask, task_id: str) -> IngestionTask | None:
     ask.uncacheable()
-    found = await ask.services.tracker.task(task_id, ask.request_id)
+    if not _TASK_ID.fullmatch(task_id):
+        raise InvalidArgument("taskId must be 1-64 letters, digits, _ or -")
+    found = await _answered(ask.services.tracker.task(task_id, ask.request_id))
     return ingestion_task(found) if found is not None else None
 
 
@@ -28,11 +39,13 @@ async def tasks(
     ask.uncacheable()
     if not 1 <= limit <= MAX_TASKS:
         raise InvalidArgument(f"limit must be between 1 and {MAX_TASKS}")
-    found = await ask.services.tracker.tasks(
-        ask.request_id,
-        datasource=datasource,
-        state=state.value if state is not None else None,
-        limit=limit,
+    found = await _answered(
+        ask.services.tracker.tasks(
+            datasource=check_datasource(datasource) if datasource is not None else None,
+            state=state,
+            limit=limit,
+            request_id=ask.request_id,
+        )
     )
     return [ingestion_task(t) for t in found]
 
@@ -42,3 +55,11 @@ async def upload(ask: Ask, file: ReadableFile, datasource: str | None) -> Upload
     name = check_datasource(ask.datasource_name(datasource))
     answer = await ask.services.uploader.forward(file, name, ask.request_id)
     return UploadReceipt(task_id=answer.task_id, status_url=answer.status_url, status=answer.status)
+
+
+async def _answered(call: Awaitable[T]) -> T:
+    try:
+        return await call
+    except Unanswered as exc:
+        detail = "could not answer" if exc.reachable else "is not reachable"
+        raise TrackerUnavailable(f"the task tracker {detail}") from exc

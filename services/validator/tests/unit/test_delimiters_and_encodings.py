@@ -1,4 +1,4 @@
-"""Delimiters, containers and encodings are sniffed from the bytes, never trusted from the name."""
+"""Delimiters and encodings are sniffed from the bytes, never trusted from the name."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mauzo_common.errors import InputRejected
+from mauzo_validator.dialect import sniff_delimiter
 from mauzo_validator.encoding import decode
-from mauzo_validator.sniffing import sniff_delimiter, sniff_kind
 
 TEXT = "date,branch,product,amount\n2024-01-05,Café Nairobi,Crème brûlée,1200\n"
 
@@ -42,25 +42,6 @@ def test_quoted_commas_do_not_fool_the_semicolon_sniffer() -> None:
 def test_sniffs_the_delimiter_of_any_regular_table(delimiter: str, rows: list[list[str]]) -> None:
     text = "\n".join(delimiter.join(r) for r in [["date", "branch", "amount"], *rows])
     assert sniff_delimiter(text) == delimiter
-
-
-@pytest.mark.parametrize(
-    ("head", "kind"),
-    [
-        (b"PK\x03\x04....[Content_Types].xml", "xlsx"),
-        (b"PK\x03\x04....readme.txt", "zip"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "xls"),
-        (
-            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"),
-            "encrypted_office",
-        ),
-        (b"PAR1....", "parquet"),
-        (b'{"date": "2024-01-01"}\n', "ndjson"),
-        (b"date,amount\n", "delimited"),
-    ],
-)
-def test_sniffs_the_container_from_magic_bytes(head: bytes, kind: str) -> None:
-    assert sniff_kind(head) == kind
 
 
 @pytest.mark.parametrize(
