@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from mauzo_common.file_kinds import FileKind
+from mauzo_common.sales_model import ColumnRole
 
 TOPIC_PREFIX = "mauzo"
 
@@ -39,7 +40,6 @@ class ErrorInfo(BaseModel):
     hint: str = ""
 
 
-ColumnRole = Literal["time", "dimension", "metric"]
 ColumnType = Literal["timestamp", "string", "long", "double"]
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from mauzo_common.file_kinds import FileKind, UploadRegistration
+from mauzo_common.file_kinds import FileKind
+from mauzo_common.uploads import UploadRegistration
 
 BASE = {
     "task_id": "a" * 32,

@@ -19,7 +19,14 @@ import polars as pl
 
 from mauzo_validator.dates import parse_times
 from mauzo_validator.errors import Code
-from mauzo_validator.mapping import ALWAYS_DIMENSIONS, DIMENSIONS, NUMERIC_FIELDS, Mapping
+from mauzo_validator.mapping import (
+    ALWAYS_DIMENSIONS,
+    DIMENSIONS,
+    METRICS,
+    NUMERIC_FIELDS,
+    OPTIONAL_METRICS,
+    Mapping,
+)
 from mauzo_validator.numbers import is_missing, parse_number_columns, parse_numbers
 from mauzo_validator.plan import Plan, time_text
 from mauzo_validator.returns import is_return_document
@@ -57,8 +64,8 @@ class Canonical:
 def output_names(mapping: Mapping) -> tuple[list[str], list[str]]:
     dimensions = [d for d in DIMENSIONS if d in ALWAYS_DIMENSIONS or d in mapping.dimensions]
     dimensions += [e.name for e in mapping.extras if e.role == "dimension"]
-    metrics = ["gross_revenue", "returns_value", "units_sold", "units_returned", "cost"]
-    metrics += [m for m in ("discount", "tax") if mapping.sources(m)]
+    metrics = list(METRICS)
+    metrics += [m for m in OPTIONAL_METRICS if mapping.sources(m)]
     metrics += [e.name for e in mapping.extras if e.role == "metric"]
     return dimensions, metrics
 

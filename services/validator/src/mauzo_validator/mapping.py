@@ -16,6 +16,7 @@ from typing import Literal
 
 import polars as pl
 
+from mauzo_common import sales_model as model
 from mauzo_validator.dates import detect_format, is_time_of_day
 from mauzo_validator.errors import Code, rejected
 from mauzo_validator.expressions import Expression, parse_source
@@ -23,24 +24,16 @@ from mauzo_validator.numbers import numeric_share
 from mauzo_validator.returns import looks_like_document_type
 from mauzo_validator.synonyms import SYNONYMS
 
-DIMENSIONS = (
-    "branch",
-    "region",
-    "product",
-    "product_line",
-    "item_group",
-    "salesperson",
-    "customer",
-    "invoice_id",
-)
-ALWAYS_DIMENSIONS = ("branch", "product", "product_line", "salesperson", "customer", "invoice_id")
-METRICS = ("gross_revenue", "returns_value", "units_sold", "units_returned", "cost")
-OPTIONAL_METRICS = ("discount", "tax")
-RESERVED = {"__time", "upload_id", *DIMENSIONS, *METRICS, *OPTIONAL_METRICS}
+# The sales model's names as plain text: they key dicts, name Polars columns and fill events.
+DIMENSIONS = tuple(d.value for d in model.Dimension)
+ALWAYS_DIMENSIONS = tuple(d.value for d in model.ALWAYS_DIMENSIONS)
+METRICS = tuple(m.value for m in model.METRICS)
+OPTIONAL_METRICS = tuple(m.value for m in model.OPTIONAL_METRICS)
+RESERVED = {model.TIME, model.UPLOAD_ID, *DIMENSIONS, *METRICS, *OPTIONAL_METRICS}
 NUMERIC_FIELDS = ("amount", "quantity", "unit_price", "cost", "profit", "discount", "tax")
 FIELDS = ("time", "time_of_day", *DIMENSIONS, *NUMERIC_FIELDS, "document_type")
 ALIASES = {
-    "__time": "time",
+    model.TIME: "time",
     "date": "time",
     "qty": "quantity",
     "units": "quantity",

@@ -23,6 +23,7 @@ import structlog
 from mauzo_common.events import ColumnInfo, ErrorInfo, FileUploaded
 from mauzo_common.file_kinds import FileKind
 from mauzo_common.object_store import ObjectStore
+from mauzo_common.sales_model import TIME, UPLOAD_ID
 from mauzo_validator.canonical import Canonical, build, output_names, source_targets
 from mauzo_validator.errors import Code, InputRejected, rejected
 from mauzo_validator.mapping import Mapping, header_score, propose_mapping
@@ -302,9 +303,9 @@ def _unreadable(exc: Exception) -> InputRejected:
 
 def _output(valid: pl.DataFrame, canonical: Canonical) -> pl.DataFrame:
     return valid.select(
-        pl.col("__time"),
+        pl.col(TIME),
         *(pl.col(d).cast(pl.String) for d in canonical.dimensions),
-        pl.col("upload_id"),
+        pl.col(UPLOAD_ID),
         *(pl.col(m).cast(pl.Float64) for m in canonical.metrics),
     )
 
@@ -312,8 +313,8 @@ def _output(valid: pl.DataFrame, canonical: Canonical) -> pl.DataFrame:
 def _columns(mapping: Mapping) -> list[ColumnInfo]:
     dimensions, metrics = output_names(mapping)
     return [
-        ColumnInfo(name="__time", type="timestamp", role="time"),
+        ColumnInfo(name=TIME, type="timestamp", role="time"),
         *(ColumnInfo(name=d, type="string", role="dimension") for d in dimensions),
-        ColumnInfo(name="upload_id", type="string", role="dimension"),
+        ColumnInfo(name=UPLOAD_ID, type="string", role="dimension"),
         *(ColumnInfo(name=m, type="double", role="metric") for m in metrics),
     ]

@@ -5,20 +5,21 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
+from mauzo_common.sales_model import TIME, UPLOAD_ID, Metric
 from mauzo_validator.mapping import METRICS
 
 _SIGNS: dict[str, list[pa.Check]] = {
-    "gross_revenue": [pa.Check.ge(0)],
-    "returns_value": [pa.Check.le(0)],
-    "units_sold": [pa.Check.ge(0)],
-    "units_returned": [pa.Check.ge(0)],
+    Metric.GROSS_REVENUE.value: [pa.Check.ge(0)],
+    Metric.RETURNS_VALUE.value: [pa.Check.le(0)],
+    Metric.UNITS_SOLD.value: [pa.Check.ge(0)],
+    Metric.UNITS_RETURNED.value: [pa.Check.ge(0)],
 }
 
 
 def processed_schema(dimensions: list[str], metrics: list[str]) -> pa.DataFrameSchema:
     columns: dict[str, pa.Column] = {
-        "__time": pa.Column(pl.Datetime("ms", "UTC"), nullable=False),
-        "upload_id": pa.Column(pl.String, nullable=False),
+        TIME: pa.Column(pl.Datetime("ms", "UTC"), nullable=False),
+        UPLOAD_ID: pa.Column(pl.String, nullable=False),
     }
     for name in dimensions:
         columns[name] = pa.Column(pl.String, nullable=True)
@@ -38,6 +39,6 @@ def check_processed(frame: pl.DataFrame, dimensions: list[str], metrics: list[st
 def warm_up() -> None:
     """Check an empty frame once, at start-up: Pandera's first check imports and registers its
     backends (about half a second), which the first file would otherwise wait for."""
-    schema: dict[str, pl.DataType] = {"__time": pl.Datetime("ms", "UTC"), "upload_id": pl.String()}
+    schema: dict[str, pl.DataType] = {TIME: pl.Datetime("ms", "UTC"), UPLOAD_ID: pl.String()}
     schema.update(dict.fromkeys(METRICS, pl.Float64()))
     check_processed(pl.DataFrame(schema=schema), [], list(METRICS))

@@ -7,6 +7,7 @@ from datetime import date
 
 import strawberry
 
+from mauzo_common import sales_model as model
 from mauzo_query_api.sql.explore import Aggregate
 from mauzo_query_api.sql.filters import Dimension, SalesFilter
 from mauzo_query_api.sql.measures import Measure
@@ -38,9 +39,9 @@ class RankDirection(enum.Enum):
 
 @strawberry.enum(description="How products are grouped for ranking.")
 class ProductGrouping(enum.Enum):
-    PRODUCT = "product"
-    PRODUCT_LINE = "product_line"
-    ITEM_GROUP = "item_group"
+    PRODUCT = model.Dimension.PRODUCT.value
+    PRODUCT_LINE = model.Dimension.PRODUCT_LINE.value
+    ITEM_GROUP = model.Dimension.ITEM_GROUP.value
 
 
 @strawberry.input(

@@ -11,10 +11,11 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from mauzo_common.sales_model import TIME
 from mauzo_query_api.errors import UnknownColumn, UnknownDatasource
 from mauzo_query_api.olap.client import DruidSqlClient, Param, SqlQuery
 
-TIME_COLUMN = "__time"
+TIME_COLUMN = TIME
 NUMERIC_TYPES = frozenset({"BIGINT", "DOUBLE", "FLOAT", "DECIMAL", "INTEGER", "REAL", "SMALLINT"})
 
 COLUMNS_SQL = (

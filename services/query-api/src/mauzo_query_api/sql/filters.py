@@ -7,19 +7,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from mauzo_common import sales_model as model
 from mauzo_query_api.errors import InvalidArgument
 
 
 class Dimension(enum.Enum):
-    """A sales-model dimension and the column it lives in."""
+    """A sales-model dimension a question can filter on, and the column it lives in."""
 
-    BRANCH = "branch"
-    REGION = "region"
-    PRODUCT = "product"
-    PRODUCT_LINE = "product_line"
-    ITEM_GROUP = "item_group"
-    SALESPERSON = "salesperson"
-    CUSTOMER = "customer"
+    BRANCH = model.Dimension.BRANCH.value
+    REGION = model.Dimension.REGION.value
+    PRODUCT = model.Dimension.PRODUCT.value
+    PRODUCT_LINE = model.Dimension.PRODUCT_LINE.value
+    ITEM_GROUP = model.Dimension.ITEM_GROUP.value
+    SALESPERSON = model.Dimension.SALESPERSON.value
+    CUSTOMER = model.Dimension.CUSTOMER.value
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mauzo_common.sales_model import Metric
+
 
 def _float(value: Any) -> float:
     return float(value) if value is not None else 0.0
@@ -89,11 +91,11 @@ class Kpis:
         else:
             transactions = _int(row.get("sale_lines"))
         return cls(
-            gross_revenue=_float(row.get("gross_revenue")),
-            returns_value=_float(row.get("returns_value")),
-            cost=_float(row.get("cost")) if has_cost else None,
-            units_sold=_float(row.get("units_sold")),
-            units_returned=_float(row.get("units_returned")),
+            gross_revenue=_float(row.get(Metric.GROSS_REVENUE)),
+            returns_value=_float(row.get(Metric.RETURNS_VALUE)),
+            cost=_float(row.get(Metric.COST)) if has_cost else None,
+            units_sold=_float(row.get(Metric.UNITS_SOLD)),
+            units_returned=_float(row.get(Metric.UNITS_RETURNED)),
             transactions=transactions,
             unique_customers=_int(row.get("customers")),
             lines=_int(row.get("lines")),

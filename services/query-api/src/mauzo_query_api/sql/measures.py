@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import enum
 
+from mauzo_common.sales_model import Dimension, Metric
 from mauzo_query_api.errors import InvalidArgument
 from mauzo_query_api.olap.catalog import DatasourceSchema
 
-REQUIRED_METRICS = ("gross_revenue", "returns_value")
+REVENUE, RETURNS, COST = Metric.GROSS_REVENUE, Metric.RETURNS_VALUE, Metric.COST
+SOLD, RETURNED = Metric.UNITS_SOLD, Metric.UNITS_RETURNED
+INVOICE, CUSTOMER = Dimension.INVOICE_ID, Dimension.CUSTOMER
+REQUIRED_METRICS = (REVENUE, RETURNS)
 
 
 class Measure(enum.Enum):
@@ -41,24 +45,28 @@ def kpi_aggregates(
             )
     col = schema.column
     out = [
-        ("gross_revenue", f"SUM({col('gross_revenue')})"),
-        ("returns_value", f"SUM({col('returns_value')})"),
+        (REVENUE.value, f"SUM({col(REVENUE)})"),
+        (RETURNS.value, f"SUM({col(RETURNS)})"),
         ("lines", "COUNT(*)"),
     ]
-    for metric in ("units_sold", "units_returned"):
+    for metric in (SOLD, RETURNED):
         if schema.has(metric):
-            out.append((metric, f"SUM({col(metric)})"))
-    if schema.has("cost"):
-        out += [("cost", f"SUM({col('cost')})"), ("cost_lines", f"COUNT({col('cost')})")]
-    if schema.has("invoice_id"):
+            out.append((metric.value, f"SUM({col(metric)})"))
+    if schema.has(COST):
+        out += [(COST.value, f"SUM({col(COST)})"), ("cost_lines", f"COUNT({col(COST)})")]
+    if schema.has(INVOICE):
         out += [
-            ("invoices", f"COUNT(DISTINCT {col('invoice_id')})"),
-            ("invoice_lines", f"COUNT({col('invoice_id')})"),
+            ("invoices", f"COUNT(DISTINCT {col(INVOICE)})"),
+            ("invoice_lines", f"COUNT({col(INVOICE)})"),
         ]
     out.append(("sale_lines", f"COUNT(*) FILTER (WHERE {sale_line_condition(schema)})"))
-    if schema.has("customer"):
-        out.append(("customers", f"COUNT(DISTINCT {col('customer')})"))
-    aliases = {"product": "products", "branch": "branches", "salesperson": "salespeople"}
+    if schema.has(CUSTOMER):
+        out.append(("customers", f"COUNT(DISTINCT {col(CUSTOMER)})"))
+    aliases: dict[str, str] = {
+        Dimension.PRODUCT: "products",
+        Dimension.BRANCH: "branches",
+        Dimension.SALESPERSON: "salespeople",
+    }
     for column in distinct:
         if schema.has(column):
             out.append((aliases[column], f"COUNT(DISTINCT {col(column)})"))
@@ -67,9 +75,9 @@ def kpi_aggregates(
 
 def sale_line_condition(schema: DatasourceSchema) -> str:
     """A sale line is one that returns nothing (returns_value = 0 and no units returned)."""
-    condition = f"{schema.column('returns_value')} = 0"
-    if schema.has("units_returned"):
-        condition += f" AND {schema.column('units_returned')} = 0"
+    condition = f"{schema.column(RETURNS)} = 0"
+    if schema.has(RETURNED):
+        condition += f" AND {schema.column(RETURNED)} = 0"
     return condition
 
 
@@ -79,33 +87,35 @@ def measure_expression(schema: DatasourceSchema, measure: Measure) -> str:
     NULL where docs/sales-model.md#kpi-definitions says the value is null.
     """
     col = schema.column
-    net = f"(SUM({col('gross_revenue')}) + SUM({col('returns_value')}))"
+    net = f"(SUM({col(REVENUE)}) + SUM({col(RETURNS)}))"
     if measure is Measure.NET_SALES:
         return net
     if measure is Measure.GROSS_REVENUE:
-        return f"SUM({col('gross_revenue')})"
+        return f"SUM({col(REVENUE)})"
     if measure is Measure.RETURNS_VALUE:
-        return f"SUM({col('returns_value')})"
+        return f"SUM({col(RETURNS)})"
     if measure is Measure.RETURN_RATE:
-        revenue = f"SUM({col('gross_revenue')})"
-        return f"CASE WHEN {revenue} <> 0 THEN -SUM({col('returns_value')}) / {revenue} END"
+        revenue = f"SUM({col(REVENUE)})"
+        return f"CASE WHEN {revenue} <> 0 THEN -SUM({col(RETURNS)}) / {revenue} END"
     if measure in (Measure.COST, Measure.GROSS_PROFIT, Measure.GROSS_MARGIN):
-        if not schema.has("cost"):
+        if not schema.has(COST):
             return "CAST(NULL AS DOUBLE)"
-        cost = f"SUM({col('cost')})"
-        known = f"COUNT({col('cost')}) > 0"
+        cost = f"SUM({col(COST)})"
+        known = f"COUNT({col(COST)}) > 0"
         if measure is Measure.COST:
             return f"CASE WHEN {known} THEN {cost} END"
         if measure is Measure.GROSS_PROFIT:
             return f"CASE WHEN {known} THEN {net} - {cost} END"
         return f"CASE WHEN {known} AND {net} <> 0 THEN ({net} - {cost}) / {net} END"
-    if measure in (Measure.UNITS_SOLD, Measure.UNITS_RETURNED):
-        return f"SUM({col(measure.value)})"
+    if measure is Measure.UNITS_SOLD:
+        return f"SUM({col(SOLD)})"
+    if measure is Measure.UNITS_RETURNED:
+        return f"SUM({col(RETURNED)})"
     if measure is Measure.UNIQUE_CUSTOMERS:
-        return f"COUNT(DISTINCT {col('customer')})"
+        return f"COUNT(DISTINCT {col(CUSTOMER)})"
     transactions = (
-        f"COUNT(DISTINCT {col('invoice_id')})"
-        if schema.has("invoice_id")
+        f"COUNT(DISTINCT {col(INVOICE)})"
+        if schema.has(INVOICE)
         else f"COUNT(*) FILTER (WHERE {sale_line_condition(schema)})"
     )
     if measure is Measure.TRANSACTIONS:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from mauzo_common.sales_model import Dimension
 from mauzo_query_api.olap.catalog import TIME_COLUMN, DatasourceSchema
 from mauzo_query_api.olap.client import Param, SqlQuery
 from mauzo_query_api.sql.filters import SalesFilter
@@ -157,7 +158,7 @@ def customer_facts_query(
     schema: DatasourceSchema, flt: SalesFilter, zone: ZoneInfo, limit: int
 ) -> SqlQuery:
     """Per customer (nulls left out): last line time, transactions and net sales, for RFM."""
-    customer = schema.column("customer")
+    customer = schema.column(Dimension.CUSTOMER)
     filters = where(schema, flt, zone)
     filters.add(f"{customer} IS NOT NULL")
     transactions = measure_expression(schema, Measure.TRANSACTIONS)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from mauzo_common.sales_model import Dimension
 from mauzo_query_api.deps import Ask
 from mauzo_query_api.errors import InvalidArgument
 from mauzo_query_api.graphql.types import (
@@ -31,7 +32,7 @@ from mauzo_query_api.sql.timewindow import (
     window,
 )
 
-OVERVIEW_DISTINCT = ("product", "branch", "salesperson")
+OVERVIEW_DISTINCT = (Dimension.PRODUCT, Dimension.BRANCH, Dimension.SALESPERSON)
 
 
 async def totals(ask: Ask, datasource: str | None, flt: SalesFilter) -> Kpis:
@@ -159,7 +160,7 @@ async def branch_trend(
 ) -> list[BranchTrend]:
     schema = await ask.schema(datasource)
     spec = KpiStatement(
-        group_by=("branch",), bucket=granularity, limit=ask.settings.max_row_limit + 1
+        group_by=(Dimension.BRANCH,), bucket=granularity, limit=ask.settings.max_row_limit + 1
     )
     rows = await ask.rows(kpi_query(schema, flt, ask.zone, spec))
     check_size(ask, rows)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from mauzo_common import sales_model as model
 from mauzo_query_api.deps import Ask
 from mauzo_query_api.errors import InvalidArgument
 from mauzo_query_api.graphql.resolvers.metadata import data_range
@@ -69,10 +70,10 @@ async def leaderboard(
     limit: int | None,
 ) -> list[SalespersonPerformance]:
     spec = KpiStatement(
-        group_by=("salesperson",),
+        group_by=(model.Dimension.SALESPERSON,),
         order=Ordering(order_by, True),
         limit=ask.limit(limit),
-        distinct=("branch", "product"),
+        distinct=(model.Dimension.BRANCH, model.Dimension.PRODUCT),
     )
     out = []
     for rank, row in enumerate(await grouped(ask, datasource, flt, spec), start=1):
@@ -98,7 +99,7 @@ async def branches(
     ask: Ask, datasource: str | None, flt: SalesFilter, order_by: Measure, limit: int | None
 ) -> list[BranchPerformance]:
     order = Ordering(order_by, True)
-    spec = KpiStatement(group_by=("branch",), order=order, limit=ask.limit(limit))
+    spec = KpiStatement(group_by=(model.Dimension.BRANCH,), order=order, limit=ask.limit(limit))
     current = await grouped(ask, datasource, flt, spec)
     before: dict[str | None, Kpis] = {}
     if flt.date_from is not None and flt.date_to is not None and current:
@@ -106,7 +107,7 @@ async def branches(
         keys = sorted(str(row["k0"]) for row in current if row.get("k0") is not None)
         names = {**flt.values, Dimension.BRANCH: tuple(keys)} if keys else flt.values
         earlier = SalesFilter(previous.date_from, previous.date_to, names)
-        plain = KpiStatement(group_by=("branch",), limit=ask.settings.max_row_limit)
+        plain = KpiStatement(group_by=(model.Dimension.BRANCH,), limit=ask.settings.max_row_limit)
         rows = await grouped(ask, datasource, earlier, plain)
         before = {row.get("k0"): Kpis.from_row(row) for row in rows}
     out = []
@@ -135,7 +136,7 @@ async def customers(
     limit: int | None,
 ) -> list[CustomerValue]:
     spec = KpiStatement(
-        group_by=("customer",),
+        group_by=(model.Dimension.CUSTOMER,),
         order=Ordering(order_by, descending),
         limit=ask.limit(limit),
         first_last=True,

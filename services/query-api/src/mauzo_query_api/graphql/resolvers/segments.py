@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from mauzo_common.sales_model import Dimension
 from mauzo_query_api.deps import Ask
 from mauzo_query_api.errors import InvalidArgument
 from mauzo_query_api.graphql.resolvers.metadata import data_range
@@ -58,7 +59,7 @@ async def customer_segments(
     shown = ask.limit(limit)
     schema = await ask.schema(datasource)
     reference = flt.date_to or (await data_range(ask, datasource)).last_date
-    if not schema.has("customer") or reference is None:
+    if not schema.has(Dimension.CUSTOMER) or reference is None:
         return CustomerSegments(reference_date=reference, segments=summaries([]), customers=[])
     cap = ask.settings.rfm_max_customers
     rows = await ask.rows(customer_facts_query(schema, flt, ask.zone, cap + 1))
