@@ -10,7 +10,10 @@ from typing import Any
 
 import httpx
 
-TERMINAL = {"succeeded", "rejected", "failed", "duplicate"}
+from mauzo_common import tasks
+
+# "duplicate" is upload's answer for bytes already loaded: nothing more will happen to follow.
+TERMINAL = frozenset({*tasks.TERMINAL, "duplicate"})
 CHUNK = 1 << 20
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from mauzo_common import tasks
 from mauzo_common.testing.components import (
     free_port,
     harness_environment,
@@ -30,7 +31,7 @@ PORT_SETTINGS = (
     "OLAP_LITE_PORT",
     "BROKER_PORT",
 )
-TERMINAL = {"succeeded", "rejected", "failed", "duplicate", "retracted"}
+TERMINAL = frozenset({*tasks.TERMINAL, "duplicate"})  # duplicate: upload's answer, final
 
 
 @dataclass
