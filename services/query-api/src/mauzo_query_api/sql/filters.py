@@ -12,7 +12,7 @@ from mauzo_query_api.errors import InvalidArgument
 
 
 class Dimension(enum.Enum):
-    """A sales-model dimension a question can filter on, and the column it lives in."""
+    """A sales-model dimension and the column it lives in."""
 
     BRANCH = model.Dimension.BRANCH.value
     REGION = model.Dimension.REGION.value
