@@ -160,6 +160,7 @@ def test_an_upload_is_stored_registered_and_announced(
         "size_bytes": len(CSV),
         "sha256": hashlib.sha256(CSV).hexdigest(),
         "content_type": "text/csv",
+        "file_kind": "csv",
     }
 
 
