@@ -89,6 +89,11 @@ class TaskTrackerClient:
         path = f"/api/ingest/tasks/{_checked(task_id)}/abort"
         await self._send("POST", path, None, json=error.model_dump())
 
+    async def restart(self, task_id: str) -> bool:
+        """Ask for an unfinished load to be started again; whether it was (it may be moving)."""
+        path = f"/api/ingest/tasks/{_checked(task_id)}/restart"
+        return bool(_json(await self._send("POST", path, None)).get("restarted"))
+
     async def _send(
         self,
         method: str,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from mauzo_common.datasources import DATASOURCE_PATTERN
+from mauzo_common.file_kinds import FileKind
 from mauzo_common.tasks import TASK_ID_PATTERN
 
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
@@ -24,4 +25,9 @@ class UploadRegistration(BaseModel):
     options: dict[str, str] | None = Field(None, description="Parsing options, as sent")
     replace: bool = Field(
         False, description="Once this load succeeds, retract the earlier loads of these bytes"
+    )
+    file_kind: FileKind | None = Field(
+        None,
+        description="What upload detected, kept so that a stalled task's FileUploaded can be "
+        "published again from the task table alone",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from typing import Annotated
 
@@ -14,8 +15,8 @@ from mauzo_common.events import ErrorInfo
 from mauzo_common.tasks import TASK_ID_PATTERN, TaskState
 from mauzo_common.uploads import SHA256_PATTERN, UploadRegistration
 from mauzo_task_tracker.artifacts import check_rejected_rows, read_report, stream_object
-from mauzo_task_tracker.deps import Changes, Repository, RetractorDep, Store
-from mauzo_task_tracker.schemas import TaskList, TaskStatus
+from mauzo_task_tracker.deps import Changes, ReconcilerDep, Repository, RetractorDep, Store
+from mauzo_task_tracker.schemas import Restart, TaskList, TaskStatus
 
 router = APIRouter(prefix="/api")
 TaskId = Annotated[str, Path(pattern=TASK_ID_PATTERN)]
@@ -35,6 +36,16 @@ def register_task(
 def abort_task(task_id: TaskId, error: ErrorInfo, repository: Repository) -> TaskStatus:
     """Fail a task whose upload could not be completed (called by upload, never by users)."""
     return repository.abort(task_id, error)
+
+
+@router.post("/ingest/tasks/{task_id}/restart", response_model=Restart)
+async def restart_task(
+    task_id: TaskId, repository: Repository, reconciler: ReconcilerDep
+) -> Restart:
+    """Start an unfinished load's step again (upload calls it when the same bytes are dropped
+    again): done only when the load changed nothing for `restart_quiet_seconds`."""
+    restarted = await reconciler.restart(task_id)
+    return Restart(restarted=restarted, task=await asyncio.to_thread(repository.get, task_id))
 
 
 @router.get("/ingest/status/{task_id}", response_model=TaskStatus)

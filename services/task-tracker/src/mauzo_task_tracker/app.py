@@ -22,6 +22,7 @@ from mauzo_task_tracker.handlers import register_handlers
 from mauzo_task_tracker.lifecycle import PRODUCER
 from mauzo_task_tracker.migrate import upgrade_database
 from mauzo_task_tracker.nudges import Nudges
+from mauzo_task_tracker.recovery.reconciler import Reconciler
 from mauzo_task_tracker.repository import TaskRepository
 from mauzo_task_tracker.retraction.retractor import Retractor
 from mauzo_task_tracker.settings import TrackerSettings
@@ -39,6 +40,7 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     changes = TaskChanges()
     nudges = Nudges()
     retractor = Retractor(repository, settings, client, nudges)
+    reconciler = Reconciler(repository, broker, settings, changes)
     follower = OverlordFollower(
         repository,
         broker,
@@ -46,7 +48,7 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
         client,
         changes,
         nudges=nudges,
-        jobs=[retractor.submit_waiting],
+        jobs=[retractor.submit_waiting, reconciler.run_once],
     )
     consumer = Consumer(broker, settings, group=GROUP, producer=PRODUCER)
     register_handlers(consumer, repository, nudges, changes)
@@ -76,6 +78,7 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     app.state.follower = follower
     app.state.changes = changes
     app.state.retractor = retractor
+    app.state.reconciler = reconciler
     app.include_router(router)
     install_error_handlers(app, "task-tracker")
     return app

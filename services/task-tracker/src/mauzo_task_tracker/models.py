@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, String, Text, false
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -68,6 +79,9 @@ class Task(Base):
     interval_start: Mapped[datetime | None] = mapped_column(UtcDateTime)
     interval_end: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Sent with replace=true: once it succeeds, the earlier loads of the same bytes are retracted.
+    file_kind: Mapped[str | None] = mapped_column(String(16))
+    # How often the reconciler published a stalled task's step again (recovery/).
+    reconcile_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     replace_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # A load sent with replace=true: [{"task_id", "retraction_task_id"}] of the loads it replaces.
     replaces: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)

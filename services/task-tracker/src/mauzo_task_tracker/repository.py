@@ -25,6 +25,8 @@ from mauzo_common.uploads import UploadRegistration
 from mauzo_task_tracker import lifecycle, task_metrics
 from mauzo_task_tracker.errors import TaskAlreadyFinished, TaskNotFound
 from mauzo_task_tracker.models import Task, TaskEvent, utcnow
+from mauzo_task_tracker.recovery import rows as recovery_rows
+from mauzo_task_tracker.recovery.rows import Stalled
 from mauzo_task_tracker.retraction import replacement
 from mauzo_task_tracker.retraction import rows as retraction_rows
 from mauzo_task_tracker.retraction.rows import RetractionPlan
@@ -73,6 +75,8 @@ class TaskRepository:
             if task.options is None and registration.options:
                 task.options = dict(registration.options)
             task.replace_requested = task.replace_requested or registration.replace
+            if task.file_kind is None and registration.file_kind is not None:
+                task.file_kind = registration.file_kind.value
             task.updated_at = utcnow()
             session.flush()
             return status_of(task), created
@@ -158,6 +162,22 @@ class TaskRepository:
         """Retractions started by a replace, ready to be submitted (see retraction_rows)."""
         with self._sessions() as session:
             return retraction_rows.waiting(session)
+
+    # -- recovery (see recovery/) ---------------------------------------------------------
+
+    def stalled(self, quiet_since: datetime) -> list[Stalled]:
+        with self._sessions() as session:
+            return recovery_rows.stalled(session, quiet_since)
+
+    def replayable(self, task_id: str) -> Stalled | None:
+        with self._sessions() as session:
+            return recovery_rows.replay_of(session, task_id)
+
+    def replayed(self, task_id: str, seen: datetime) -> bool:
+        return self._write(lambda session: recovery_rows.replayed(session, task_id, seen))
+
+    def give_up(self, task_id: str, error: ErrorInfo, seen: datetime) -> bool:
+        return self._write(lambda session: recovery_rows.give_up(session, task_id, error, seen))
 
     # -- reads ----------------------------------------------------------------------------
 

@@ -75,3 +75,8 @@ class TaskStatus(BaseModel):
 
 class TaskList(BaseModel):
     tasks: list[TaskStatus]
+
+
+class Restart(BaseModel):
+    restarted: bool = Field(description="Whether the load's step was started again")
+    task: TaskStatus

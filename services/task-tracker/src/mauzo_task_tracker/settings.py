@@ -26,3 +26,18 @@ class TrackerSettings(MauzoSettings):
         "report) before it is failed",
     )
     publish_timeout_seconds: float = Field(10.0, gt=0)
+    reconcile_stale_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="A load not yet submitted that changed nothing for this long is published "
+        "again (then after twice as long, and so on)",
+    )
+    reconcile_max_attempts: int = Field(
+        5, ge=0, description="Replays of a stalled load before it is failed"
+    )
+    restart_quiet_seconds: float = Field(
+        10.0,
+        ge=0,
+        description="Dropping the bytes of an unfinished load again restarts it once it has "
+        "changed nothing for this long",
+    )

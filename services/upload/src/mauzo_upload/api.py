@@ -24,7 +24,8 @@ async def upload_file(
     """multipart/form-data: `file`, `datasource` (or ?datasource=), optional `replace`.
 
     202 {"task_id", "status_url", "status": "received"}; 200 with "status": "duplicate" and the
-    first task when the same bytes were already uploaded to this datasource (unless replace).
+    first task when the same bytes were already uploaded to this datasource (unless replace);
+    `restarted` says whether that task had stalled and was started again.
     """
     declared = request.headers.get("content-length", "")
     limit = uploader.settings.max_upload_bytes
@@ -36,13 +37,14 @@ async def upload_file(
         datasource=datasource,
         replace=replace,
     )
-    body: dict[str, str] = {
+    body: dict[str, str | bool] = {
         "task_id": outcome.task_id,
         "status_url": outcome.status_url,
         "status": outcome.status,
     }
     if outcome.duplicate_of is not None:
         body["duplicate_of"] = outcome.duplicate_of
+        body["restarted"] = outcome.restarted
         return JSONResponse(body, status.HTTP_200_OK)
     return JSONResponse(body, status.HTTP_202_ACCEPTED)
 

@@ -21,7 +21,7 @@ from mauzo_common.events import Envelope, ErrorInfo, FileUploaded
 from mauzo_common.logging import bind
 from mauzo_common.messaging import publish
 from mauzo_common.object_store import ObjectStore
-from mauzo_common.tasks import GONE
+from mauzo_common.tasks import GONE, TERMINAL
 from mauzo_common.tracker_client import TaskTrackerClient, TrackerUnavailable
 from mauzo_common.uploads import UploadRegistration
 from mauzo_upload.errors import DependencyUnavailable
@@ -40,6 +40,7 @@ class Outcome:
     status_url: str
     status: Literal["received", "duplicate"]
     duplicate_of: str | None = None
+    restarted: bool = False  # the duplicate had stalled, and dropping it again restarted it
 
 
 class Uploader:
@@ -87,8 +88,18 @@ class Uploader:
             raise
         if first is not None:
             await upload.discard()
-            log.info("upload_duplicate", duplicate_of=first, sha256=upload.sha256)
-            return Outcome(first, self.tracker.status_url(first), "duplicate", duplicate_of=first)
+            restarted = first.get("state") not in TERMINAL and await self._restart(first)
+            first_id = str(first["task_id"])
+            log.info(
+                "upload_duplicate", duplicate_of=first_id, sha256=upload.sha256, restarted=restarted
+            )
+            return Outcome(
+                first_id,
+                self.tracker.status_url(first_id),
+                "duplicate",
+                duplicate_of=first_id,
+                restarted=restarted,
+            )
         await upload.commit()
         await self._announce(upload)
         log.info("upload_received", size=upload.size_bytes, kind=upload.kind, key=upload.object_key)
@@ -108,6 +119,7 @@ class Uploader:
                         mapping=upload.mapping or None,
                         options=upload.options or None,
                         replace=upload.replace,
+                        file_kind=upload.kind,
                     )
                 )
             )
@@ -142,7 +154,16 @@ class Uploader:
             await self._abort(upload.task_id, ErrorInfo(**error.as_dict()))
             raise error from exc
 
-    async def _first_load_of(self, datasource: str, sha256: str) -> str | None:
+    async def _restart(self, task: dict[str, object]) -> bool:
+        """The same bytes dropped again while their load is unfinished: if it stalled, the
+        tracker starts it again, so a lost step never leaves the user following it forever."""
+        try:
+            return await _recorded(self.tracker.restart(str(task["task_id"])))
+        except DependencyUnavailable as exc:
+            log.warning("restart_not_requested", error=exc.message)
+            return False
+
+    async def _first_load_of(self, datasource: str, sha256: str) -> dict[str, object] | None:
         """The earliest task that loaded (or is loading) these bytes into this datasource.
 
         Failed tasks do not count: a failure was the system's, so the user may simply retry.
@@ -155,8 +176,7 @@ class Uploader:
         tasks = [t for t in found if t.get("state") not in GONE]
         if not tasks:
             return None
-        first = min(tasks, key=lambda t: str(t.get("created_at", "")))
-        return str(first["task_id"])
+        return min(tasks, key=lambda t: str(t.get("created_at", "")))
 
     async def _abort(self, task_id: str, error: ErrorInfo) -> None:
         """Best effort: mark a registered task failed when its upload could not be finished."""

@@ -68,6 +68,10 @@ olap_query_duration = Histogram(
     ["outcome"],
     buckets=LATENCY_BUCKETS,
 )
+tasks_replayed = Counter(
+    "mauzo_tasks_replayed_total",
+    "Stalled loads whose FileUploaded task-tracker published again (recovery)",
+)
 restarts = Gauge(
     "mauzo_service_restarts",
     "How many times `mauzo up` restarted this service after it died (0 when not supervised)",
