@@ -1,4 +1,4 @@
-"""What each of Druid's error answers means (docs/druid.md, "Error bodies", "Task already exists")."""
+"""What each of Druid's error answers means (docs/druid.md, "Error bodies")."""
 
 from __future__ import annotations
 

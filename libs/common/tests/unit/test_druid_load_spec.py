@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mauzo_common.events import ColumnInfo, FileValidated
 from mauzo_common.druid.specs import SpecError, input_source, interval, load_spec, load_task_id
+from mauzo_common.events import ColumnInfo, FileValidated
 
 TASK_ID = "0f3c2a9d5b6e4f7a8c1d2e3f4a5b6c7d"
 

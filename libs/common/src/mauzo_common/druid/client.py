@@ -129,7 +129,7 @@ class DruidClient:
         *,
         result_format: str = "object",
         context: Mapping[str, Any] | None = None,
-        timeout: Timeout | None = None,
+        http_timeout: Timeout | None = None,
     ) -> list[Any]:
         """The rows (objects, or arrays with result_format="array"); `?` bound to parameters."""
         body: dict[str, Any] = {
@@ -140,7 +140,9 @@ class DruidClient:
         }
         if context:
             body["context"] = dict(context)
-        rows = await self._transport.call("POST", self._router + SQL, json=body, timeout=timeout)
+        rows = await self._transport.call(
+            "POST", self._router + SQL, json=body, http_timeout=http_timeout
+        )
         if not isinstance(rows, list):
             answer = DruidAnswer(200, message=f"not rows: {str(rows)[:200]}")
             raise DruidRefused("POST", self._router + SQL, answer, "answered with no rows")
@@ -159,7 +161,7 @@ class DruidClient:
         """Asked once, never retried: a health check must answer now."""
         try:
             body = await self._transport.call(
-                "GET", self._router + "/status/health", retry=NO_RETRY, timeout=5
+                "GET", self._router + "/status/health", retry=NO_RETRY, http_timeout=5
             )
         except DruidError:
             return False
@@ -174,4 +176,3 @@ class DruidClient:
 
 def _segment(name: str) -> str:
     return quote(name, safe="")
-

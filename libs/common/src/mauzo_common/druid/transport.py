@@ -37,7 +37,7 @@ class Retry:
         return cls(settings.druid_max_retries, settings.druid_retry_backoff_seconds)
 
     def pause(self, attempt: int) -> float:
-        return self.backoff * 2**attempt
+        return self.backoff * float(2**attempt)
 
 
 NO_RETRY = Retry(retries=0)
@@ -56,7 +56,7 @@ class Transport:
         *,
         json: Any = None,
         params: dict[str, str] | None = None,
-        timeout: Timeout | None = None,
+        http_timeout: Timeout | None = None,
         retry: Retry | None = None,
         missing_ok: bool = False,
     ) -> Any:
@@ -64,7 +64,7 @@ class Transport:
         policy = retry or self._retry
         attempt = 0
         while True:
-            outcome = await self._attempt(method, url, json, params, timeout, missing_ok)
+            outcome = await self._attempt(method, url, json, params, http_timeout, missing_ok)
             if outcome.failure is None:
                 return outcome.body
             if attempt >= policy.retries or not outcome.retryable:
@@ -79,12 +79,12 @@ class Transport:
         url: str,
         body: Any,
         params: dict[str, str] | None,
-        timeout: Timeout | None,
+        http_timeout: Timeout | None,
         missing_ok: bool,
     ) -> _Outcome:
         try:
             response = await self._http.request(
-                method, url, json=body, params=params, timeout=timeout or self._timeout
+                method, url, json=body, params=params, timeout=http_timeout or self._timeout
             )
         except httpx.TransportError as exc:
             # A client-side timeout is Druid's TIMEOUT category without the answer.
