@@ -56,7 +56,7 @@ def scripted_server(script: list[tuple[int, Any]]) -> Iterator[tuple[str, Script
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}", state

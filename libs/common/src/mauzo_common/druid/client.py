@@ -2,6 +2,8 @@
 
 Async over the caller's httpx client (its pool and lifetime stay the service's). Every call goes
 through one Transport, so every answer is read the same way and retried by the same rule.
+Not pydruid: its client is synchronous and built around native queries, while the services need
+async Overlord, supervisor and SQL calls inside their event loops.
 """
 
 from __future__ import annotations
