@@ -176,8 +176,8 @@ async def test_a_spec_the_overlord_refuses_is_a_4xx_with_its_message(
     del spec["spec"]["dataSchema"]["dataSource"]
     with pytest.raises(DruidRefused) as refused:
         await druid.submit_task(spec)
-    assert refused.value.status == 400
-    assert refused.value.message
+    assert refused.value.answer.status == 400
+    assert refused.value.answer.message
     assert not refused.value.answer.already_exists
 
 
@@ -220,7 +220,7 @@ async def test_supervisors_are_created_listed_paused_reset_and_terminated(
     assert unique_name not in await druid.supervisors()
     with pytest.raises(DruidRefused) as gone:
         await druid.supervisor_status(unique_name)
-    assert gone.value.status == 404
+    assert gone.value.answer.status == 404
 
 
 async def row_count(druid: DruidClient, datasource: str) -> int:

@@ -100,8 +100,8 @@ async def test_retries_are_bounded_and_end_transient(http: httpx.AsyncClient) ->
     ):
         await client_for(http, url, retries=2).sql("SELECT 1")
     assert server.requests == 3
-    assert unavailable.value.status == 500
-    assert unavailable.value.message == "boom"
+    assert unavailable.value.answer.status == 500
+    assert unavailable.value.answer.message == "boom"
 
 
 async def test_a_4xx_is_never_asked_again(http: httpx.AsyncClient) -> None:
@@ -129,5 +129,5 @@ async def test_a_refused_connection_backs_off_then_is_unavailable(
     started = time.monotonic()
     with pytest.raises(DruidUnavailable, match=r"127\.0\.0\.1") as unavailable:
         await client_for(http, nobody, retries=2).task_status("t")
-    assert unavailable.value.status == 0
+    assert unavailable.value.answer.status == 0
     assert time.monotonic() - started >= 0.05 + 0.1  # both pauses were taken

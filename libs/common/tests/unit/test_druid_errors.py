@@ -65,7 +65,7 @@ def test_a_spec_the_overlord_refuses_is_our_bug_and_not_transient() -> None:
     }
     refused = druid_error("POST", URL, DruidAnswer.read(400, body))
     assert isinstance(refused, DruidRefused)
-    assert refused.status == 400
+    assert refused.answer.status == 400
     assert "ParallelIndexIngestionSpec" in str(refused)
     assert not isinstance(refused, TransientError)
 

@@ -93,7 +93,8 @@ class DruidAnswer:
 
 
 class DruidError(Exception):
-    """Every failure of a Druid call: what was asked (`method`, `url`) and what came back."""
+    """Every failure of a Druid call: what was asked (`method`, `url`) and what Druid answered
+    (`answer`, read once; branch on its fields, never on the text)."""
 
     def __init__(self, method: str, url: str, answer: DruidAnswer, detail: str = "") -> None:
         said = detail or (
@@ -103,14 +104,6 @@ class DruidError(Exception):
         self.method = method
         self.url = url
         self.answer = answer
-
-    @property
-    def status(self) -> int:
-        return self.answer.status
-
-    @property
-    def message(self) -> str:
-        return self.answer.message
 
 
 class DruidRefused(DruidError):

@@ -130,7 +130,7 @@ def _as_retraction_failure(rid: str) -> Iterator[None]:
     try:
         yield
     except DruidError as exc:
-        if exc.status == 0:
+        if exc.answer.status == 0:
             raise RetractionFailed(
                 rid,
                 UNREACHABLE,
