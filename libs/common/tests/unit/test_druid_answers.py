@@ -1,4 +1,4 @@
-"""Reading the Overlord's task answers leniently (docs/druid.md, "Task status")."""
+"""Reading the Overlord's task answers leniently (docs/druid.md#task-status)."""
 
 from __future__ import annotations
 

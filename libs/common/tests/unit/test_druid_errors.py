@@ -1,4 +1,4 @@
-"""What each of Druid's error answers means (docs/druid.md, "Error bodies")."""
+"""What each of Druid's error answers means (docs/druid.md#error-bodies)."""
 
 from __future__ import annotations
 

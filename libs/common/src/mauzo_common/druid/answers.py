@@ -1,6 +1,7 @@
-"""The Overlord's answers about a task, typed (docs/druid.md, "Overlord task API").
+"""The Overlord's answers about a task, typed.
 
-Read leniently: a field the server leaves out (or an older alias) never breaks following a task.
+See docs/druid.md#task-status and docs/druid.md#completion-report. Read leniently: a field
+the server leaves out (or an older alias) never breaks following a task.
 """
 
 from __future__ import annotations

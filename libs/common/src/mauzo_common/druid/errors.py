@@ -1,5 +1,7 @@
 """Druid's error answers, read once into one typed error, and the one "already exists" rule.
 
+See docs/druid.md#error-bodies and docs/druid.md#task-already-exists.
+
 Druid answers an error in one of three shapes (all carried by DruidError's fields):
 - DruidException (newer Druid): `{"error": "druidException", "errorCode", "persona",
   "category", "errorMessage", "context"}`;

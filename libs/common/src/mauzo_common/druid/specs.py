@@ -1,10 +1,10 @@
 """The Druid `index_parallel` task specs Mauzo submits: a file's load and an upload's retraction.
 
-Pure: values in, task JSON out; the same JSON runs on Druid and olap-lite (docs/druid.md). Both
-tasks share their shape: day segments, no rollup, dynamic partitions, and
-`maxParseExceptions: 0`, which fails a task on its first bad row instead of letting it succeed
-with rows missing. Both are submitted under ids derived from our own task ids, so submitting
-the same task twice is answered "already exists" instead of loading twice.
+Pure: values in, task JSON out; the same JSON runs on Druid and olap-lite
+(docs/druid.md#batch-task-specs). Both tasks share their shape: day segments, no rollup, dynamic
+partitions, and `maxParseExceptions: 0`, which fails a task on its first bad row instead of
+letting it succeed with rows missing. Both are submitted under ids derived from our own task
+ids, so submitting the same task twice is answered "already exists" instead of loading twice.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def interval(start: datetime, end: datetime) -> str:
     """ISO interval `start/end` in UTC at Druid's millisecond precision, never narrower than asked.
 
     The start is floored and the exclusive end ceiled to the millisecond, so the last row can never
-    fall outside the interval and be silently "thrownAway" (docs/druid.md, "Timestamps").
+    fall outside the interval and be silently "thrownAway" (docs/druid.md#timestamps).
     """
     start, end = _utc(start), _utc(end)
     if end <= start:
@@ -106,7 +106,8 @@ def reindex_spec(
 ) -> dict[str, Any]:
     """Re-read the datasource over `interval` (the `druid` input source, `__time` in epoch ms),
     keep every row whose upload_id is not `upload_id`, and overwrite those day chunks
-    (appendToExisting false); dropExisting clears chunks left empty. olap-lite needs the parquet
+    (appendToExisting false); dropExisting clears chunks left empty
+    (docs/druid.md#time-chunks-and-replace). olap-lite needs the parquet
     inputFormat; Druid ignores it for this source.
 
     `dimensions` and `metrics` are (name, SQL type) as INFORMATION_SCHEMA.COLUMNS gives them."""
