@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mauzo_common.errors import TransientError
+from mauzo_common.errors import MauzoError, TransientError, UpstreamRefused
 
 # The Overlord's legacy refusal of a duplicate task id is a message and nothing else.
 _LEGACY_DUPLICATE = re.compile(r"^Task\[.+\] already exists!?$")
@@ -94,9 +94,11 @@ class DruidAnswer:
         return self.status == 0 or self.status == 429 or self.status >= 500
 
 
-class DruidError(Exception):
+class DruidError(MauzoError):
     """Every failure of a Druid call: what was asked (`method`, `url`) and what Druid answered
     (`answer`, read once; branch on its fields, never on the text)."""
+
+    code = "olap_error"
 
     def __init__(self, method: str, url: str, answer: DruidAnswer, detail: str = "") -> None:
         said = detail or (
@@ -108,12 +110,16 @@ class DruidError(Exception):
         self.answer = answer
 
 
-class DruidRefused(DruidError):
+class DruidRefused(DruidError, UpstreamRefused):
     """A 4xx answer: the request is wrong; asking again cannot help."""
+
+    code = "olap_refused"
 
 
 class DruidUnavailable(DruidError, TransientError):
     """No answer, or 429/5xx: Druid may take the same request later."""
+
+    code = "olap_unavailable"
 
 
 def druid_error(method: str, url: str, answer: DruidAnswer, detail: str = "") -> DruidError:

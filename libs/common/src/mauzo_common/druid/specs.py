@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from mauzo_common.errors import MauzoError
 from mauzo_common.events import ColumnInfo, FileValidated
 
 TASK_TYPE = "index_parallel"
@@ -26,8 +27,10 @@ _SQL_DIMENSION_TYPES = {"VARCHAR": "string", "BIGINT": "long", "DOUBLE": "double
 _SQL_METRIC_TYPES = {"BIGINT": "longSum", "FLOAT": "floatSum"}
 
 
-class SpecError(ValueError):
+class SpecError(MauzoError):
     """The values cannot make a task Druid would accept (a broken event contract: our bug)."""
+
+    code = "spec_not_buildable"
 
 
 # --- a validated file's load ------------------------------------------------------------------
