@@ -17,10 +17,10 @@ from urllib.request import url2pathname
 
 from mauzo_common.errors import MauzoError
 from mauzo_common.events import ColumnInfo, FileValidated
+from mauzo_common.sales_model import TIME as TIME_COLUMN
+from mauzo_common.sales_model import UPLOAD_ID
 
 TASK_TYPE = "index_parallel"
-TIME_COLUMN = "__time"
-UPLOAD_ID = "upload_id"
 _DIMENSION_TYPES = {"string", "long", "double"}
 # INFORMATION_SCHEMA's SQL types as ingestion types, for a reindex that keeps every column.
 _SQL_DIMENSION_TYPES = {"VARCHAR": "string", "BIGINT": "long", "DOUBLE": "double", "FLOAT": "float"}

@@ -18,8 +18,9 @@ import structlog
 
 from mauzo_common.druid.client import DruidClient, SqlParameter
 from mauzo_common.druid.errors import DruidError
-from mauzo_common.druid.specs import UPLOAD_ID, day_interval, reindex_spec, retraction_task_id
+from mauzo_common.druid.specs import day_interval, reindex_spec, retraction_task_id
 from mauzo_common.events import ErrorInfo
+from mauzo_common.sales_model import UPLOAD_ID
 from mauzo_common.tasks import TaskState
 from mauzo_task_tracker.errors import RetractionFailed
 from mauzo_task_tracker.nudges import Nudges
