@@ -57,6 +57,9 @@ class MauzoSettings(BaseSettings):
     # Druid (or olap-lite): Overlord for tasks, router/broker for SQL.
     druid_overlord_url: str = ""
     druid_router_url: str = ""
+    # Every Druid call retries a lost connection or a 5xx this often, pausing backoff × 2^n.
+    druid_max_retries: int = Field(2, ge=0, description="Druid call attempts after the first")
+    druid_retry_backoff_seconds: float = Field(0.2, gt=0)
 
     # Observability: spans go to an OpenTelemetry collector when this is set (e.g.
     # http://otel-collector:4318); trace ids reach the logs either way.

@@ -11,6 +11,7 @@ import structlog
 from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
+from mauzo_common.druid.client import DruidClient
 from mauzo_common.http_errors import ErrorObject, ErrorStyle, install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.observability.asgi import install_observability
@@ -77,9 +78,9 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
         async with httpx.AsyncClient(limits=limits) as client:
-            olap = DruidSqlClient(
-                settings.router_url, timeout_ms=settings.olap_timeout_ms, client=client
-            )
+            timeout = httpx.Timeout(settings.olap_timeout_ms / 1000 + 5, connect=5)
+            druid = DruidClient.from_settings(client, settings, timeout=timeout)
+            olap = DruidSqlClient(druid, timeout_ms=settings.olap_timeout_ms)
             cache = make_cache(settings)
             services = Services(
                 settings=settings,

@@ -11,13 +11,13 @@ import structlog
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from mauzo_common.druid.client import DruidClient
 from mauzo_common.events import FileValidated
 from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_common.observability.asgi import install_observability
 from mauzo_spec_builder.handlers import PRODUCER, Handlers
-from mauzo_spec_builder.overlord import OverlordClient
 from mauzo_spec_builder.settings import SpecBuilderSettings
 
 GROUP = "mauzo-spec-builder"
@@ -31,12 +31,12 @@ def create_app(settings: SpecBuilderSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = await asyncio.to_thread(open_object_store, settings)
-        timeout = httpx.Timeout(settings.druid_submit_timeout_seconds)
-        async with httpx.AsyncClient(timeout=timeout) as http:
+        async with httpx.AsyncClient() as http:
             broker = make_broker(settings)
-            handlers = Handlers(
-                broker=broker, store=store, overlord=OverlordClient(http, settings.overlord_url)
+            overlord = DruidClient.from_settings(
+                http, settings, timeout=settings.druid_submit_timeout_seconds
             )
+            handlers = Handlers(broker=broker, store=store, overlord=overlord)
             consumer = Consumer(broker, settings, group=GROUP, producer=PRODUCER)
             consumer.on(FileValidated)(handlers.on_file_validated)
             app.state.broker = broker

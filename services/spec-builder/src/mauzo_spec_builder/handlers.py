@@ -5,11 +5,11 @@ from __future__ import annotations
 import structlog
 from faststream.kafka import KafkaBroker
 
+from mauzo_common.druid.client import DruidClient
+from mauzo_common.druid.specs import load_spec
 from mauzo_common.events import Envelope, FileValidated, IngestionSubmitted
 from mauzo_common.messaging import publish
 from mauzo_common.object_store import ObjectStore
-from mauzo_spec_builder.overlord import OverlordClient
-from mauzo_spec_builder.spec import build_spec
 
 PRODUCER = "spec-builder"
 
@@ -17,9 +17,12 @@ log = structlog.get_logger(__name__)
 
 
 class Handlers:
-    def __init__(
-        self, *, broker: KafkaBroker, store: ObjectStore, overlord: OverlordClient
-    ) -> None:
+    """Nothing here is the user's fault: a file the user got wrong was rejected by the validator,
+    so a spec that cannot be built (SpecError) or that the Overlord refuses (DruidRefused) is a
+    bug on our side and, like an unreachable Overlord (DruidUnavailable), is retried, then
+    dead-lettered, never an InputRejected."""
+
+    def __init__(self, *, broker: KafkaBroker, store: ObjectStore, overlord: DruidClient) -> None:
         self._broker = broker
         self._store = store
         self._overlord = overlord
@@ -27,8 +30,8 @@ class Handlers:
     async def on_file_validated(self, envelope: Envelope[FileValidated]) -> None:
         event = envelope.payload
         uris = [self._store.uri(key) for key in event.processed_keys]
-        spec = build_spec(event, task_id=envelope.task_id, uris=uris)
-        submission = await self._overlord.submit(spec)
+        spec = load_spec(event, task_id=envelope.task_id, uris=uris)
+        submission = await self._overlord.submit_task(spec)
         log.info(
             "ingestion_submitted",
             datasource=event.datasource,

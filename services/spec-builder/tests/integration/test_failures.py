@@ -8,14 +8,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mauzo_common.druid.client import DruidClient
+from mauzo_common.druid.errors import DruidUnavailable
 from mauzo_common.events import ColumnInfo, Envelope, FileValidated
 from mauzo_common.messaging import make_broker
 from mauzo_common.object_store.local import LocalObjectStore
 from mauzo_common.testing.components import free_port
 from mauzo_spec_builder.app import create_app
-from mauzo_spec_builder.errors import OverlordUnavailable
 from mauzo_spec_builder.handlers import Handlers
-from mauzo_spec_builder.overlord import OverlordClient
 from mauzo_spec_builder.settings import SpecBuilderSettings
 
 
@@ -42,9 +42,9 @@ async def test_unreachable_overlord_is_a_transient_failure(tmp_path: Path) -> No
         handlers = Handlers(
             broker=make_broker(settings),
             store=LocalObjectStore(tmp_path),
-            overlord=OverlordClient(http, settings.overlord_url),
+            overlord=DruidClient.from_settings(http, settings, timeout=2),
         )
-        with pytest.raises(OverlordUnavailable, match=r"127\.0\.0\.1"):
+        with pytest.raises(DruidUnavailable, match=r"127\.0\.0\.1"):
             await handlers.on_file_validated(_validated("a" * 32))
 
 

@@ -24,12 +24,12 @@ import pytest_asyncio
 from aiokafka import AIOKafkaConsumer
 from faststream.kafka import KafkaBroker
 
+from mauzo_common.druid.client import DruidClient
 from mauzo_common.events import ColumnInfo, Envelope, FileValidated, IngestionSubmitted
 from mauzo_common.messaging import make_broker, publish
 from mauzo_common.object_store import ObjectStore, open_object_store
 from mauzo_spec_builder.app import create_app
 from mauzo_spec_builder.handlers import Handlers
-from mauzo_spec_builder.overlord import OverlordClient
 from mauzo_spec_builder.settings import SpecBuilderSettings
 
 pytestmark = [pytest.mark.kafka, pytest.mark.s3, pytest.mark.asyncio(loop_scope="module")]
@@ -206,9 +206,8 @@ async def test_s3_objects_are_loaded_once_through_the_s3_input_source(
     envelope, frame = on_s3.validated_file(unique_name, rows=30)
 
     async with httpx.AsyncClient(timeout=30) as http:
-        handlers = Handlers(
-            broker=stack.producer, store=on_s3.store, overlord=OverlordClient(http, stack.olap)
-        )
+        overlord = DruidClient.from_settings(http, stack.settings, timeout=30)
+        handlers = Handlers(broker=stack.producer, store=on_s3.store, overlord=overlord)
         await handlers.on_file_validated(envelope)
         await handlers.on_file_validated(envelope)  # re-delivered while the task may still run
 

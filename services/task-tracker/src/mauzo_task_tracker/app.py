@@ -11,6 +11,7 @@ import structlog
 from fastapi import FastAPI
 
 from mauzo_common.db import make_engine
+from mauzo_common.druid.client import DruidClient
 from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
@@ -37,15 +38,16 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     repository = TaskRepository(engine)
     broker = make_broker(settings)
     client = httpx.AsyncClient()
+    druid = DruidClient.from_settings(client, settings, timeout=settings.overlord_timeout_seconds)
     changes = TaskChanges()
     nudges = Nudges()
-    retractor = Retractor(repository, settings, client, nudges)
+    retractor = Retractor(repository, druid, nudges)
     reconciler = Reconciler(repository, broker, settings, changes)
     follower = OverlordFollower(
         repository,
         broker,
         settings,
-        client,
+        druid,
         changes,
         nudges=nudges,
         jobs=[retractor.submit_waiting, reconciler.run_once],

@@ -11,11 +11,10 @@ rows the validator handed over.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
+from mauzo_common.druid.answers import TaskReport, TaskStatus
 from mauzo_common.events import ErrorInfo
-
-ROW_STAT_KEYS = ("processed", "processedBytes", "processedWithError", "thrownAway", "unparseable")
 
 
 @dataclass(frozen=True)
@@ -26,43 +25,20 @@ class Verdict:
     error: ErrorInfo | None = None
 
 
-def status_code(status_body: Any) -> str:
-    """RUNNING | SUCCESS | FAILED from GET /task/{id}/status (`status` is the old alias)."""
-    status = status_body.get("status") if isinstance(status_body, dict) else None
-    if not isinstance(status, dict):
-        return "UNKNOWN"
-    code = status.get("statusCode") or status.get("status")
-    return str(code).upper() if code else "UNKNOWN"
-
-
-def row_stats(report_body: Any) -> dict[str, int] | None:
-    """rowStats.buildSegments from GET /task/{id}/reports, or None when the report lacks it."""
-    if not isinstance(report_body, dict):
-        return None
-    section = report_body.get("ingestionStatsAndErrors", report_body)
-    payload = section.get("payload") if isinstance(section, dict) else None
-    stats = payload.get("rowStats") if isinstance(payload, dict) else None
-    build = stats.get("buildSegments") if isinstance(stats, dict) else None
-    if not isinstance(build, dict):
-        return None
-    return {key: int(build.get(key) or 0) for key in ROW_STAT_KEYS}
-
-
 def judge(
     druid_task_id: str,
-    status_body: Any,
-    report_body: Any,
+    status: TaskStatus,
+    report: TaskReport | None,
     expected_rows: int | None,
     kind: str = "load",
 ) -> Verdict:
     """A load must have loaded rows; a retraction re-writes what is left, which may be nothing
     (its filtered-out rows are counted as thrownAway), so only bad rows fail it."""
-    code = status_code(status_body)
-    if code not in ("SUCCESS", "FAILED"):
+    if not status.finished:
         return Verdict("running")
-    stats = row_stats(report_body)
-    if code == "FAILED":
-        message = (status_body.get("status") or {}).get("errorMsg") or "no error message"
+    stats = report.row_stats if report is not None else None
+    if status.code == "FAILED":
+        message = status.error_message or "no error message"
         return Verdict(
             "failed",
             row_stats=stats or {},

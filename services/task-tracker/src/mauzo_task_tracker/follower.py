@@ -19,16 +19,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import structlog
 from faststream.kafka import KafkaBroker
 
-from mauzo_common.errors import TransientError
+from mauzo_common.druid.client import DruidClient
+from mauzo_common.druid.errors import DruidError
 from mauzo_common.events import Envelope, IngestionCompleted
 from mauzo_common.logging import bind, unbind
 from mauzo_common.messaging import publish
 from mauzo_task_tracker.changes import TaskChanges
-from mauzo_task_tracker.druid_report import Verdict, judge, not_found_verdict, status_code
+from mauzo_task_tracker.druid_report import Verdict, judge, not_found_verdict
 from mauzo_task_tracker.lifecycle import PRODUCER
 from mauzo_task_tracker.models import utcnow
 from mauzo_task_tracker.nudges import Nudges
@@ -44,10 +44,6 @@ COMPLETION_NAMESPACE = uuid.UUID("6f1c9d3e-2b1a-4c55-9a57-6d2f4a7e0c11")
 def completion_event_id(task_id: str) -> uuid.UUID:
     """The same id however often (and by whichever replica) a task's completion is published."""
     return uuid.uuid5(COMPLETION_NAMESPACE, f"ingestion-completed:{task_id}")
-
-
-class OverlordUnavailable(TransientError):
-    code = "overlord_unavailable"
 
 
 @dataclass
@@ -80,7 +76,7 @@ class OverlordFollower:
         repository: TaskRepository,
         broker: KafkaBroker,
         settings: TrackerSettings,
-        client: httpx.AsyncClient,
+        druid: DruidClient,
         changes: TaskChanges | None = None,
         *,
         nudges: Nudges | None = None,
@@ -90,7 +86,7 @@ class OverlordFollower:
         self.changes = changes or TaskChanges()
         self.broker = broker
         self.settings = settings
-        self.client = client
+        self.druid = druid
         self.nudges = nudges or Nudges()
         self.jobs = tuple(jobs)
 
@@ -113,7 +109,7 @@ class OverlordFollower:
             bind(task_id=task.task_id)
             try:
                 await self.follow(task)
-            except OverlordUnavailable as exc:
+            except DruidError as exc:  # unreachable or refusing: the task is polled again
                 log.warning("overlord_unavailable", error=str(exc))
             finally:
                 unbind("task_id")
@@ -121,16 +117,16 @@ class OverlordFollower:
             await job()
 
     async def follow(self, task: Followed) -> None:
-        status = await self._get(f"/druid/indexer/v1/task/{task.druid_task_id}/status")
+        status = await self.druid.task_status(task.druid_task_id)
         if status is None:
             if self._past_grace(task):
                 await self.complete(task, not_found_verdict(task.druid_task_id))
             return
-        if status_code(status) not in ("SUCCESS", "FAILED"):
+        if not status.finished:
             return  # still running: its report is only read once, at the end
-        report = await self._get(f"/druid/indexer/v1/task/{task.druid_task_id}/reports")
+        report = await self.druid.task_report(task.druid_task_id)
         verdict = judge(task.druid_task_id, status, report, task.expected_rows, task.kind)
-        if report is None and status_code(status) == "SUCCESS" and not self._past_grace(task):
+        if report is None and status.code == "SUCCESS" and not self._past_grace(task):
             return  # reports can lag the status briefly; a missing one is decided after the grace
         await self.complete(task, verdict)
 
@@ -163,22 +159,6 @@ class OverlordFollower:
             publish(self.broker, envelope), self.settings.publish_timeout_seconds
         )
         await asyncio.to_thread(self.repository.mark_published, envelope.task_id)
-
-    async def _get(self, path: str) -> Any:
-        """JSON body, None for 404, OverlordUnavailable for anything transient."""
-        url = f"{self.settings.overlord_url}{path}"
-        try:
-            response = await self.client.get(url, timeout=self.settings.overlord_timeout_seconds)
-        except httpx.HTTPError as exc:
-            raise OverlordUnavailable(f"GET {url}: {exc!r}") from exc
-        if response.status_code == httpx.codes.NOT_FOUND:
-            return None
-        if response.status_code >= httpx.codes.BAD_REQUEST:
-            raise OverlordUnavailable(f"GET {url}: HTTP {response.status_code}")
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise OverlordUnavailable(f"GET {url}: not JSON") from exc
 
     def _past_grace(self, task: Followed) -> bool:
         grace = timedelta(seconds=self.settings.overlord_missing_grace_seconds)

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from mauzo_task_tracker.druid_report import judge, row_stats, status_code
+from mauzo_common.druid.answers import TaskReport, TaskStatus
+from mauzo_task_tracker.druid_report import judge
 
 TASK = "mauzo_sales_abc"
 
 
-def status(code: str, error: str | None = None) -> dict[str, Any]:
-    return {
-        "task": TASK,
-        "status": {
-            "id": TASK,
-            "statusCode": code,
-            "status": code,
-            "runnerStatusCode": "NONE",
-            "duration": 12,
-            "errorMsg": error,
-        },
-    }
+def status(code: str, error: str | None = None) -> TaskStatus:
+    return TaskStatus.read(
+        {
+            "task": TASK,
+            "status": {
+                "id": TASK,
+                "statusCode": code,
+                "status": code,
+                "runnerStatusCode": "NONE",
+                "duration": 12,
+                "errorMsg": error,
+            },
+        }
+    )
 
 
-def report(processed: int, **others: int) -> dict[str, Any]:
+def report(processed: int, **others: int) -> TaskReport:
     build = {
         "processed": processed,
         "processedBytes": 100,
@@ -33,18 +34,20 @@ def report(processed: int, **others: int) -> dict[str, Any]:
         "thrownAway": 0,
         "unparseable": 0,
     } | others
-    return {
-        "ingestionStatsAndErrors": {
-            "type": "ingestionStatsAndErrors",
-            "taskId": TASK,
-            "payload": {
-                "ingestionState": "COMPLETED",
-                "unparseableEvents": {},
-                "rowStats": {"determinePartitions": {}, "buildSegments": build},
-                "errorMsg": None,
-            },
+    return TaskReport.read(
+        {
+            "ingestionStatsAndErrors": {
+                "type": "ingestionStatsAndErrors",
+                "taskId": TASK,
+                "payload": {
+                    "ingestionState": "COMPLETED",
+                    "unparseableEvents": {},
+                    "rowStats": {"determinePartitions": {}, "buildSegments": build},
+                    "errorMsg": None,
+                },
+            }
         }
-    }
+    )
 
 
 def test_success_with_every_row_loaded_succeeds() -> None:
@@ -96,12 +99,23 @@ def test_success_without_a_report_is_not_trusted() -> None:
     assert verdict.error.code == "druid_report_missing"
 
 
-def test_lenient_parsing_of_odd_bodies() -> None:
-    assert status_code({"status": {"status": "success"}}) == "SUCCESS"
-    assert status_code({"task": TASK, "status": None}) == "UNKNOWN"
-    assert status_code("garbage") == "UNKNOWN"
-    assert row_stats({"ingestionStatsAndErrors": {"payload": {}}}) is None
-    assert row_stats([]) is None
-    missing = row_stats(report(5))
-    assert missing is not None
-    assert missing["unparseable"] == 0
+SUCCESS = TaskStatus.read({"status": {"statusCode": "SUCCESS"}})
+
+
+def retraction_report(processed: int, thrown_away: int, unparseable: int = 0) -> TaskReport:
+    stats = {"processed": processed, "thrownAway": thrown_away, "unparseable": unparseable}
+    return TaskReport.read(
+        {"ingestionStatsAndErrors": {"payload": {"rowStats": {"buildSegments": stats}}}}
+    )
+
+
+def test_a_retraction_that_leaves_no_rows_succeeds_but_a_load_of_none_fails() -> None:
+    assert judge("t", SUCCESS, retraction_report(0, 5), None, "retraction").status == "succeeded"
+    assert judge("t", SUCCESS, retraction_report(0, 5), None, "load").status == "failed"
+
+
+def test_a_retraction_that_meets_bad_rows_fails() -> None:
+    verdict = judge("t", SUCCESS, retraction_report(3, 1, unparseable=1), None, "retraction")
+    assert verdict.status == "failed"
+    assert verdict.error is not None
+    assert verdict.error.code == "retraction_rows_lost"

@@ -1,6 +1,6 @@
-"""Druid-API test helpers: the Parquet `index_parallel` spec tests load with, shaped as
-spec-builder builds it (docs/druid.md#batch-task-specs), so tests can load data without the
-pipeline."""
+"""Druid-API test helpers: the Parquet `index_parallel` spec tests load with, shaped like an
+upload's load (mauzo_common.druid.specs, docs/druid.md#batch-task-specs) but for any column
+names and intervals, so tests can load data without the pipeline."""
 
 from __future__ import annotations
 

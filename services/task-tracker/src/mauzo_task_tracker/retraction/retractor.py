@@ -1,8 +1,8 @@
 """DELETE /api/ingest/tasks/{id}/data: retract exactly one upload's rows, tracked as a task.
 
 The retraction task is created (or the one in flight reused), the datasource's columns are read
-from the Broker (GET /druid/v2/datasources/{ds} for dimensions vs metrics, INFORMATION_SCHEMA for
-their types), the reindex spec is submitted to the Overlord under a task id derived from the
+from the Broker (its segment metadata for dimensions vs metrics, INFORMATION_SCHEMA for their
+types), the reindex spec is submitted to the Overlord under a task id derived from the
 retraction id, and the follower then follows it like any task. The retractions a replace=true
 upload started are submitted the same way by `submit_waiting`, one of the follower's periodic
 jobs.
@@ -11,25 +11,22 @@ jobs.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-import httpx
 import structlog
 
+from mauzo_common.druid.client import DruidClient, SqlParameter
+from mauzo_common.druid.errors import DruidError
+from mauzo_common.druid.specs import day_interval, reindex_spec, retraction_task_id
 from mauzo_common.events import ErrorInfo
+from mauzo_common.sales_model import UPLOAD_ID
 from mauzo_common.tasks import TaskState
 from mauzo_task_tracker.errors import RetractionFailed
 from mauzo_task_tracker.nudges import Nudges
 from mauzo_task_tracker.repository import TaskRepository
-from mauzo_task_tracker.retraction.reindex_spec import (
-    UPLOAD_ID,
-    day_interval,
-    reindex_spec,
-    retraction_task_id,
-)
 from mauzo_task_tracker.retraction.rows import RetractionPlan
 from mauzo_task_tracker.schemas import TaskStatus
-from mauzo_task_tracker.settings import TrackerSettings
 
 log = structlog.get_logger(__name__)
 COLUMNS_SQL = (
@@ -44,13 +41,11 @@ class Retractor:
     def __init__(
         self,
         repository: TaskRepository,
-        settings: TrackerSettings,
-        client: httpx.AsyncClient,
+        druid: DruidClient,
         nudges: Nudges,
     ) -> None:
         self.repository = repository
-        self.settings = settings
-        self.client = client
+        self.druid = druid
         self.nudges = nudges
 
     async def retract(self, task_id: str) -> TaskStatus:
@@ -106,26 +101,14 @@ class Retractor:
         return status
 
     async def _columns(self, rid: str, datasource: str, interval: str) -> tuple[Columns, Columns]:
-        base = self.settings.router_url
-        roles = await self._call(
-            rid,
-            "GET",
-            f"{base}/druid/v2/datasources/{datasource}",
-            params={"interval": interval.replace("/", "_")},
-        )
-        rows = await self._call(
-            rid,
-            "POST",
-            f"{base}/druid/v2/sql",
-            json={
-                "query": COLUMNS_SQL,
-                "parameters": [{"type": "VARCHAR", "value": datasource}],
-                "resultFormat": "array",
-            },
-        )
+        with _as_retraction_failure(rid):
+            roles = await self.druid.datasource_columns(datasource, interval)
+            rows = await self.druid.sql(
+                COLUMNS_SQL, [SqlParameter("VARCHAR", datasource)], result_format="array"
+            )
         types = {str(r[0]): str(r[1]) for r in rows if isinstance(r, list) and len(r) == 2}
-        dims = [(n, types.get(n, "VARCHAR")) for n in roles.get("dimensions") or []]
-        metrics = [(n, types.get(n, "DOUBLE")) for n in roles.get("metrics") or []]
+        dims = [(n, types.get(n, "VARCHAR")) for n in roles.dimensions]
+        metrics = [(n, types.get(n, "DOUBLE")) for n in roles.metrics]
         if UPLOAD_ID not in dict(dims):
             raise RetractionFailed(
                 rid,
@@ -136,36 +119,28 @@ class Retractor:
             )
         return dims, metrics
 
-    async def _submit(self, rid: str, spec: dict[str, Any]) -> None:
-        url = f"{self.settings.overlord_url}/druid/indexer/v1/task"
-        try:
-            await self._call(rid, "POST", url, json=spec)
-        except RetractionFailed as exc:
-            if "already exists" in exc.message or "EntryAlreadyExists" in exc.message:
-                return  # submitted before (a retried request): the same task
-            raise
+    async def _submit(self, rid: str, spec: dict[str, object]) -> None:
+        # Submitted before (a retried request) is answered "already submitted": the same task.
+        with _as_retraction_failure(rid):
+            await self.druid.submit_task(spec)
 
-    async def _call(self, rid: str, method: str, url: str, **kwargs: Any) -> Any:
-        timeout = self.settings.overlord_timeout_seconds
-        try:
-            response = await self.client.request(method, url, timeout=timeout, **kwargs)
-        except httpx.HTTPError as exc:
+
+@contextmanager
+def _as_retraction_failure(rid: str) -> Iterator[None]:
+    """No answer at all leaves a replace's retraction waiting; any answered error fails it."""
+    try:
+        yield
+    except DruidError as exc:
+        if exc.answer.status == 0:
             raise RetractionFailed(
                 rid,
                 UNREACHABLE,
-                f"{method} {url} failed: {exc!r}",
+                str(exc),
                 "The OLAP store is unreachable; retry the DELETE once it is up.",
             ) from exc
-        if response.status_code >= httpx.codes.BAD_REQUEST:
-            raise RetractionFailed(
-                rid,
-                "olap_refused",
-                f"{method} {url} answered {response.status_code}: {response.text[:500]}",
-                "Read the OLAP store's answer above; retry the DELETE once it is fixed.",
-            )
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise RetractionFailed(
-                rid, "olap_refused", f"{method} {url} answered with no JSON", "Retry."
-            ) from exc
+        raise RetractionFailed(
+            rid,
+            "olap_refused",
+            str(exc),
+            "Read the OLAP store's answer above; retry the DELETE once it is fixed.",
+        ) from exc

@@ -7,12 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mauzo_task_tracker.druid_report import judge
-from mauzo_task_tracker.retraction.reindex_spec import (
-    day_interval,
-    reindex_spec,
-    retraction_task_id,
-)
+from mauzo_common.druid.specs import day_interval, reindex_spec, retraction_task_id
 
 
 def at(*parts: int) -> datetime:
@@ -69,23 +64,3 @@ def test_the_spec_filters_out_exactly_the_upload_and_replaces_its_days() -> None
     assert schema["granularitySpec"]["intervals"] == [io["inputSource"]["interval"]]
     assert io["inputSource"]["type"] == "druid"
     assert (io["appendToExisting"], io["dropExisting"]) == (False, True)
-
-
-SUCCESS = {"status": {"statusCode": "SUCCESS"}}
-
-
-def report(processed: int, thrown_away: int, unparseable: int = 0) -> dict[str, object]:
-    stats = {"processed": processed, "thrownAway": thrown_away, "unparseable": unparseable}
-    return {"ingestionStatsAndErrors": {"payload": {"rowStats": {"buildSegments": stats}}}}
-
-
-def test_a_retraction_that_leaves_no_rows_succeeds_but_a_load_of_none_fails() -> None:
-    assert judge("t", SUCCESS, report(0, 5), None, "retraction").status == "succeeded"
-    assert judge("t", SUCCESS, report(0, 5), None, "load").status == "failed"
-
-
-def test_a_retraction_that_meets_bad_rows_fails() -> None:
-    verdict = judge("t", SUCCESS, report(3, 1, unparseable=1), None, "retraction")
-    assert verdict.status == "failed"
-    assert verdict.error is not None
-    assert verdict.error.code == "retraction_rows_lost"

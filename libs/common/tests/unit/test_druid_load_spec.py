@@ -1,4 +1,4 @@
-"""The index_parallel spec follows docs/druid.md#batch-task-specs for every validated file."""
+"""The index_parallel load spec follows docs/druid.md#batch-task-specs for every file."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mauzo_common.druid.specs import SpecError, input_source, interval, load_spec, load_task_id
 from mauzo_common.events import ColumnInfo, FileValidated
-from mauzo_spec_builder.errors import SpecError
-from mauzo_spec_builder.spec import build_spec, druid_task_id, input_source, interval
 
 TASK_ID = "0f3c2a9d5b6e4f7a8c1d2e3f4a5b6c7d"
 
@@ -54,7 +53,7 @@ S3_URIS = [f"s3://mauzo/processed/sales/{TASK_ID}/part-0.parquet"]
 
 
 def spec_for(event: FileValidated | None = None, uris: list[str] | None = None) -> dict[str, Any]:
-    return build_spec(event or validated(), task_id=TASK_ID, uris=uris or LOCAL_URIS)
+    return load_spec(event or validated(), task_id=TASK_ID, uris=uris or LOCAL_URIS)
 
 
 def test_all_three_types_are_index_parallel() -> None:
@@ -66,7 +65,7 @@ def test_all_three_types_are_index_parallel() -> None:
 
 def test_task_id_is_derived_from_the_task_so_a_redelivery_names_the_same_task() -> None:
     assert spec_for()["id"] == f"mauzo_sales_{TASK_ID}"
-    assert spec_for()["id"] == spec_for()["id"] == druid_task_id("sales", TASK_ID)
+    assert spec_for()["id"] == spec_for()["id"] == load_task_id("sales", TASK_ID)
 
 
 def test_spec_has_exactly_the_documented_nesting() -> None:
@@ -238,4 +237,4 @@ def test_refuses_columns_that_break_the_druid_schema_rules(columns: list[ColumnI
 @pytest.mark.parametrize("datasource", ["", ".hidden", "a/b", "tab\tname"])
 def test_refuses_datasource_names_druid_cannot_use_in_a_task_id(datasource: str) -> None:
     with pytest.raises(SpecError):
-        druid_task_id(datasource, TASK_ID)
+        load_task_id(datasource, TASK_ID)
