@@ -29,7 +29,8 @@ from mauzo_common.settings import MauzoSettings
 
 pytestmark = pytest.mark.kafka
 
-COUNTERS = ("consumed", "failed", "retried", "dead_lettered")
+# Only failures: other consumers in this process may handle the shared topic's events meanwhile.
+COUNTERS = ("failed", "retried", "dead_lettered")
 
 
 def _sample(counter: str, topic: str) -> float:
@@ -152,7 +153,7 @@ async def test_failing_handler_is_retried_then_dead_lettered(kafka_bootstrap: st
         letters = await _dead_letters(kafka_bootstrap, task_id)
 
     counted = {name: _sample(name, topic) - before[name] for name in COUNTERS}
-    assert counted == {"failed": 3, "retried": 2, "dead_lettered": 1, "consumed": 0}
+    assert counted == {"failed": 3, "retried": 2, "dead_lettered": 1}
     assert len(calls) == 3
     assert len(letters) == 1
     letter = Envelope[DeadLettered].model_validate(letters[0])
