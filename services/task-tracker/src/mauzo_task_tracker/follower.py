@@ -13,6 +13,7 @@ as `jobs`, run at the end of every round: what a completion just recorded may ha
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from mauzo_task_tracker.repository import Followed, TaskRepository
 from mauzo_task_tracker.settings import TrackerSettings
 
 log = structlog.get_logger(__name__)
+RETRY_SUFFIX = re.compile(r"-retry\d+$")
 
 PeriodicJob = Callable[[], Awaitable[None]]
 COMPLETION_NAMESPACE = uuid.UUID("6f1c9d3e-2b1a-4c55-9a57-6d2f4a7e0c11")
@@ -124,11 +126,34 @@ class OverlordFollower:
             return
         if not status.finished:
             return  # still running: its report is only read once, at the end
+        if status.code == "FAILED" and await self._try_again(task):
+            return
         report = await self.druid.task_report(task.druid_task_id)
         verdict = judge(task.druid_task_id, status, report, task.expected_rows, task.kind)
         if report is None and status.code == "SUCCESS" and not self._past_grace(task):
             return  # reports can lag the status briefly; a missing one is decided after the grace
         await self.complete(task, verdict)
+
+    async def _try_again(self, task: Followed) -> bool:
+        """Submit a failed load's Druid task again under a new id, a bounded number of times.
+
+        After the validator, a load's spec and input are known good, so a Druid task that fails
+        is almost always the cluster's fault (olap-lite killed mid-task fails it on restart).
+        A failed batch task published nothing, so another attempt cannot double its rows."""
+        if task.kind != "load" or task.druid_attempts >= self.settings.druid_task_retries:
+            return False
+        spec = await self.druid.task_payload(task.druid_task_id)
+        if spec is None:
+            return False
+        retry_id = f"{RETRY_SUFFIX.sub('', task.druid_task_id)}-retry{task.druid_attempts + 1}"
+        spec = {k: v for k, v in spec.items() if k not in ("groupId", "resource")}
+        await self.druid.submit_task({**spec, "id": retry_id})
+        if await asyncio.to_thread(
+            self.repository.resubmitted, task.task_id, task.druid_task_id, retry_id
+        ):
+            log.warning("druid_task_resubmitted", failed=task.druid_task_id, retry=retry_id)
+            self.changes.notify()
+        return True
 
     async def complete(self, task: Followed, verdict: Verdict) -> None:
         assert verdict.status != "running"

@@ -82,6 +82,8 @@ class Task(Base):
     file_kind: Mapped[str | None] = mapped_column(String(16))
     # How often the reconciler published a stalled task's step again (recovery/).
     reconcile_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Druid tasks submitted again after the first failed (a crash of the OLAP mid-task).
+    druid_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     replace_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # A load sent with replace=true: [{"task_id", "retraction_task_id"}] of the loads it replaces.
     replaces: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)

@@ -47,6 +47,7 @@ class Followed:
     druid_task_id: str
     expected_rows: int | None
     submitted_at: datetime
+    druid_attempts: int = 0
 
 
 class TaskRepository:
@@ -179,6 +180,22 @@ class TaskRepository:
     def give_up(self, task_id: str, error: ErrorInfo, seen: datetime) -> bool:
         return self._write(lambda session: recovery_rows.give_up(session, task_id, error, seen))
 
+    def resubmitted(self, task_id: str, failed_druid_id: str, druid_task_id: str) -> bool:
+        """Follow a new attempt of a load's Druid task; False when the load moved meanwhile."""
+
+        def write(session: Session) -> bool:
+            task = locked(session, task_id)
+            if task is None or task.state != TaskState.SUBMITTED:
+                return False
+            if task.druid_task_id != failed_druid_id:
+                return False
+            task.druid_task_id = druid_task_id
+            task.druid_attempts += 1
+            task.submitted_at = utcnow()
+            return True
+
+        return self._write(write)
+
     # -- reads ----------------------------------------------------------------------------
 
     def get(self, task_id: str) -> TaskStatus:
@@ -219,6 +236,7 @@ class TaskRepository:
                     druid_task_id=t.druid_task_id or "",
                     expected_rows=t.expected_rows,
                     submitted_at=t.submitted_at or t.updated_at,
+                    druid_attempts=t.druid_attempts,
                 )
                 for t in session.scalars(query)
             ]

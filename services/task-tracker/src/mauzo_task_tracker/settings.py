@@ -41,3 +41,9 @@ class TrackerSettings(MauzoSettings):
         description="Dropping the bytes of an unfinished load again restarts it once it has "
         "changed nothing for this long",
     )
+    druid_task_retries: int = Field(
+        2,
+        ge=0,
+        description="A load whose Druid task failed is submitted again this many times (a "
+        "failed batch task published nothing, so a new attempt cannot double its rows)",
+    )

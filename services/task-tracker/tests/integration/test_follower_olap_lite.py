@@ -157,3 +157,47 @@ def test_a_task_the_overlord_never_heard_of_fails_after_the_grace(
     announce(kafka_bootstrap, task_id, f"mauzo_{DS}_{task_id}", ROWS)
     wait_until(lambda: state_of(tracker, task_id).get("state") == "failed", 30, "failed")
     assert state_of(tracker, task_id)["error"]["code"] == "druid_task_not_found"
+
+
+def druid_state(olap_lite: str, druid_task_id: str) -> str | None:
+    response = httpx.get(f"{olap_lite}/druid/indexer/v1/task/{druid_task_id}/status")
+    if response.status_code != 200:
+        return None
+    return str(response.json()["status"]["status"])
+
+
+def test_a_failed_druid_task_is_submitted_again_and_its_rows_load_once(
+    tracker: str, olap_lite: str, kafka_bootstrap: str, parquet_file: Path, tmp_path: Path
+) -> None:
+    """As after olap-lite died mid-task: the first attempt fails, a later one loads the rows."""
+    task_id = uuid.uuid4().hex
+    druid_task_id = f"mauzo_{DS}_{task_id}"
+    flaky = tmp_path / "part-0.parquet"
+    flaky.write_bytes(b"not parquet yet")
+    submit(olap_lite, druid_task_id, flaky)
+    announce(kafka_bootstrap, task_id, druid_task_id, ROWS)
+    wait_until(lambda: druid_state(olap_lite, druid_task_id) == "FAILED", 60, "first attempt")
+    flaky.write_bytes(parquet_file.read_bytes())
+
+    wait_until(lambda: state_of(tracker, task_id).get("state") == "succeeded", 60, "a retry")
+    status = state_of(tracker, task_id)
+    assert status["rows_ingested"] == ROWS
+    assert status["druid_task_id"] in {f"{druid_task_id}-retry1", f"{druid_task_id}-retry2"}
+    events = completions(kafka_bootstrap, task_id)
+    assert [e["payload"]["status"] for e in events] == ["succeeded"]
+
+
+def test_a_druid_task_that_keeps_failing_fails_the_load_after_the_retries(
+    tracker: str, olap_lite: str, kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    task_id = uuid.uuid4().hex
+    druid_task_id = f"mauzo_{DS}_{task_id}"
+    broken = tmp_path / "part-0.parquet"
+    broken.write_bytes(b"never parquet")
+    submit(olap_lite, druid_task_id, broken)
+    announce(kafka_bootstrap, task_id, druid_task_id, ROWS)
+    wait_until(lambda: state_of(tracker, task_id).get("state") == "failed", 60, "failed")
+    status = state_of(tracker, task_id)
+    assert status["druid_task_id"] == f"{druid_task_id}-retry2", "two retries, then it stops"
+    assert status["error"]["code"] == "druid_task_failed"
+    assert druid_state(olap_lite, f"{druid_task_id}-retry3") is None

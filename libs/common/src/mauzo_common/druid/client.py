@@ -90,6 +90,14 @@ class DruidClient:
         body = await self._transport.call("GET", self._task(task_id, "reports"), missing_ok=True)
         return None if body is None else TaskReport.read(body)
 
+    async def task_payload(self, task_id: str) -> dict[str, Any] | None:
+        """The spec the task was submitted with (None when the Overlord does not know it)."""
+        body = await self._transport.call(
+            "GET", self._task(task_id, "").rstrip("/"), missing_ok=True
+        )
+        payload = body.get("payload") if isinstance(body, dict) else None
+        return payload if isinstance(payload, dict) else None
+
     async def shutdown_task(self, task_id: str) -> None:
         await self._transport.call("POST", self._task(task_id, "shutdown"))
 

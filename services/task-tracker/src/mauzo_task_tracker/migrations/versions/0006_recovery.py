@@ -1,4 +1,4 @@
-"""What the reconciler needs to publish a stalled task's step again: the file kind, and a count
+"""Recovery: the file kind (to publish a stalled load again), replay and Druid attempt counts
 
 Revision ID: 0006
 Revises: 0005
@@ -24,9 +24,13 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("reconcile_attempts", sa.Integer(), nullable=False, server_default="0")
         )
+        batch.add_column(
+            sa.Column("druid_attempts", sa.Integer(), nullable=False, server_default="0")
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("tasks") as batch:
+        batch.drop_column("druid_attempts")
         batch.drop_column("reconcile_attempts")
         batch.drop_column("file_kind")
