@@ -28,7 +28,7 @@ export const PAGES: PageInfo[] = [
   { path: "/profitability", title: "Profitability", load: () => import("./pages/Profitability"), filtered: true },
   { path: "/customers", title: "Customers", load: () => import("./pages/Customers"), filtered: true },
   { path: "/returns", title: "Returns", load: () => import("./pages/Returns"), filtered: true },
-  { path: "/explore", title: "Explore", load: () => import("./pages/Explore"), filtered: false },
+  { path: "/explore", title: "Explore", load: () => import("./pages/Explore"), filtered: true },
   { path: "/data", title: "Data", load: () => import("./pages/Data"), filtered: false },
   { path: "/diagnostics", title: "Diagnostics", load: () => import("./pages/Diagnostics"), filtered: false },
 ];

@@ -26,8 +26,12 @@ export default function Diagnostics() {
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let live = true;
+    const self = fetch("/api/health").then(
+      async (r): Promise<Health> => ({ name: "query-api", status: r.ok ? "ok" : "unavailable", httpStatus: r.status, body: await r.json(), url: "/api/health" }),
+    );
     fetch("/api/stack/health")
       .then((r) => (r.ok ? (r.json() as Promise<{ services: Health[] }>) : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then(async (b) => ({ services: [await self, ...b.services] }))
       .then(
         (b) => live && setHealth({ services: b.services, at: new Date() }),
         () => live && setHealth({ error: new Error("query-api is not reachable, so nothing behind it can be checked"), at: new Date() }),
@@ -41,9 +45,7 @@ export default function Diagnostics() {
   const sources = useQuery(DatasourcesQuery, {}, { refresh: tick });
   const failed = useQuery(TasksQuery, { state: "FAILED", limit: 20 });
   const rejected = useQuery(TasksQuery, { state: "REJECTED", limit: 20 });
-  const services: Health[] = health.services
-    ? [{ name: "query-api", status: "ok", url: "/api/health" }, ...health.services]
-    : [];
+  const services: Health[] = health.services ?? [];
   const brokerOk = health.services?.find((s) => s.name === "task-tracker")?.status === "ok";
   return (
     <>

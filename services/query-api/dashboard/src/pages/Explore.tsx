@@ -5,6 +5,7 @@ import { Answer, Loading } from "../components/State";
 import { Table } from "../components/Table";
 import type { Aggregate, Granularity } from "../gql/graphql";
 import type { Cell } from "../lib/csv";
+import { LIST_KEYS, type Filters } from "../lib/filters";
 import { useParam } from "../lib/location";
 import { useFilters } from "../lib/useFilters";
 import { useQuery } from "../lib/useQuery";
@@ -111,11 +112,28 @@ export default function Explore() {
           granularity: (bucket || null) as Granularity | null,
           dateFrom: filters.dateFrom,
           dateTo: filters.dateTo,
+          filters: columnFilters(filters, current.columns.map((c) => c.name)),
           limit: 1000,
         }}
       />
     </>
   );
+}
+
+const FILTER_COLUMNS = {
+  branches: "branch",
+  regions: "region",
+  productLines: "product_line",
+  itemGroups: "item_group",
+  salespeople: "salesperson",
+} as const;
+
+/** The global list filters as explore column filters, for the columns the datasource has. */
+export function columnFilters(filters: Filters, columns: string[]): { column: string; values: string[] }[] {
+  return LIST_KEYS.filter((k) => filters[k].length > 0 && columns.includes(FILTER_COLUMNS[k])).map((k) => ({
+    column: FILTER_COLUMNS[k],
+    values: [...filters[k]],
+  }));
 }
 
 interface Question {
@@ -125,6 +143,7 @@ interface Question {
   granularity: Granularity | null;
   dateFrom: string | null;
   dateTo: string | null;
+  filters: { column: string; values: string[] }[];
   limit: number;
 }
 
