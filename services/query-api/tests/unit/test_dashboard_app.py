@@ -17,7 +17,7 @@ def test_dashboard_vitest_suite_passes() -> None:
         pytest.skip("Node.js/npm is not installed: the dashboard's Vitest suite cannot run")
     if not (DASHBOARD / "node_modules").is_dir() or not (DASHBOARD / "src" / "gql").is_dir():
         pytest.skip("the dashboard is not installed: run `make install` (npm ci + build)")
-    result = subprocess.run(  # noqa: S603 - fixed command in the repository
+    result = subprocess.run(
         [npx, "vitest", "run", "--reporter=dot"],
         cwd=DASHBOARD,
         capture_output=True,
