@@ -257,10 +257,19 @@ def test_a_dropped_file_reaches_succeeded_and_its_rows_show_on_overview(
     page.screenshot(path=str(SHOTS / "data-after-drop.png"), full_page=True)
 
     dates = {"dateFrom": "2025-03-01", "dateTo": "2025-03-31"}
-    page.goto(base(demo_stack) + link("overview", dates, {"branches": [branch]}))
-    settle(page)
-    shown = shown_kpis(page)
+    overview = page.context.new_page()
+    overview.goto(base(demo_stack) + link("overview", dates, {"branches": [branch]}))
+    settle(overview)
+    shown = shown_kpis(overview)
     assert shown["netSales"] == pytest.approx(total, abs=0.005)
     answer = demo_stack.graphql(OVERVIEW, {"filter": dates | {"branches": [branch]}})
     expect_same(shown, answer["salesOverview"])
+
+    # Retraction from the same card: the rows leave, and Overview says nothing matches.
+    page.once("dialog", lambda dialog: dialog.accept())
+    card.get_by_role("button", name="Retract this upload").click()
+    card.locator("[data-task-state=retracted]").wait_for(timeout=120_000)
+    overview.reload()
+    settle(overview)
+    assert overview.locator("[data-state=empty]").count() == 1
     assert page.errors == []
