@@ -2,7 +2,7 @@ import type { ComponentType } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { FilterBar } from "./components/FilterBar";
 import { ErrorBox, Loading } from "./components/State";
-import { filtersToSearch, parseFilters, presetRange } from "./lib/filters";
+import { filtersToSearch, parseFilters, presetRange, wantsAllData } from "./lib/filters";
 import { day } from "./lib/format";
 import { navigate, useLocation } from "./lib/location";
 import { setTheme, useTheme } from "./lib/theme";
@@ -77,7 +77,7 @@ export function App() {
 
   // Without a date range in the link, a filtered page opens on the latest year in the data, so
   // KPIs have a previous period to compare with; the URL then says so.
-  const needsDefault = page?.filtered && !filters.dateFrom && !filters.dateTo && !new URLSearchParams(search).has("all");
+  const needsDefault = page?.filtered && !filters.dateFrom && !filters.dateTo && !wantsAllData(search);
   useEffect(() => {
     if (needsDefault && choices?.lastDate) {
       const range = presetRange("latestYear", undefined, choices.lastDate);

@@ -56,3 +56,14 @@ describe("date presets", () => {
     expect(presetRange("all", today)).toEqual({ dateFrom: null, dateTo: null });
   });
 });
+
+describe("all data on purpose", () => {
+  it("marks the link so no default range replaces it, until a date is chosen", async () => {
+    const { allDataSearch, wantsAllData } = await import("../src/lib/filters");
+    const search = allDataSearch({ ...EMPTY, dateFrom: "2025-01-01", branches: ["Nyeri"] }, "?measure=COST");
+    expect(wantsAllData(search)).toBe(true);
+    expect(parseFilters(search).dateFrom).toBeNull();
+    expect(parseFilters(search).branches).toEqual(["Nyeri"]);
+    expect(wantsAllData(filtersToSearch({ ...EMPTY, dateFrom: "2025-01-01" }, search))).toBe(false);
+  });
+});

@@ -1,5 +1,14 @@
 import { useState } from "preact/hooks";
-import { LIST_KEYS, PRESETS, presetRange, type Filters, type ListKey, type PresetId } from "../lib/filters";
+import {
+  allDataSearch,
+  LIST_KEYS,
+  PRESETS,
+  presetRange,
+  type Filters,
+  type ListKey,
+  type PresetId,
+} from "../lib/filters";
+import { navigate } from "../lib/location";
 import { useChoices, useFilters } from "../lib/useFilters";
 
 const LABELS: Record<ListKey, string> = {
@@ -56,6 +65,10 @@ export function FilterBar() {
   const applyPreset = (id: string) => {
     setPreset(id);
     if (!id) return;
+    if (id === "all") {
+      navigate(`${location.pathname}${allDataSearch(filters, location.search)}`);
+      return;
+    }
     update(presetRange(id as PresetId, undefined, choices?.lastDate ?? null));
   };
   return (

@@ -81,6 +81,7 @@ export function filtersToSearch(filters: Filters, base = ""): string {
   };
   set("dateFrom", filters.dateFrom);
   set("dateTo", filters.dateTo);
+  if (filters.dateFrom || filters.dateTo) params.delete("period");
   for (const key of LIST_KEYS) set(key, filters[key].length ? joinList(filters[key]) : null);
   set("datasource", filters.datasource);
   const text = params.toString().replace(/%2C/g, ",");
@@ -104,6 +105,17 @@ export function toSalesFilter(filters: Filters): SalesFilterVars {
   if (filters.dateTo) out.dateTo = filters.dateTo;
   for (const key of LIST_KEYS) if (filters[key].length) out[key] = [...filters[key]];
   return out;
+}
+
+/** `?period=all` asks for all data on purpose (a link without dates gets a default range). */
+export function allDataSearch(filters: Filters, base: string): string {
+  const params = new URLSearchParams(filtersToSearch({ ...filters, dateFrom: null, dateTo: null }, base));
+  params.set("period", "all");
+  return `?${params.toString().replace(/%2C/g, ",")}`;
+}
+
+export function wantsAllData(search: string): boolean {
+  return new URLSearchParams(search).get("period") === "all";
 }
 
 export function activeCount(filters: Filters): number {
