@@ -273,3 +273,26 @@ def test_a_dropped_file_reaches_succeeded_and_its_rows_show_on_overview(
     settle(overview)
     assert overview.locator("[data-state=empty]").count() == 1
     assert page.errors == []
+
+
+def test_a_mapping_changed_before_loading_is_the_one_loaded(
+    demo_stack: RunningStack, page: Any, tmp_path: Path
+) -> None:
+    datasource = f"mapped_{uuid.uuid4().hex[:6]}"
+    path = tmp_path / "remapped.csv"
+    write_sales(path, "Kisumu")
+    page.goto(base(demo_stack) + "/data")
+    settle(page)
+    page.get_by_label("Datasource").fill(datasource)
+    page.locator("input[type=file]").set_input_files(str(path))
+    proposal = page.get_by_label("Source column for branch")
+    proposal.wait_for(timeout=30_000)
+    assert proposal.input_value() == "branch", "the analysis proposed the branch column"
+    proposal.select_option("customer")  # the override: branches are the customer column
+    page.get_by_role("button", name=f"Load {path.name}").click()
+    card = page.locator(f"[data-file='{path.name}']")
+    card.locator("[data-task-state=succeeded]").wait_for(timeout=120_000)
+    answer = demo_stack.graphql(
+        "query ($d: String) { filterOptions(datasource: $d) { branches } }", {"d": datasource}
+    )
+    assert answer["filterOptions"]["branches"] == [f"Customer {i}" for i in range(7)]
