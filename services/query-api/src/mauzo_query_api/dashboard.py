@@ -24,7 +24,9 @@ import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
+from starlette.exceptions import HTTPException
 
+from mauzo_query_api.errors import InvalidArgument, ServiceUnavailable
 from mauzo_query_api.settings import QueryApiSettings
 
 log = structlog.get_logger(__name__)
@@ -69,18 +71,18 @@ def files(settings: QueryApiSettings) -> APIRouter:
 
     @router.get("/{path:path}")
     async def serve(path: str, request: Request) -> Response:
+        # Unknown API paths and missing files are the app's ordinary 404 (its error body).
         if path.startswith(API_PREFIXES):
-            return JSONResponse({"detail": "Not Found"}, status_code=404)
+            raise HTTPException(404)
         index = dist / "index.html"
         if not index.is_file():
-            return JSONResponse(
-                {"detail": "the dashboard is not built: run `make install` (npm ci + build)"},
-                status_code=404,
+            raise HTTPException(
+                404, "the dashboard is not built: run `make install` (npm ci + build)"
             )
         found = built_file(dist, path)
         if found is None:
             if "." in path.rsplit("/", 1)[-1]:
-                return JSONResponse({"detail": "Not Found"}, status_code=404)
+                raise HTTPException(404)
             return FileResponse(index, headers={"cache-control": "no-cache"})
         headers = {"vary": "accept-encoding"}
         headers["cache-control"] = (
@@ -122,10 +124,7 @@ def gateway(settings: QueryApiSettings) -> APIRouter:
 
     async def forward(request: Request, service: str, path: str) -> Response:
         if request.method in ("POST", "DELETE") and not request.headers.get(CLIENT_HEADER):
-            return JSONResponse(
-                {"detail": f"changing requests need the header `{CLIENT_HEADER}`"},
-                status_code=400,
-            )
+            raise InvalidArgument(f"changing requests need the header `{CLIENT_HEADER}`")
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_HEADERS}
         body: AsyncIterator[bytes] | None = (
             request.stream() if request.method in ("POST", "PUT") else None
@@ -141,9 +140,7 @@ def gateway(settings: QueryApiSettings) -> APIRouter:
             answer = await client.send(outgoing, stream=True)
         except httpx.HTTPError as exc:
             log.warning("gateway_unreachable", service=service, error=repr(exc))
-            return JSONResponse(
-                {"detail": f"{service} is not reachable", "service": service}, status_code=502
-            )
+            raise ServiceUnavailable(f"{service} is not reachable") from exc
         kept = {k: v for k, v in answer.headers.items() if k.lower() not in HOP_HEADERS}
         return StreamingResponse(
             answer.aiter_raw(),

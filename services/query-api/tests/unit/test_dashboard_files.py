@@ -1,4 +1,5 @@
-"""query-api serves the built dashboard: files, SPA fallback for pages, API paths untouched."""
+"""query-api serves the built dashboard (files, SPA fallback for pages, API paths untouched) and
+passes the Data page's requests on to the ingest services."""
 
 from __future__ import annotations
 
@@ -78,4 +79,34 @@ async def test_an_unbuilt_dashboard_says_how_to_build_it(tmp_path: Path) -> None
     app.include_router(dashboard.files(QueryApiSettings(dashboard_dir=tmp_path / "none")))
     response = await client_of(app).get("/overview")
     assert response.status_code == 404
-    assert "make install" in response.json()["detail"]
+    assert "make install" in response.text
+
+
+async def gateway_client() -> httpx.AsyncClient:
+    from mauzo_common.testing.components import free_port
+    from mauzo_query_api.app import create_app
+
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    app = create_app(QueryApiSettings(upload_url=nowhere, task_tracker_url=nowhere))
+    return client_of(app)
+
+
+async def test_gateway_refuses_changing_requests_without_the_client_header() -> None:
+    client = await gateway_client()
+    response = await client.post("/api/ingest/upload", files={"file": ("a.csv", b"x")})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "BAD_USER_INPUT"
+    response = await client.delete("/api/ingest/tasks/abc/data")
+    assert response.status_code == 400
+
+
+async def test_gateway_names_the_service_that_does_not_answer() -> None:
+    client = await gateway_client()
+    response = await client.get("/api/ingest/status/abc")
+    assert response.status_code == 502
+    assert response.json()["error"] == {
+        "code": "SERVICE_UNAVAILABLE",
+        "message": "task-tracker is not reachable",
+    }
+    health = (await client.get("/api/stack/health")).json()["services"]
+    assert {s["name"]: s["status"] for s in health}["upload"] == "unreachable"
