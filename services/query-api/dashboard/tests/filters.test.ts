@@ -67,3 +67,16 @@ describe("all data on purpose", () => {
     expect(wantsAllData(filtersToSearch({ ...EMPTY, dateFrom: "2025-01-01" }, search))).toBe(false);
   });
 });
+
+describe("the period shown", () => {
+  it("names the preset a link's dates equal, else custom", async () => {
+    const { matchingPreset } = await import("../src/lib/filters");
+    const f = parseFilters("?dateFrom=2024-01-01&dateTo=2024-12-31");
+    expect(matchingPreset(f, "", "2026-12-05", "2024-06-30")).toBe("latestYear");
+    const lastYear = parseFilters("?dateFrom=2025-01-01&dateTo=2025-12-31");
+    expect(matchingPreset(lastYear, "", "2026-12-05", "2025-12-31")).toBe("lastYear"); // first match
+    expect(matchingPreset(parseFilters("?dateFrom=2026-12-01&dateTo=2026-12-05"), "", "2026-12-05")).toBe("thisMonth");
+    expect(matchingPreset(parseFilters("?dateFrom=2025-02-03&dateTo=2025-02-04"), "", "2026-12-05")).toBe("");
+    expect(matchingPreset(parseFilters("?period=all"), "?period=all")).toBe("all");
+  });
+});

@@ -1,14 +1,14 @@
-import { useState } from "preact/hooks";
 import {
   allDataSearch,
   LIST_KEYS,
+  matchingPreset,
   PRESETS,
   presetRange,
   type Filters,
   type ListKey,
   type PresetId,
 } from "../lib/filters";
-import { navigate } from "../lib/location";
+import { navigate, useLocation } from "../lib/location";
 import { useChoices, useFilters } from "../lib/useFilters";
 
 const LABELS: Record<ListKey, string> = {
@@ -60,10 +60,10 @@ function MultiSelect({
 export function FilterBar() {
   const { filters, setFilters } = useFilters();
   const choices = useChoices();
-  const [preset, setPreset] = useState<string>("");
+  const { search } = useLocation();
+  const preset = matchingPreset(filters, search, undefined, choices?.lastDate ?? null);
   const update = (patch: Partial<Filters>) => setFilters({ ...filters, ...patch });
   const applyPreset = (id: string) => {
-    setPreset(id);
     if (!id) return;
     if (id === "all") {
       navigate(`${location.pathname}${allDataSearch(filters, location.search)}`);
@@ -90,7 +90,6 @@ export function FilterBar() {
           value={filters.dateFrom ?? ""}
           min={choices?.firstDate ?? undefined}
           onChange={(e) => {
-            setPreset("");
             update({ dateFrom: e.currentTarget.value || null });
           }}
         />
@@ -102,7 +101,6 @@ export function FilterBar() {
           name="dateTo"
           value={filters.dateTo ?? ""}
           onChange={(e) => {
-            setPreset("");
             update({ dateTo: e.currentTarget.value || null });
           }}
         />

@@ -203,3 +203,20 @@ export function presetRange(
       return { dateFrom: null, dateTo: null };
   }
 }
+
+/** The preset the filter's dates equal, if any ("" = a custom range). */
+export function matchingPreset(
+  filters: Filters,
+  search: string,
+  today: string = businessToday(),
+  lastDataDay: string | null = null,
+): PresetId | "" {
+  if (wantsAllData(search)) return "all";
+  if (!filters.dateFrom && !filters.dateTo) return "";
+  const found = PRESETS.find(({ id }) => {
+    if (id === "all") return false;
+    const r = presetRange(id, today, lastDataDay);
+    return r.dateFrom === filters.dateFrom && r.dateTo === filters.dateTo;
+  });
+  return found?.id ?? "";
+}
