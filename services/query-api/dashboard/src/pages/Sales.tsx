@@ -4,6 +4,7 @@ import { MeasureSelect } from "../components/Controls";
 import { Answer } from "../components/State";
 import { Table } from "../components/Table";
 import type { Measure } from "../gql/graphql";
+import { joinList, splitList } from "../lib/filters";
 import { count, exact, money, percent, short } from "../lib/format";
 import { useParam } from "../lib/location";
 import { MEASURE_IDS, measureInfo } from "../lib/measures";
@@ -16,9 +17,15 @@ export default function Sales() {
   const choices = useChoices();
   const [orderBy, setOrderBy] = useParam<Measure>("measure", "NET_SALES", MEASURE_IDS);
   const [targetText, setTarget] = useParam<string>("target", "");
-  const target = Number(targetText);
-  const targets =
-    target > 0 && choices ? choices.salespeople.map((salesperson) => ({ salesperson, target })) : null;
+  const [ownText, setOwn] = useParam<string>("targets", "");
+  const own = parseTargets(ownText);
+  const targets = choices ? salesTargets(choices.salespeople, Number(targetText), own) : null;
+  const setOwnTarget = (name: string, value: string) => {
+    const next = new Map(own);
+    if (Number(value) > 0) next.set(name, Number(value));
+    else next.delete(name);
+    setOwn(formatTargets(next));
+  };
   const state = useQuery(SalesQuery, { filter: sales, datasource, orderBy, targets });
   const info = measureInfo(orderBy);
   return (
@@ -27,7 +34,7 @@ export default function Sales() {
       <div class="controls">
         <MeasureSelect label="Rank by" value={orderBy} onChange={setOrderBy} />
         <label>
-          Target per salesperson for the period (KSh)
+          Target for everyone for the period (KSh; a row's own target wins)
           <input
             type="number"
             min="0"
@@ -60,7 +67,23 @@ export default function Sales() {
                   { label: "Avg transaction", numeric: true, value: (r) => r.averageTransactionValue, render: (r) => money(r.averageTransactionValue) },
                   { label: "Customers", numeric: true, value: (r) => r.uniqueCustomers, render: (r) => count(r.uniqueCustomers) },
                   { label: "Branches", numeric: true, value: (r) => r.uniqueBranches },
-                  { label: "Target", numeric: true, value: (r) => r.target, render: (r) => money(r.target) },
+                  {
+                    label: "Target",
+                    numeric: true,
+                    value: (r) => r.target,
+                    render: (r) => (
+                      <input
+                        type="number"
+                        min="0"
+                        step="1000"
+                        class="target"
+                        aria-label={`Target for ${r.key ?? "unknown"} (KSh)`}
+                        value={r.key && own.has(r.key) ? String(own.get(r.key)) : ""}
+                        placeholder={r.target == null ? "none" : money(r.target)}
+                        onChange={(e) => r.key && setOwnTarget(r.key, e.currentTarget.value)}
+                      />
+                    ),
+                  },
                   {
                     label: "Attainment",
                     numeric: true,
@@ -99,4 +122,31 @@ export default function Sales() {
       </Answer>
     </>
   );
+}
+
+/** `targets=Name=120000,Other=90000` in the URL <-> salesperson -> target. */
+export function parseTargets(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const entry of splitList(text)) {
+    const at = entry.lastIndexOf("=");
+    const value = Number(entry.slice(at + 1));
+    if (at > 0 && value > 0) out.set(entry.slice(0, at), value);
+  }
+  return out;
+}
+
+export function formatTargets(targets: Map<string, number>): string {
+  return joinList([...targets].map(([name, value]) => `${name}=${value}`));
+}
+
+/** Each salesperson's own target, else the one for everyone; null when nobody has one. */
+export function salesTargets(
+  people: string[],
+  everyone: number,
+  own: Map<string, number>,
+): { salesperson: string; target: number }[] | null {
+  const list = people
+    .map((salesperson) => ({ salesperson, target: own.get(salesperson) ?? everyone }))
+    .filter((t) => Number.isFinite(t.target) && t.target > 0);
+  return list.length ? list : null;
 }
