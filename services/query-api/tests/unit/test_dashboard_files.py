@@ -104,9 +104,11 @@ async def test_gateway_names_the_service_that_does_not_answer() -> None:
     client = await gateway_client()
     response = await client.get("/api/ingest/status/abc")
     assert response.status_code == 502
-    assert response.json()["error"] == {
-        "code": "SERVICE_UNAVAILABLE",
-        "message": "task-tracker is not reachable",
-    }
+    error = response.json()["error"]
+    assert (error["code"], error["message"]) == (
+        "SERVICE_UNAVAILABLE",
+        "task-tracker is not reachable",
+    )
+    assert error["hint"]
     health = (await client.get("/api/stack/health")).json()["services"]
     assert {s["name"]: s["status"] for s in health}["upload"] == "unreachable"
