@@ -1,12 +1,18 @@
-# Every target installs what it needs first, so a fresh clone needs only Python 3.11+ and make.
+# Every target installs what it needs first, so a fresh clone needs only Python 3.11+, make and
+# Node.js 20 with npm (the dashboard's build).
 export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 
-.PHONY: install up test test-e2e lint typecheck format bench
+.PHONY: install dashboard up test test-e2e lint typecheck format bench
 
 install:
 	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --user --quiet uv
 	$(UV) sync --frozen --python 3.11
+	bash services/query-api/dashboard/scripts/build.sh
+
+# npm ci + codegen + tsc + vite build of the dashboard query-api serves; skipped when unchanged.
+dashboard:
+	bash services/query-api/dashboard/scripts/build.sh
 
 up: install
 	$(UV) run mauzo up --demo

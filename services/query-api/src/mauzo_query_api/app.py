@@ -16,7 +16,7 @@ from mauzo_common.http_errors import ErrorObject, ErrorStyle, install_error_hand
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.observability.asgi import install_observability
 from mauzo_common.tracker_client import TaskTrackerClient
-from mauzo_query_api import api
+from mauzo_query_api import api, dashboard
 from mauzo_query_api.clients.upload import UploadForwarder
 from mauzo_query_api.deps import Ask, Services
 from mauzo_query_api.errors import InvalidArgument, QueryError
@@ -129,6 +129,8 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     app.include_router(graphql, prefix="/graphql")
     app.include_router(api.health)
     app.include_router(api.kpis)
+    app.include_router(dashboard.gateway(settings))
+    app.include_router(dashboard.files(settings))  # last: the app's pages answer any other GET
 
     app.add_middleware(ResponseCaching)
     app.add_middleware(UploadPreflight)

@@ -67,3 +67,11 @@ class UploadUnavailable(QueryError):
     code = "UPLOAD_UNAVAILABLE"
     status = 503
     hint = "Retry in a moment."
+
+
+class ServiceUnavailable(QueryError):
+    """A service the dashboard's gateway passes requests to did not answer."""
+
+    code = "SERVICE_UNAVAILABLE"
+    status = 502
+    hint = "Diagnostics shows which services are up; retry once it is."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 
 from mauzo_common.settings import MauzoSettings
@@ -31,3 +33,16 @@ class QueryApiSettings(MauzoSettings):
         "group; replicas with in-process caches each need their own group (every one must see "
         "every event).",
     )
+    dashboard_dir: Path | None = Field(
+        None, description="Built dashboard to serve at /; empty = services/query-api/dashboard/dist"
+    )
+    validator_url: str = Field("", description="The validator, for the dashboard's gateway")
+    spec_builder_url: str = Field("", description="spec-builder, for the dashboard's health page")
+
+    @property
+    def validator_service_url(self) -> str:
+        return (self.validator_url or f"http://127.0.0.1:{self.validator_port}").rstrip("/")
+
+    @property
+    def spec_builder_service_url(self) -> str:
+        return (self.spec_builder_url or f"http://127.0.0.1:{self.spec_builder_port}").rstrip("/")

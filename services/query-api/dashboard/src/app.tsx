@@ -1,0 +1,160 @@
+import type { ComponentType } from "preact";
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { FilterBar } from "./components/FilterBar";
+import { ErrorBox, Loading } from "./components/State";
+import { filtersToSearch, parseFilters, presetRange, wantsAllData } from "./lib/filters";
+import { day } from "./lib/format";
+import { navigate, useLocation } from "./lib/location";
+import { setTheme, useTheme } from "./lib/theme";
+import { ChoicesContext, type FilterChoices } from "./lib/useFilters";
+import { useQuery } from "./lib/useQuery";
+import { FilterOptionsQuery } from "./queries";
+
+type Loader = () => Promise<{ default: ComponentType }>;
+
+interface PageInfo {
+  path: string;
+  title: string;
+  load: Loader;
+  /** Pages that read the sales filter show the filter bar. */
+  filtered: boolean;
+}
+
+export const PAGES: PageInfo[] = [
+  { path: "/overview", title: "Overview", load: () => import("./pages/Overview"), filtered: true },
+  { path: "/sales", title: "Sales", load: () => import("./pages/Sales"), filtered: true },
+  { path: "/products", title: "Products", load: () => import("./pages/Products"), filtered: true },
+  { path: "/branches", title: "Branches", load: () => import("./pages/Branches"), filtered: true },
+  { path: "/profitability", title: "Profitability", load: () => import("./pages/Profitability"), filtered: true },
+  { path: "/customers", title: "Customers", load: () => import("./pages/Customers"), filtered: true },
+  { path: "/returns", title: "Returns", load: () => import("./pages/Returns"), filtered: true },
+  { path: "/explore", title: "Explore", load: () => import("./pages/Explore"), filtered: true },
+  { path: "/data", title: "Data", load: () => import("./pages/Data"), filtered: false },
+  { path: "/diagnostics", title: "Diagnostics", load: () => import("./pages/Diagnostics"), filtered: false },
+];
+
+function usePage(page: PageInfo | undefined): { component?: ComponentType; error?: Error } {
+  const [loaded, setLoaded] = useState<{ path: string; component?: ComponentType; error?: Error }>({ path: "" });
+  useEffect(() => {
+    if (!page) return;
+    let live = true;
+    page.load().then(
+      (m) => live && setLoaded({ path: page.path, component: m.default }),
+      (error: Error) => live && setLoaded({ path: page.path, error }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [page]);
+  return loaded.path === page?.path ? loaded : {};
+}
+
+export function App() {
+  const { path, search } = useLocation();
+  const theme = useTheme();
+  const page = PAGES.find((p) => p.path === path);
+  const filters = parseFilters(search);
+  const options = useQuery(FilterOptionsQuery, { datasource: filters.datasource });
+
+  useEffect(() => {
+    if (path === "/" || path === "") navigate(`/overview${search}`, true);
+  }, [path, search]);
+
+  const choices = useMemo<FilterChoices | null>(() => {
+    if (options.status !== "done") return null;
+    const o = options.data.filterOptions;
+    return {
+      branches: o.branches,
+      regions: o.regions,
+      productLines: o.productLines,
+      itemGroups: o.itemGroups,
+      salespeople: o.salespeople,
+      datasources: options.data.datasources.map((d) => d.name),
+      firstDate: o.dataRange.firstDate ?? null,
+      lastDate: o.dataRange.lastDate ?? null,
+    };
+  }, [options]);
+
+  // Without a date range in the link, a filtered page opens on the latest year in the data, so
+  // KPIs have a previous period to compare with; the URL then says so.
+  const needsDefault = page?.filtered && !filters.dateFrom && !filters.dateTo && !wantsAllData(search);
+  useEffect(() => {
+    if (needsDefault && choices?.lastDate) {
+      const range = presetRange("latestYear", undefined, choices.lastDate);
+      navigate(`${location.pathname}${filtersToSearch({ ...filters, ...range }, location.search)}`, true);
+    }
+  }, [needsDefault, choices?.lastDate]);
+
+  const { component: Page, error } = usePage(page);
+  useEffect(() => {
+    document.title = page ? `${page.title} · Mauzo` : "Mauzo";
+  }, [page]);
+
+  return (
+    <ChoicesContext.Provider value={choices}>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <p class="brand">
+          <strong>Mauzo</strong> <span>sales dashboard</span>
+        </p>
+        <nav aria-label="Pages">
+          <ul>
+            {PAGES.map((p) => (
+              <li>
+                <a
+                  href={`${p.path}${search}`}
+                  aria-current={p.path === path ? "page" : undefined}
+                  onClick={(e) => {
+                    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+                    e.preventDefault();
+                    navigate(`${p.path}${location.search}`);
+                  }}
+                >
+                  {p.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <button
+          type="button"
+          class="small theme"
+          aria-pressed={theme === "dark"}
+          onClick={() => setTheme(theme === "dark" ? "light" : "dark")}
+        >
+          {theme === "dark" ? "Light theme" : "Dark theme"}
+        </button>
+      </header>
+      {page?.filtered && (
+        <div class="filter-row">
+          <FilterBar />
+          {options.status === "error" && <ErrorBox error={options.error} what="the filter options" />}
+          {choices && (
+            <p class="data-range">
+              Data from {day(choices.firstDate)} to {day(choices.lastDate)} · times in Africa/Nairobi
+            </p>
+          )}
+        </div>
+      )}
+      <main id="main" tabIndex={-1}>
+        {!page ? (
+          path === "/" ? null : (
+            <div class="state empty" role="status">
+              <strong>No such page.</strong> Pick one above.
+            </div>
+          )
+        ) : error ? (
+          <ErrorBox error={error} what={`the ${page.title} page`} />
+        ) : needsDefault && (choices ? choices.lastDate != null : options.status === "loading") ? (
+          <Loading what="the data range" />
+        ) : Page ? (
+          <Page />
+        ) : (
+          <Loading what={page.title} />
+        )}
+      </main>
+    </ChoicesContext.Provider>
+  );
+}

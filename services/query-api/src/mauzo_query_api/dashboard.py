@@ -1,0 +1,187 @@
+"""The dashboard: its built files at /, and a same-origin gateway to the ingest services.
+
+The single-page app lives in `services/query-api/dashboard` and is built into `dashboard/dist`
+(git-ignored). Any GET that is not an API path and not a built file answers `index.html`, so a
+link such as `/overview?dateFrom=...` opens the app on that page. Hashed files under `assets/`
+are cached for a year; a precompressed `.gz` twin is sent to browsers that accept gzip.
+
+Uploads with a mapping, schema analysis, the status long-poll, reports, rejected rows and
+retraction are REST endpoints of upload, validator and task-tracker on their own ports. The
+browser reaches them through `/api/ingest/...` here, so the app needs one origin and no CORS;
+`/api/stack/health` gathers every service's health for the Diagnostics page. Changing requests
+(POST, DELETE) must carry the header `x-mauzo-client`, which a cross-site form cannot send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import structlog
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
+from starlette.exceptions import HTTPException
+
+from mauzo_query_api.errors import InvalidArgument, ServiceUnavailable
+from mauzo_query_api.settings import QueryApiSettings
+
+log = structlog.get_logger(__name__)
+
+API_PREFIXES = ("api/", "graphql")
+HOP_HEADERS = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "te",
+    "upgrade",
+    "host",
+    "content-length",
+    "proxy-authorization",
+    "proxy-authenticate",
+    "trailer",
+}
+# The status long-poll waits up to 60 s on task-tracker.
+GATEWAY_TIMEOUT = httpx.Timeout(90, connect=5)
+HEALTH_TIMEOUT = httpx.Timeout(3, connect=1)
+CLIENT_HEADER = "x-mauzo-client"
+
+
+def default_dist() -> Path:
+    return Path(__file__).resolve().parents[2] / "dashboard" / "dist"
+
+
+def built_file(dist: Path, path: str) -> Path | None:
+    """The built file a request path names, never one outside `dist`."""
+    if not path or path.endswith("/"):
+        return None
+    candidate = (dist / path).resolve()
+    if not candidate.is_relative_to(dist.resolve()) or not candidate.is_file():
+        return None
+    return candidate
+
+
+def files(settings: QueryApiSettings) -> APIRouter:
+    """GET routes for the built app; registered after every API route."""
+    router = APIRouter(include_in_schema=False)
+    dist = settings.dashboard_dir or default_dist()
+
+    @router.get("/{path:path}")
+    async def serve(path: str, request: Request) -> Response:
+        # Unknown API paths and missing files are the app's ordinary 404 (its error body).
+        if path.startswith(API_PREFIXES):
+            raise HTTPException(404)
+        index = dist / "index.html"
+        if not index.is_file():
+            raise HTTPException(
+                404, "the dashboard is not built: run `make install` (npm ci + build)"
+            )
+        found = built_file(dist, path)
+        if found is None:
+            if "." in path.rsplit("/", 1)[-1]:
+                raise HTTPException(404)
+            return FileResponse(index, headers={"cache-control": "no-cache"})
+        headers = {"vary": "accept-encoding"}
+        headers["cache-control"] = (
+            "public, max-age=31536000, immutable" if path.startswith("assets/") else "no-cache"
+        )
+        zipped = found.with_name(found.name + ".gz")
+        if "gzip" in request.headers.get("accept-encoding", "") and zipped.is_file():
+            headers["content-encoding"] = "gzip"
+            return FileResponse(zipped, headers=headers, media_type=media_type(found))
+        return FileResponse(found, headers=headers)
+
+    return router
+
+
+def media_type(path: Path) -> str:
+    return {
+        ".js": "text/javascript",
+        ".css": "text/css",
+        ".html": "text/html; charset=utf-8",
+        ".svg": "image/svg+xml",
+        ".json": "application/json",
+    }.get(path.suffix, "application/octet-stream")
+
+
+def upstreams(settings: QueryApiSettings) -> dict[str, str]:
+    return {
+        "upload": settings.uploader_url,
+        "task-tracker": settings.tracker_url,
+        "validator": settings.validator_service_url,
+        "spec-builder": settings.spec_builder_service_url,
+    }
+
+
+def gateway(settings: QueryApiSettings) -> APIRouter:
+    """Pass-through of the ingest endpoints the dashboard uses, to the service owning each."""
+    router = APIRouter(prefix="/api", include_in_schema=False)
+    targets = upstreams(settings)
+    client = httpx.AsyncClient(timeout=GATEWAY_TIMEOUT)
+
+    async def forward(request: Request, service: str, path: str) -> Response:
+        if request.method in ("POST", "DELETE") and not request.headers.get(CLIENT_HEADER):
+            raise InvalidArgument(f"changing requests need the header `{CLIENT_HEADER}`")
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_HEADERS}
+        body: AsyncIterator[bytes] | None = (
+            request.stream() if request.method in ("POST", "PUT") else None
+        )
+        outgoing = client.build_request(
+            request.method,
+            f"{targets[service]}{path}",
+            params=request.query_params,
+            headers=headers,
+            content=body,
+        )
+        try:
+            answer = await client.send(outgoing, stream=True)
+        except httpx.HTTPError as exc:
+            log.warning("gateway_unreachable", service=service, error=repr(exc))
+            raise ServiceUnavailable(f"{service} is not reachable") from exc
+        kept = {k: v for k, v in answer.headers.items() if k.lower() not in HOP_HEADERS}
+        return StreamingResponse(
+            answer.aiter_raw(),
+            status_code=answer.status_code,
+            headers=kept,
+            background=BackgroundTask(answer.aclose),
+        )
+
+    @router.post("/ingest/upload")
+    async def upload(request: Request) -> Response:
+        return await forward(request, "upload", "/api/ingest/upload")
+
+    @router.post("/ingest/analyze-schema")
+    async def analyze(request: Request) -> Response:
+        return await forward(request, "validator", "/api/ingest/analyze-schema")
+
+    @router.api_route("/ingest/{rest:path}", methods=["GET", "DELETE"])
+    async def tracker(rest: str, request: Request) -> Response:
+        return await forward(request, "task-tracker", f"/api/ingest/{rest}")
+
+    @router.get("/stack/health")
+    async def stack_health() -> JSONResponse:
+        checks = {name: f"{url}/api/health" for name, url in targets.items()}
+        checks["olap"] = f"{settings.router_url}/status/health"
+        names = list(checks)
+        answers = await asyncio.gather(*(probe(client, checks[n]) for n in names))
+        return JSONResponse(
+            {"services": [{"name": n} | a for n, a in zip(names, answers, strict=True)]}
+        )
+
+    return router
+
+
+async def probe(client: httpx.AsyncClient, url: str) -> dict[str, Any]:
+    try:
+        response = await client.get(url, timeout=HEALTH_TIMEOUT)
+    except httpx.HTTPError as exc:
+        return {"status": "unreachable", "detail": type(exc).__name__, "url": url}
+    try:
+        body = response.json()
+    except ValueError:
+        body = response.text[:200]
+    status = "ok" if response.status_code == 200 else "unavailable"
+    return {"status": status, "httpStatus": response.status_code, "body": body, "url": url}
