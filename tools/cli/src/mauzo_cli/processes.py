@@ -13,6 +13,9 @@ class ServiceSpec:
     command: list[str]
     port: int
     health_path: str | None  # None: the port accepting connections is the health check
+    # A Kafka client: its consumer offsets and group live in the embedded broker, which keeps
+    # nothing across a restart, so it must start afresh when the broker does.
+    uses_broker: bool = True
 
     @property
     def url(self) -> str:
@@ -22,13 +25,20 @@ class ServiceSpec:
 def broker_spec(settings: MauzoSettings) -> ServiceSpec:
     from mauzo_common.testing.components import tansu_command
 
-    return ServiceSpec("broker", tansu_command(settings.broker_port), settings.broker_port, None)
+    command = tansu_command(settings.broker_port)
+    return ServiceSpec("broker", command, settings.broker_port, None, uses_broker=False)
 
 
 def service_specs(settings: MauzoSettings) -> list[ServiceSpec]:
     """The services in start order: each one's dependencies come before it."""
     return [
-        ServiceSpec("olap-lite", ["mauzo-olap-lite"], settings.olap_lite_port, "/status/health"),
+        ServiceSpec(
+            "olap-lite",
+            ["mauzo-olap-lite"],
+            settings.olap_lite_port,
+            "/status/health",
+            uses_broker=False,
+        ),
         ServiceSpec(
             "task-tracker", ["mauzo-task-tracker"], settings.task_tracker_port, "/api/health"
         ),

@@ -4,6 +4,11 @@ A crash (the OOM killer taking the validator on a huge file, say) must not take 
 down: the other services keep serving while the one that died comes back. A child that keeps
 dying is a crash loop, and restarting it forever would hide the fault, so after `max_failures`
 exits within `window_seconds` the supervisor gives up on that child only and says so.
+
+The embedded broker is the one exception to "the rest keep running": it keeps its topics, groups
+and offsets in memory, so once it is back every Kafka client is restarted too (OTP's
+rest-for-one); a consumer left running would keep committing offsets of topics that no longer
+exist. What their events carried is driven on from the task table (task-tracker's recovery).
 """
 
 from __future__ import annotations
@@ -63,7 +68,7 @@ class Child:
 
 @dataclass(frozen=True)
 class SupervisionEvent:
-    kind: str  # "exited", "restarted", "healthy", "gave_up"
+    kind: str  # "exited", "restarted", "healthy", "gave_up", "restarted_with_broker"
     service: str
     message: str
 
@@ -77,11 +82,17 @@ class Supervisor:
     """Decides, on each `tick`, which dead child to restart, when, and when to stop trying."""
 
     def __init__(
-        self, spawn: Spawn, healthy: HealthCheck, policy: RestartPolicy | None = None
+        self,
+        spawn: Spawn,
+        healthy: HealthCheck,
+        policy: RestartPolicy | None = None,
+        *,
+        broker: str = "broker",
     ) -> None:
         self.spawn = spawn
         self.healthy = healthy
         self.policy = policy or RestartPolicy()
+        self.broker = broker
         self.children: list[Child] = []
 
     def adopt(self, spec: ServiceSpec, proc: subprocess.Popen[bytes], *, healthy: bool) -> None:
@@ -94,7 +105,34 @@ class Supervisor:
             event = self._step(child, now)
             if event is not None:
                 events.append(event)
+                if event.kind == "healthy" and child.spec.name == self.broker and child.restarts:
+                    events += self._restart_broker_clients()
         return events
+
+    def _restart_broker_clients(self) -> list[SupervisionEvent]:
+        clients = [
+            c for c in self.children if c.spec.uses_broker and c.state is not ChildState.GAVE_UP
+        ]
+        for child in clients:
+            if child.proc.poll() is None:
+                child.proc.terminate()
+        for child in clients:
+            try:
+                child.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                child.proc.kill()
+                child.proc.wait()
+            child.restarts += 1
+            child.proc = self.spawn(child.spec, child.restarts)
+            child.state = ChildState.STARTING
+        return [
+            SupervisionEvent(
+                "restarted_with_broker",
+                c.spec.name,
+                f"{c.spec.name} restarted with the broker, which keeps nothing across a restart",
+            )
+            for c in clients
+        ]
 
     def _step(self, child: Child, now: float) -> SupervisionEvent | None:
         name = child.spec.name

@@ -111,3 +111,30 @@ def test_failures_outside_the_window_do_not_count_towards_giving_up() -> None:
     events = run_until(supervisor, lambda evs: [e.kind for e in evs][-1:] == ["exited"])
     assert "gave_up" not in [e.kind for e in events]
     assert supervisor.children[0].state is ChildState.BACKING_OFF
+
+
+def test_a_restarted_broker_restarts_every_kafka_client_and_nothing_else() -> None:
+    supervisor = Supervisor(spawn, lambda _spec: True, FAST)
+    sleeper = "import time; time.sleep(60)"
+    broker = ServiceSpec("broker", [sys.executable, "-c", sleeper], 0, None, uses_broker=False)
+    olap = ServiceSpec("olap-lite", [sys.executable, "-c", sleeper], 0, None, uses_broker=False)
+    consumer = spec("validator", sleeper)
+    for service in (broker, olap, consumer):
+        supervisor.adopt(service, spawn(service), healthy=True)
+    olap_pid = supervisor.children[1].proc.pid
+    consumer_pid = supervisor.children[2].proc.pid
+    try:
+        supervisor.children[0].proc.kill()
+        events = run_until(
+            supervisor, lambda evs: any(e.kind == "restarted_with_broker" for e in evs)
+        )
+        kinds = [(e.kind, e.service) for e in events]
+        assert ("restarted_with_broker", "validator") in kinds
+        assert all(service != "olap-lite" for _, service in kinds)
+        assert supervisor.children[1].proc.pid == olap_pid
+        assert supervisor.children[2].proc.pid != consumer_pid
+        assert supervisor.children[2].restarts == 1
+    finally:
+        for proc in supervisor.processes():
+            proc.kill()
+            proc.wait()
