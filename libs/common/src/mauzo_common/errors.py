@@ -9,6 +9,7 @@ versus system failures (`TransientError`: retried with backoff, then dead-letter
 
 from __future__ import annotations
 
+import errno
 from typing import ClassVar
 
 
@@ -80,3 +81,24 @@ class UpstreamRefused(MauzoError):
 
     status = 502
     code = "upstream_refused"
+
+
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
+
+class StorageFull(TransientError):
+    """A disk Mauzo writes to is full: what was being written is dropped whole, never half."""
+
+    status = 507
+    code = "storage_full"
+
+    def __init__(self, where: str) -> None:
+        super().__init__(
+            f"{where} could not be written: the disk is full. Nothing half-written was kept.",
+            hint="Free space where Mauzo keeps its files (MAUZO_OBJECT_STORE_ROOT, "
+            "MAUZO_WORK_DIR), or retract old uploads, then upload the file again.",
+        )
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in NO_SPACE

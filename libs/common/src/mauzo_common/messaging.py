@@ -24,7 +24,7 @@ from faststream.kafka.annotations import KafkaMessage
 from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 
-from mauzo_common.errors import InputRejected
+from mauzo_common.errors import InputRejected, MauzoError
 from mauzo_common.events import DEAD_LETTER_TOPIC, DeadLettered, Envelope, ErrorInfo, Payload
 from mauzo_common.logging import bind, unbind
 from mauzo_common.observability import metrics
@@ -163,10 +163,15 @@ class Consumer:
                 metrics.events_failed.labels(topic).inc()
                 log.warning("handler_failed", attempt=attempt, attempts=attempts, error=repr(exc))
                 if attempt == attempts:
-                    error = ErrorInfo(
-                        code="handler_failed",
-                        message=f"{type(exc).__name__}: {exc}",
-                        hint="Fix the cause, then replay the message from the dead-letter topic.",
+                    error = (
+                        ErrorInfo(code=exc.code, message=exc.message, hint=exc.hint)
+                        if isinstance(exc, MauzoError)
+                        else ErrorInfo(
+                            code="handler_failed",
+                            message=f"{type(exc).__name__}: {exc}",
+                            hint="Fix the cause, then replay the message from the dead-letter "
+                            "topic.",
+                        )
                     )
                     await self._dead_letter(topic, body, attempt, error)
                     return

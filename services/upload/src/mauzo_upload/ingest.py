@@ -17,6 +17,7 @@ from typing import Literal, TypeVar
 import structlog
 from faststream.kafka import KafkaBroker
 
+from mauzo_common.errors import StorageFull, is_disk_full
 from mauzo_common.events import Envelope, ErrorInfo, FileUploaded
 from mauzo_common.logging import bind
 from mauzo_common.messaging import publish
@@ -100,7 +101,13 @@ class Uploader:
                 duplicate_of=first_id,
                 restarted=restarted,
             )
-        await upload.commit()
+        try:
+            await upload.commit()
+        except OSError as exc:
+            await upload.discard()
+            if is_disk_full(exc):
+                raise StorageFull("The uploaded file") from exc
+            raise
         await self._announce(upload)
         log.info("upload_received", size=upload.size_bytes, kind=upload.kind, key=upload.object_key)
         return Outcome(task_id, self.tracker.status_url(task_id), "received")

@@ -13,7 +13,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mauzo_common.errors import InputRejected, TooLarge
+from mauzo_common.errors import InputRejected, StorageFull, TooLarge, is_disk_full
 from mauzo_common.file_kinds import HEAD_BYTES, FileKind
 from mauzo_common.object_store import ObjectStore
 from mauzo_common.options import parse_bool
@@ -152,9 +152,11 @@ async def receive(
                 await form.handle(event)
         stream.finish()
         return await form.result(replace)
-    except BaseException:
+    except BaseException as exc:
         if form.file is not None:
             await form.file.discard()
+        if is_disk_full(exc):
+            raise StorageFull("The uploaded file") from exc
         raise
 
 

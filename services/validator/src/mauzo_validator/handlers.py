@@ -7,6 +7,7 @@ import asyncio
 import structlog
 from faststream.kafka import KafkaBroker
 
+from mauzo_common.errors import StorageFull, is_disk_full
 from mauzo_common.events import (
     Envelope,
     FileRejected,
@@ -42,9 +43,15 @@ def register(broker: KafkaBroker, store: ObjectStore, settings: ValidatorSetting
     async def on_file_uploaded(envelope: Envelope[FileUploaded]) -> None:
         uploaded = envelope.payload
         await to_event(ValidationStarted(datasource=uploaded.datasource), envelope)
-        outcome = await asyncio.to_thread(
-            validate_upload, store, uploaded, envelope.task_id, settings
-        )
+        try:
+            outcome = await asyncio.to_thread(
+                validate_upload, store, uploaded, envelope.task_id, settings
+            )
+        except OSError as exc:
+            # Retried like any system failure; its dead letter then says what to fix.
+            if is_disk_full(exc):
+                raise StorageFull("The validated file") from exc
+            raise
         if isinstance(outcome, Rejected):
             await to_event(
                 FileRejected(
