@@ -64,6 +64,8 @@ class MauzoSettings(BaseSettings):
     # Observability: spans go to an OpenTelemetry collector when this is set (e.g.
     # http://otel-collector:4318); trace ids reach the logs either way.
     otlp_endpoint: str = ""
+    # Off: no request metrics, spans or /metrics route (the overhead benchmark's baseline).
+    observability: bool = True
     # Written by `mauzo up` into a service it restarted, so the service can report it.
     restart_count: int = Field(0, ge=0)
 

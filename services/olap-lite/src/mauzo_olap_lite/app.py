@@ -68,7 +68,7 @@ def create_app(settings: OlapLiteSettings | None = None) -> FastAPI:
             components.db.close()
 
     app = FastAPI(title="Mauzo olap-lite", lifespan=lifespan)
-    install_observability(app)
+    install_observability(app, settings.observability)
     app.include_router(tasks.router)
     app.include_router(sql.router)
     app.include_router(native.router)

@@ -116,7 +116,7 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
-    install_observability(app)
+    install_observability(app, settings.observability)
 
     async def context(request: Request) -> Ask:
         tags = request.scope.get("state", {}).get("response_tags") or ResponseTags()

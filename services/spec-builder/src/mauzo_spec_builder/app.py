@@ -49,7 +49,7 @@ def create_app(settings: SpecBuilderSettings | None = None) -> FastAPI:
                 log.info("stopped")
 
     app = FastAPI(title="Mauzo spec-builder", lifespan=lifespan)
-    install_observability(app)
+    install_observability(app, settings.observability)
     app.state.broker = None
     install_error_handlers(app, "spec-builder")
 

@@ -73,7 +73,7 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
             engine.dispose()
 
     app = FastAPI(title="Mauzo task-tracker", lifespan=lifespan)
-    install_observability(app)
+    install_observability(app, settings.observability)
     app.state.settings = settings
     app.state.repository = repository
     app.state.broker = broker

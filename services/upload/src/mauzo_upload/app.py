@@ -39,7 +39,7 @@ def create_app(settings: UploadSettings | None = None) -> FastAPI:
             await client.aclose()
 
     app = FastAPI(title="Mauzo upload", lifespan=lifespan)
-    install_observability(app)
+    install_observability(app, settings.observability)
     app.state.settings = settings
     app.state.broker = broker
     app.state.uploader = Uploader(store, tracker, broker, settings)

@@ -37,7 +37,7 @@ def create_app(settings: ValidatorSettings | None = None) -> FastAPI:
             await broker.stop()
 
     app = FastAPI(title="Mauzo validator", lifespan=lifespan)
-    install_observability(app)
+    install_observability(app, settings.observability)
     app.state.ready = False
     app.state.broker = broker
     app.state.settings = settings

@@ -78,8 +78,10 @@ class HttpTracing:
             span.update_name(f"{method} {route_of(scope)}")
 
 
-def install_observability(app: FastAPI) -> None:
+def install_observability(app: FastAPI, enabled: bool = True) -> None:
     """Request metrics, server spans and `GET /metrics` on one service's app."""
+    if not enabled:
+        return
     app.add_middleware(HttpTracing)
     app.add_middleware(HttpMetrics)
 

@@ -8,5 +8,6 @@ from mauzo_common.settings import MauzoSettings
 
 
 def configure_observability(service: str, settings: MauzoSettings) -> None:
-    configure_tracing(service, settings.otlp_endpoint)
     metrics.restarts.set(settings.restart_count)
+    if settings.observability:
+        configure_tracing(service, settings.otlp_endpoint)

@@ -1,0 +1,100 @@
+"""What metrics and tracing cost: two stacks, with and without (MAUZO_OBSERVABILITY=false), in
+one run, measured in alternating rounds so that the machine's drift falls on both alike.
+
+    uv run python bench/observability/overhead.py --rows 1000000 --rounds 3
+
+1. upload → succeeded of the same 1M-row CSV (94 MB), median over the rounds, and the ratio;
+2. a cached GraphQL answer (the Overview's KPIs): p50 / p95 over many sequential requests per
+   round, medians over the rounds, and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "ingest"))
+
+from sales_csv import write_sales_csv
+
+from mauzo_common.testing.stack import RunningStack, start_stack
+
+QUERY = '{ salesOverview(datasource: "bench_obs_0") { netSales grossProfit transactions } }'
+
+
+def ingest_seconds(stack: RunningStack, csv: Path, datasource: str, rows: int) -> float:
+    os.sync()
+    started = time.perf_counter()
+    status = stack.wait_for_task(stack.upload(csv, datasource)["task_id"], timeout=1800)
+    elapsed = time.perf_counter() - started
+    if status["state"] != "succeeded" or status["rows_ingested"] != rows:
+        raise SystemExit(f"{datasource} did not load every row: {status}")
+    return elapsed
+
+
+def cached_latencies(stack: RunningStack, requests: int) -> list[float]:
+    url = stack.url("QUERY_API") + "/graphql"
+    with httpx.Client(timeout=30) as client:
+        client.post(url, json={"query": QUERY}).raise_for_status()  # fills the cache
+        latencies = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            client.post(url, json={"query": QUERY}).raise_for_status()
+            latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=2000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="mauzo-bench-obs-") as tmp:
+        work = Path(tmp)
+        csv = write_sales_csv(work / "sales.csv", args.rows)
+        stacks = {
+            "with": start_stack(work / "with"),
+            "without": start_stack(work / "without", {"MAUZO_OBSERVABILITY": "false"}),
+        }
+        ingest: dict[str, list[float]] = {name: [] for name in stacks}
+        p50: dict[str, list[float]] = {name: [] for name in stacks}
+        p95: dict[str, list[float]] = {name: [] for name in stacks}
+        try:
+            for stack in stacks.values():  # warm-up: first imports, first task
+                ingest_seconds(stack, csv, "bench_obs_0", args.rows)
+            for round_ in range(args.rounds):
+                order = list(stacks) if round_ % 2 == 0 else list(reversed(stacks))
+                for name in order:
+                    datasource = f"bench_obs_{round_ + 1}"
+                    ingest[name].append(ingest_seconds(stacks[name], csv, datasource, args.rows))
+                for name in order:
+                    latencies = cached_latencies(stacks[name], args.requests)
+                    p50[name].append(statistics.median(latencies) * 1000)
+                    p95[name].append(statistics.quantiles(latencies, n=20)[-1] * 1000)
+        finally:
+            for stack in stacks.values():
+                stack.stop()
+    print(f"file: {args.rows:,} rows; {args.rounds} alternating rounds")
+    for name in stacks:
+        print(
+            f"{name:>8}: ingest median {statistics.median(ingest[name]):.2f}s {ingest[name]}; "
+            f"cached GraphQL p50 {statistics.median(p50[name]):.3f} ms, "
+            f"p95 {statistics.median(p95[name]):.3f} ms"
+        )
+    ratio = statistics.median(ingest["with"]) / statistics.median(ingest["without"])
+    print(f"ingest with / without: {ratio:.3f} (goal <= 1.03)")
+    for label, values in (("p50", p50), ("p95", p95)):
+        r = statistics.median(values["with"]) / statistics.median(values["without"])
+        print(f"cached GraphQL {label} with / without: {r:.3f} (goal <= 1.03)")
+
+
+if __name__ == "__main__":
+    main()
