@@ -20,8 +20,9 @@ from mauzo_common import sales_model as model
 from mauzo_validator.dates import detect_format, is_time_of_day
 from mauzo_validator.errors import Code, rejected
 from mauzo_validator.expressions import Expression, parse_source
-from mauzo_validator.numbers import numeric_share
+from mauzo_validator.numbers import numeric_share, parse_numbers
 from mauzo_validator.returns import looks_like_document_type
+from mauzo_validator.roles import competition_warning, score_amount_columns
 from mauzo_validator.synonyms import SYNONYMS
 
 # The sales model's names as plain text: they key dicts, name Polars columns and fill events.
@@ -85,9 +86,16 @@ class Mapping:
     cost_rule: CostRule = "none"
     extras: list[Extra] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    evidence: dict[str, list[str]] = field(default_factory=dict)
+    """Field -> why its column was chosen, when content and position decided (roles.py)."""
+    confidence: dict[str, float] = field(default_factory=dict)
+    candidates: dict[str, list[str]] = field(default_factory=dict)
+    """Field -> the best columns considered, best first (named when none qualified)."""
 
     def as_dict(self) -> dict[str, object]:
         out = asdict(self)
+        for diagnostic in ("evidence", "confidence", "candidates"):
+            del out[diagnostic]
         out["expressions"] = {k: e.text for k, e in self.expressions.items()}
         return out
 
@@ -169,6 +177,8 @@ def propose_mapping(
             mapping.dimensions[dimension] = source
     for name in NUMERIC_FIELDS:
         setattr(mapping, name, take(name))
+    if "amount" not in chosen and mapping.amount is None:
+        _score_amount(frame, mapping, used, decimal_comma)
     if "document_type" not in chosen:
         mapping.document_type = next(
             (
@@ -228,6 +238,33 @@ def _time_column(frame: pl.DataFrame, used: set[str], day_first: bool) -> str | 
             best, best_coverage = column, detection.coverage
     # A column named as the date but holding no date is still the date column: reported as such.
     return best or (named[0] if named else None)
+
+
+def _score_amount(
+    frame: pl.DataFrame, mapping: Mapping, used: set[str], decimal_comma: bool
+) -> None:
+    """No column is named as an amount outright: weigh the evidence (roles.py)."""
+    line_value = None
+    if mapping.unit_price and mapping.quantity and not mapping.expressions:
+        price, qty = (
+            parse_numbers(frame[c], decimal_comma=decimal_comma).values
+            for c in (mapping.unit_price, mapping.quantity)
+        )
+        line_value = price * qty
+    free = [c for c in frame.columns if c not in used]
+    found = score_amount_columns(frame, free, decimal_comma=decimal_comma, line_value=line_value)
+    mapping.candidates["amount"] = [c.column for c in found[:3]]
+    qualified = [c for c in found if c.qualifies]
+    if not qualified:
+        return
+    best = qualified[0]
+    mapping.amount = best.column
+    used.add(best.column)
+    mapping.evidence["amount"] = best.evidence
+    mapping.confidence["amount"] = best.confidence
+    warning = competition_warning(best, qualified[1:])
+    if warning:
+        mapping.warnings.append(warning)
 
 
 def _choose_rules(mapping: Mapping) -> None:

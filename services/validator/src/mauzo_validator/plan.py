@@ -45,10 +45,14 @@ def make_plan(sample: pl.DataFrame, mapping: Mapping, *, day_first: bool, dc: bo
             "as 2024-01-31.",
         )
     if mapping.amount_rule == "missing":
+        best = mapping.candidates.get("amount", [])
+        named = ", ".join(repr(c) for c in best)
         raise rejected(
             Code.NO_AMOUNT_COLUMN,
-            f"No column holds the sales amount. Columns found: {columns}.",
-            "Add an 'amount' (or 'sales', 'total') column, or 'unit price' and 'quantity' columns.",
+            f"No column holds the sales amount. Columns found: {columns}."
+            + (f" Closest numeric columns: {named}." if best else ""),
+            (f'Map one with mapping={{"amount": "{best[0]}"}}, or add' if best else "Add")
+            + " an 'amount' (or 'sales', 'total') column, or 'unit price' and 'quantity' columns.",
         )
     text = sample.select(time_text(mapping).alias("t"))["t"]
     detection = detect_format(text, day_first=day_first, allow_serial=True)
