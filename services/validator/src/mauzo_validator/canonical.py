@@ -99,7 +99,7 @@ def build(
 ) -> Canonical:
     dc = settings.decimal_comma
     frame = source.with_row_index("__row", offset=first_row)
-    text = frame.select(time_text(mapping).alias("t"))["t"]
+    text = frame.select(time_text(mapping, excel_1904=settings.excel_1904).alias("t"))["t"]
     times = parse_times(text, plan.detection, settings.business_timezone)
     # One missing test, read by two checks (an eager select would compute it once per check).
     frame = frame.with_columns(__time_text=text, __time=times).with_columns(

@@ -17,6 +17,7 @@ from typing import Literal
 import polars as pl
 
 from mauzo_common import sales_model as model
+from mauzo_validator import excel
 from mauzo_validator.dates import detect_format, is_time_of_day
 from mauzo_validator.errors import Code, rejected
 from mauzo_validator.expressions import Expression, parse_source
@@ -165,7 +166,8 @@ def propose_mapping(
             used.add(mapping.time)
     if mapping.time and "time_of_day" not in chosen:
         detection = detect_format(frame[mapping.time], day_first=day_first, allow_serial=True)
-        if detection is not None and not detection.has_time:
+        dated_only = detection is not None and not detection.has_time
+        if dated_only or excel.whole_serial_days(frame[mapping.time]):
             for column in _candidates(columns, "time_of_day", used):
                 if is_time_of_day(frame[column]):
                     mapping.time_of_day = column

@@ -21,6 +21,8 @@ def apply_options(settings: ValidatorSettings, options: dict[str, str]) -> Appli
         update["day_first"] = parsed.day_first
     if parsed.decimal_comma is not None:
         update["decimal_comma"] = parsed.decimal_comma
+    if parsed.excel_1904 is not None:
+        update["excel_1904"] = parsed.excel_1904
     if parsed.timezone is not None:
         update["business_timezone"] = parsed.timezone
     return Applied(settings.model_copy(update=update) if update else settings, parsed.sheet)

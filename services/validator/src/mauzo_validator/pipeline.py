@@ -170,7 +170,13 @@ def _validate_table(
         )
     mapping = _mapping(job, table, settings)
     dc = settings.decimal_comma
-    plan = make_plan(table.sample, mapping, day_first=settings.day_first, dc=dc)
+    plan = make_plan(
+        table.sample,
+        mapping,
+        day_first=settings.day_first,
+        dc=dc,
+        excel_1904=settings.excel_1904,
+    )
     report.mapping = mapping.as_dict()
     report.date_format, report.date_evidence = plan.detection.label, plan.detection.evidence
     report.warnings = plan.warnings

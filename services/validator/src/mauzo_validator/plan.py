@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from mauzo_validator import excel
 from mauzo_validator.dates import DateDetection, detect_format
 from mauzo_validator.errors import Code, rejected
 from mauzo_validator.mapping import Extra, Mapping, snake_case
@@ -27,15 +28,19 @@ class Plan:
         return {self.time_label: self.detection.label}
 
 
-def time_text(mapping: Mapping) -> pl.Expr:
+def time_text(mapping: Mapping, *, excel_1904: bool = False) -> pl.Expr:
     assert mapping.time is not None
     text = pl.col(mapping.time).cast(pl.String)
     if mapping.time_of_day:
-        text = pl.concat_str([text, pl.col(mapping.time_of_day)], separator=" ", ignore_nulls=True)
+        clock = excel.clock_part(pl.col(mapping.time_of_day).cast(pl.String))
+        day = excel.date_part(text, excel.epoch(excel_1904))
+        text = pl.concat_str([day, clock], separator=" ", ignore_nulls=True)
     return text
 
 
-def make_plan(sample: pl.DataFrame, mapping: Mapping, *, day_first: bool, dc: bool) -> Plan:
+def make_plan(
+    sample: pl.DataFrame, mapping: Mapping, *, day_first: bool, dc: bool, excel_1904: bool = False
+) -> Plan:
     columns = ", ".join(sample.columns[:30])
     if mapping.time is None:
         raise rejected(
@@ -54,8 +59,10 @@ def make_plan(sample: pl.DataFrame, mapping: Mapping, *, day_first: bool, dc: bo
             (f'Map one with mapping={{"amount": "{best[0]}"}}, or add' if best else "Add")
             + " an 'amount' (or 'sales', 'total') column, or 'unit price' and 'quantity' columns.",
         )
-    text = sample.select(time_text(mapping).alias("t"))["t"]
+    text = sample.select(time_text(mapping, excel_1904=excel_1904).alias("t"))["t"]
     detection = detect_format(text, day_first=day_first, allow_serial=True)
+    if detection is not None and excel_1904:
+        detection = detection.in_1904_system()
     if detection is None:
         examples = ", ".join(repr(v) for v in text.drop_nulls().head(3).to_list())
         raise rejected(
