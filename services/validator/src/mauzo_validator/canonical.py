@@ -84,6 +84,8 @@ def source_targets(mapping: Mapping) -> dict[str, tuple[str, str]]:
         targets[extra.source] = (extra.name, extra.role)
     if mapping.document_type:
         targets[mapping.document_type] = ("document_type", "dimension")
+    if mapping.status:
+        targets[mapping.status] = ("status", "status")
     return targets
 
 
@@ -159,6 +161,11 @@ def build(
     is_return = (pl.col("__amount") < 0) | (pl.col("__qty") < 0)
     if mapping.document_type:
         is_return = is_return.fill_null(False) | is_return_document(pl.col(mapping.document_type))
+    status: list[pl.Expr] = []
+    if mapping.status:
+        frame = frame.with_columns(plan.status.classify(pl.col(mapping.status)).alias("__class"))
+        is_return = is_return.fill_null(False) | (pl.col("__class") == "return")
+        status = [_text(mapping.status).alias("__status"), pl.col("__class")]
     # A column, so that the five outputs below read it instead of each computing it again.
     frame = frame.with_columns(is_return.fill_null(False).alias("__return"))
     is_return = pl.col("__return")
@@ -180,6 +187,7 @@ def build(
             for e in mapping.extras
             if e.role == "metric"
         ),
+        *status,
     ]
     frame = frame.select(
         *outputs,

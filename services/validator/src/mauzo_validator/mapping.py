@@ -24,6 +24,7 @@ from mauzo_validator.expressions import Expression, parse_source
 from mauzo_validator.numbers import numeric_share, parse_numbers
 from mauzo_validator.returns import looks_like_document_type
 from mauzo_validator.roles import competition_warning, score_amount_columns
+from mauzo_validator.status import looks_like_status
 from mauzo_validator.synonyms import SYNONYMS
 
 # The sales model's names as plain text: they key dicts, name Polars columns and fill events.
@@ -33,7 +34,7 @@ METRICS = tuple(m.value for m in model.METRICS)
 OPTIONAL_METRICS = tuple(m.value for m in model.OPTIONAL_METRICS)
 RESERVED = {model.TIME, model.UPLOAD_ID, *DIMENSIONS, *METRICS, *OPTIONAL_METRICS}
 NUMERIC_FIELDS = ("amount", "quantity", "unit_price", "cost", "profit", "discount", "tax")
-FIELDS = ("time", "time_of_day", *DIMENSIONS, *NUMERIC_FIELDS, "document_type")
+FIELDS = ("time", "time_of_day", *DIMENSIONS, *NUMERIC_FIELDS, "document_type", "status")
 ALIASES = {
     model.TIME: "time",
     "date": "time",
@@ -79,6 +80,8 @@ class Mapping:
     discount: str | None = None
     tax: str | None = None
     document_type: str | None = None
+    status: str | None = None
+    """An order-status column (status.py); it is also kept as an extra dimension."""
     expressions: dict[str, Expression] = field(default_factory=dict)
     """Numeric fields the user defined as an expression (the field's value is its text)."""
     fixed: list[str] = field(default_factory=list)
@@ -104,7 +107,7 @@ class Mapping:
         """Canonical field -> source column or expression, every field ('' when unmapped)."""
         flat = {"time": self.time or "", "time_of_day": self.time_of_day or ""}
         flat |= {d: self.dimensions.get(d, "") for d in DIMENSIONS}
-        flat |= {n: getattr(self, n) or "" for n in (*NUMERIC_FIELDS, "document_type")}
+        flat |= {n: getattr(self, n) or "" for n in (*NUMERIC_FIELDS, "document_type", "status")}
         return flat
 
     def sources(self, name: str) -> list[str]:
@@ -149,7 +152,12 @@ def propose_mapping(
     columns = frame.columns
     mapping = Mapping()
     chosen = _apply_fixed(mapping, fixed or {}, columns)
-    used = {c for f in chosen if f not in mapping.expressions for c in _columns_of(mapping, f)}
+    used = {
+        c
+        for f in chosen
+        if f not in mapping.expressions and f != "status"
+        for c in _columns_of(mapping, f)
+    }
 
     def take(field_name: str) -> str | None:
         if field_name in chosen:
@@ -190,6 +198,9 @@ def propose_mapping(
             ),
             None,
         )
+    if "status" not in chosen:
+        free = (c for c in columns if c not in used)
+        mapping.status = next((c for c in free if looks_like_status(c, frame[c])), None)
     _choose_rules(mapping)
     mapping.extras = _extras(frame, used, decimal_comma)
     return mapping

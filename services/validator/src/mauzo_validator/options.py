@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from mauzo_common.options import parse_options
 from mauzo_validator.settings import ValidatorSettings
+from mauzo_validator.status import StatusRule
 
 
 @dataclass(frozen=True)
 class Applied:
     settings: ValidatorSettings
     sheet: str | None
+    status: StatusRule
 
 
 def apply_options(settings: ValidatorSettings, options: dict[str, str]) -> Applied:
@@ -25,4 +27,8 @@ def apply_options(settings: ValidatorSettings, options: dict[str, str]) -> Appli
         update["excel_1904"] = parsed.excel_1904
     if parsed.timezone is not None:
         update["business_timezone"] = parsed.timezone
-    return Applied(settings.model_copy(update=update) if update else settings, parsed.sheet)
+    return Applied(
+        settings.model_copy(update=update) if update else settings,
+        parsed.sheet,
+        StatusRule.from_options(parsed),
+    )

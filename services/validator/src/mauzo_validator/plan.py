@@ -15,6 +15,7 @@ from mauzo_validator.dates import DateDetection, detect_format
 from mauzo_validator.errors import Code, rejected
 from mauzo_validator.mapping import Extra, Mapping, snake_case
 from mauzo_validator.numbers import parse_numbers
+from mauzo_validator.status import StatusRule
 
 
 @dataclass
@@ -22,6 +23,7 @@ class Plan:
     detection: DateDetection
     time_label: str
     warnings: list[str] = field(default_factory=list)
+    status: StatusRule = field(default_factory=StatusRule)
 
     @property
     def date_formats(self) -> dict[str, str]:
@@ -39,7 +41,13 @@ def time_text(mapping: Mapping, *, excel_1904: bool = False) -> pl.Expr:
 
 
 def make_plan(
-    sample: pl.DataFrame, mapping: Mapping, *, day_first: bool, dc: bool, excel_1904: bool = False
+    sample: pl.DataFrame,
+    mapping: Mapping,
+    *,
+    day_first: bool,
+    dc: bool,
+    excel_1904: bool = False,
+    status: StatusRule | None = None,
 ) -> Plan:
     columns = ", ".join(sample.columns[:30])
     if mapping.time is None:
@@ -71,7 +79,7 @@ def make_plan(
             "Use dates such as 2024-01-31, 31/01/2024, 1/31/2024 or 31-Jan-24.",
         )
     label = mapping.time + (f" + {mapping.time_of_day}" if mapping.time_of_day else "")
-    plan = Plan(detection, label, [*mapping.warnings, *detection.warnings])
+    plan = Plan(detection, label, [*mapping.warnings, *detection.warnings], status or StatusRule())
     if _cost_is_sales(sample, mapping, dc):
         assert mapping.cost is not None
         plan.warnings.append(
