@@ -27,6 +27,7 @@ from mauzo_common.sales_model import TIME, UPLOAD_ID
 from mauzo_validator.canonical import Canonical, build, output_names, source_targets
 from mauzo_validator.errors import Code, InputRejected, rejected
 from mauzo_validator.mapping import Mapping, header_score, propose_mapping
+from mauzo_validator.money import check_currency
 from mauzo_validator.options import apply_options
 from mauzo_validator.output import Outputs
 from mauzo_validator.plan import make_plan
@@ -178,6 +179,12 @@ def _validate_table(
         dc=dc,
         excel_1904=settings.excel_1904,
         status=status,
+    )
+    report.currency = check_currency(
+        table.sample,
+        mapping,
+        job.uploaded.datasource,
+        settings.currency_of(job.uploaded.datasource),
     )
     report.mapping = mapping.as_dict()
     report.date_format, report.date_evidence = plan.detection.label, plan.detection.evidence
