@@ -68,7 +68,8 @@ class FileUploaded(Payload):
     )
     options: dict[str, str] = Field(
         default_factory=dict,
-        description="Parsing options: day_first, decimal_comma, timezone, sheet",
+        description="Parsing options: day_first, decimal_comma, excel_1904, timezone, sheet, "
+        "excluded_statuses, return_statuses",
     )
 
 

@@ -1,8 +1,10 @@
 """The parsing options a user may send with an upload, and the yes/no words every service reads.
 
-Options travel as text (`FileUploaded.options`, the upload's `options` JSON): `day_first` and
-`decimal_comma` (yes/no), `timezone` (an IANA name for wall-clock times) and `sheet` (the Excel
-sheet to read). Anything else is refused by name, so a typo never passes silently.
+Options travel as text (`FileUploaded.options`, the upload's `options` JSON): `day_first`,
+`decimal_comma` and `excel_1904` (yes/no: serial days count from 1904), `timezone` (an IANA name
+for wall-clock times), `sheet` (the Excel sheet to read), and `excluded_statuses` /
+`return_statuses` (comma-separated order statuses that replace the validator's defaults). Anything
+else is refused by name, so a typo never passes silently.
 """
 
 from __future__ import annotations
@@ -16,7 +18,15 @@ from mauzo_common.errors import InputRejected
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "on"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "off"})
-OPTION_NAMES = ("day_first", "decimal_comma", "timezone", "sheet")
+OPTION_NAMES = (
+    "day_first",
+    "decimal_comma",
+    "excel_1904",
+    "timezone",
+    "sheet",
+    "excluded_statuses",
+    "return_statuses",
+)
 INVALID_OPTION = "invalid_option"
 
 
@@ -37,8 +47,11 @@ class ParsingOptions(BaseModel):
 
     day_first: bool | None = None
     decimal_comma: bool | None = None
+    excel_1904: bool | None = None
     timezone: str | None = None
     sheet: str | None = None
+    excluded_statuses: tuple[str, ...] | None = None
+    return_statuses: tuple[str, ...] | None = None
 
 
 def parse_options(raw: Mapping[str, str]) -> ParsingOptions:
@@ -46,12 +59,14 @@ def parse_options(raw: Mapping[str, str]) -> ParsingOptions:
     parsed: dict[str, object] = {}
     for name, value in raw.items():
         key = name.strip().casefold()
-        if key in ("day_first", "decimal_comma"):
+        if key in ("day_first", "decimal_comma", "excel_1904"):
             parsed[key] = _flag(key, value)
         elif key == "timezone":
             parsed[key] = _zone(value)
         elif key == "sheet":
             parsed[key] = value or None
+        elif key in ("excluded_statuses", "return_statuses"):
+            parsed[key] = tuple(w.strip() for w in value.split(",") if w.strip())
         else:
             raise _invalid(f"Unknown option {name!r}.", f"Use one of {', '.join(OPTION_NAMES)}.")
     return ParsingOptions.model_validate(parsed)

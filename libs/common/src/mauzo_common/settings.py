@@ -20,6 +20,10 @@ class MauzoSettings(BaseSettings):
     data_dir: Path = Field(Path(".mauzo"), description="Root for embedded-mode state")
     log_level: str = "INFO"
     business_timezone: str = "Africa/Nairobi"
+    currency: str = Field("KES", description="A datasource's currency unless listed below")
+    datasource_currencies: dict[str, str] = Field(
+        default_factory=dict, description="Datasource -> ISO 4217 code, where not `currency`"
+    )
 
     # Ports (Druid's router listens on 8888, so olap-lite does too).
     query_api_port: int = 8000
@@ -100,3 +104,7 @@ class MauzoSettings(BaseSettings):
     @property
     def uploader_url(self) -> str:
         return (self.upload_url or f"http://127.0.0.1:{self.upload_port}").rstrip("/")
+
+    def currency_of(self, datasource: str) -> str:
+        """The datasource's currency (docs/sales-model.md#money-and-currency)."""
+        return self.datasource_currencies.get(datasource, self.currency).upper()

@@ -71,6 +71,10 @@ class Ask(BaseContext):
     def datasource_name(self, datasource: str | None) -> str:
         return datasource or self.settings.default_datasource
 
+    def currency(self, datasource: str | None) -> str:
+        """The datasource's currency (docs/sales-model.md#money-and-currency)."""
+        return self.settings.currency_of(self.datasource_name(datasource))
+
     async def schema(self, datasource: str | None) -> DatasourceSchema:
         self.tags.datasources.add(self.datasource_name(datasource))
         return await self.services.catalog.schema(self.datasource_name(datasource), self.request_id)

@@ -10,6 +10,7 @@ import asyncio
 import itertools
 import random
 from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ import polars as pl
 import pytest
 
 from mauzo_query_api.settings import QueryApiSettings
+from mauzo_query_api.sql.kpis import NO_INVOICE_IDS
 
 TZ = "Africa/Nairobi"
 DS = "qa_sales"
@@ -31,6 +33,17 @@ LINES = {
 PRODUCTS = [(p, line) for line, items in LINES.items() for p in items]
 SALESPEOPLE = ["Achieng", "Kamau", "Wanjiru", "Otieno", "Mutua"]
 CUSTOMERS = [f"Customer {i:02d}" for i in range(30)]
+
+
+def exact_sum(values: pl.Series) -> Decimal:
+    """The sum of stored amounts as decimals (each has at most 4 places), computed exactly."""
+    places = Decimal("0.0001")
+    return sum((Decimal(repr(v)).quantize(places) for v in values.drop_nulls()), Decimal(0))
+
+
+def cents(amount: Decimal) -> float:
+    """What the API shows for money: rounded half up to KES cents."""
+    return float(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + 0.0
 
 
 def ms(text: str) -> datetime:
@@ -164,20 +177,20 @@ def select(
 
 
 def reference(df: pl.DataFrame) -> dict[str, Any]:
-    gross = float(df["gross_revenue"].sum())
-    returns = float(df["returns_value"].sum())
+    gross = exact_sum(df["gross_revenue"])
+    returns = exact_sum(df["returns_value"])
     net = gross + returns
     costs = df["cost"].drop_nulls()
-    profit = net - float(costs.sum()) if len(costs) else None
+    profit = net - exact_sum(costs) if len(costs) else None
     invoices = df["invoice_id"].drop_nulls()
-    sale_lines = df.filter((pl.col("returns_value") == 0) & (pl.col("units_returned") == 0))
-    transactions = invoices.n_unique() if len(invoices) else sale_lines.height
-    return {
-        "netSales": net,
-        "grossRevenue": gross,
-        "returnsValue": returns,
-        "grossProfit": profit,
-        "grossMargin": profit / net if profit is not None and net != 0 else None,
+    # Rows without invoice ids (an aggregated export) are not transactions: null.
+    transactions = invoices.n_unique() if len(invoices) or df.height == 0 else None
+    return {  # money as the API gives it: rounded to KES cents
+        "netSales": cents(net),
+        "grossRevenue": cents(gross),
+        "returnsValue": cents(returns),
+        "grossProfit": cents(profit) if profit is not None else None,
+        "grossMargin": float(profit / net) if profit is not None and net != 0 else None,
         "transactions": transactions,
         "unitsSold": float(df["units_sold"].sum()),
         "uniqueCustomers": df["customer"].drop_nulls().n_unique(),
@@ -195,7 +208,7 @@ def assert_kpis(actual: dict[str, Any], expected: dict[str, Any]) -> None:
 
 KPI_FIELDS = (
     "netSales grossRevenue returnsValue grossProfit grossMargin transactions unitsSold "
-    "uniqueCustomers lines"
+    "uniqueCustomers lines currency notes"
 )
 
 
@@ -313,7 +326,9 @@ async def test_datasource_without_cost_or_invoice_ids(serve, settings, loaded) -
         data = await gql(client, OVERVIEW, {"ds": NOCOST_DS})
     overview = data["salesOverview"]
     assert overview["grossProfit"] is None
-    assert overview["transactions"] == 2  # two sale lines, no invoice ids
+    assert overview["transactions"] is None  # no invoice ids: rows are not transactions
+    assert overview["notes"] == [NO_INVOICE_IDS]
+    assert overview["currency"] == "KES"
     assert_kpis(overview, reference(loaded[NOCOST_DS]))
 
 

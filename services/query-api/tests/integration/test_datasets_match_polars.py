@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,17 @@ GQL_DIMENSION = {d: d.upper() for d in DIMENSIONS}
 
 
 # --- the mapping of each source onto the sales model (the validator's job, done by hand) -----
+
+
+def exact_sum(values: pl.Series) -> Decimal:
+    """The sum of stored amounts as decimals (each has at most 4 places), computed exactly."""
+    places = Decimal("0.0001")
+    return sum((Decimal(repr(v)).quantize(places) for v in values.drop_nulls()), Decimal(0))
+
+
+def cents(amount: Decimal) -> float:
+    """What the API shows for money: rounded half up to KES cents."""
+    return float(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + 0.0
 
 
 def model(
@@ -154,27 +166,28 @@ local_day = pl.col("__time").dt.convert_time_zone(TZ).dt.date()
 
 
 def kpis(df: pl.DataFrame) -> dict[str, Any]:
-    gross, returns = float(df["gross_revenue"].sum()), float(df["returns_value"].sum())
+    gross, returns = exact_sum(df["gross_revenue"]), exact_sum(df["returns_value"])
     net = gross + returns
     costs = df["cost"].drop_nulls()
-    profit = net - float(costs.sum()) if len(costs) else None
+    profit = net - exact_sum(costs) if len(costs) else None
     invoices = df["invoice_id"].drop_nulls()
-    sale_lines = df.filter((pl.col("returns_value") == 0) & (pl.col("units_returned") == 0))
-    transactions = invoices.n_unique() if len(invoices) else sale_lines.height
-    return {
-        "netSales": net,
-        "grossRevenue": gross,
-        "returnsValue": returns,
-        "cost": float(costs.sum()) if len(costs) else None,
-        "grossProfit": profit,
-        "grossMargin": profit / net if profit is not None and net != 0 else None,
+    # Rows without invoice ids (an aggregated export) are not transactions: null.
+    transactions = invoices.n_unique() if len(invoices) or df.height == 0 else None
+    return {  # money as the API gives it: rounded to KES cents
+        "netSales": cents(net),
+        "grossRevenue": cents(gross),
+        "returnsValue": cents(returns),
+        "cost": cents(exact_sum(costs)) if len(costs) else None,
+        "grossProfit": cents(profit) if profit is not None else None,
+        "grossMargin": float(profit / net) if profit is not None and net != 0 else None,
         "transactions": transactions,
-        "averageTransactionValue": net / transactions if transactions else None,
-        "returnRate": -returns / gross if gross else None,
+        "averageTransactionValue": cents(net / transactions) if transactions else None,
+        "returnRate": float(-returns / gross) if gross else None,
         "unitsSold": float(df["units_sold"].sum()),
         "unitsReturned": float(df["units_returned"].sum()),
         "uniqueCustomers": df["customer"].drop_nulls().n_unique(),
         "lines": df.height,
+        "exactGross": gross,  # not an API field: the unrounded base of averagePrice
     }
 
 
@@ -334,8 +347,9 @@ async def test_every_dimension_breakdown(serve, settings, dataset) -> None:
         for row in rows:
             same_kpis(row, expected[row["key"]], f"{d}={row['key']}")
             units = expected[row["key"]]["unitsSold"]
-            gross = expected[row["key"]]["grossRevenue"]
-            close(row["averagePrice"], gross / units if units else None, "averagePrice")
+            gross = expected[row["key"]]["exactGross"]
+            average = cents(gross / Decimal(repr(units))) if units else None
+            close(row["averagePrice"], average, "averagePrice")
         sales = [r["netSales"] for r in rows]
         assert sales == sorted(sales, reverse=True), f"{d} not ranked by net sales"
 

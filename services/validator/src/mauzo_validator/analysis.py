@@ -40,6 +40,7 @@ class ColumnProfile(BaseModel):
     proposed_role: str
     target: str | None = None
     confidence: float
+    role_evidence: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
 
 
@@ -146,7 +147,21 @@ def _profile(
         profile.inferred_type = "text"
         profile.min, profile.max = present.min(), present.max()  # type: ignore[assignment]
     profile.confidence = _confidence(column.name, target, mapping, profile.inferred_type)
+    if target is not None and target[0] in mapping.evidence:
+        profile.role_evidence = mapping.evidence[target[0]]
+        profile.confidence = mapping.confidence[target[0]]
+    elif target is not None:
+        profile.role_evidence = [_name_evidence(column.name, target, mapping)]
     return profile
+
+
+def _name_evidence(name: str, target: tuple[str, str], mapping: Mapping) -> str:
+    field = "time" if target[0] == "__time" else target[0]
+    if field in mapping.fixed:
+        return "set by the mapping"
+    if normalise(name) in SYNONYMS.get(field, ()):
+        return f"name is a synonym of {field}"
+    return f"{target[1]} by content ({field})"
 
 
 def _number_warnings(sample: pl.Series, values: pl.Series, integral: bool, name: str) -> list[str]:

@@ -84,6 +84,8 @@ def source_targets(mapping: Mapping) -> dict[str, tuple[str, str]]:
         targets[extra.source] = (extra.name, extra.role)
     if mapping.document_type:
         targets[mapping.document_type] = ("document_type", "dimension")
+    if mapping.status:
+        targets[mapping.status] = ("status", "status")
     return targets
 
 
@@ -99,7 +101,7 @@ def build(
 ) -> Canonical:
     dc = settings.decimal_comma
     frame = source.with_row_index("__row", offset=first_row)
-    text = frame.select(time_text(mapping).alias("t"))["t"]
+    text = frame.select(time_text(mapping, excel_1904=settings.excel_1904).alias("t"))["t"]
     times = parse_times(text, plan.detection, settings.business_timezone)
     # One missing test, read by two checks (an eager select would compute it once per check).
     frame = frame.with_columns(__time_text=text, __time=times).with_columns(
@@ -159,6 +161,11 @@ def build(
     is_return = (pl.col("__amount") < 0) | (pl.col("__qty") < 0)
     if mapping.document_type:
         is_return = is_return.fill_null(False) | is_return_document(pl.col(mapping.document_type))
+    status: list[pl.Expr] = []
+    if mapping.status:
+        frame = frame.with_columns(plan.status.classify(pl.col(mapping.status)).alias("__class"))
+        is_return = is_return.fill_null(False) | (pl.col("__class") == "return")
+        status = [_text(mapping.status).alias("__status"), pl.col("__class")]
     # A column, so that the five outputs below read it instead of each computing it again.
     frame = frame.with_columns(is_return.fill_null(False).alias("__return"))
     is_return = pl.col("__return")
@@ -180,6 +187,7 @@ def build(
             for e in mapping.extras
             if e.role == "metric"
         ),
+        *status,
     ]
     frame = frame.select(
         *outputs,

@@ -16,11 +16,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 import polars as pl
 
+from mauzo_validator import excel
 from mauzo_validator.localtime import UTC_MS, localise
 from mauzo_validator.numbers import is_missing
 
@@ -46,6 +47,7 @@ class DateFormat:
     order: Order
     has_time: bool
     aware: bool = False
+    serial_epoch: date | None = None
 
 
 def _build_formats() -> list[DateFormat]:
@@ -91,7 +93,10 @@ def _build_formats() -> list[DateFormat]:
 
 
 FORMATS = _build_formats()
-SERIAL = DateFormat("Excel serial days", "", "serial", True)
+SERIAL = DateFormat("Excel serial days", "", "serial", True, serial_epoch=excel.EPOCH_1900)
+SERIAL_1904 = DateFormat(
+    "Excel serial days, 1904 system", "", "serial", True, serial_epoch=excel.EPOCH_1904
+)
 _LETTERS = "letters"
 
 
@@ -139,6 +144,11 @@ class DateDetection:
     def label(self) -> str:
         return " | ".join(f.label for f in self.formats)
 
+    def in_1904_system(self) -> DateDetection:
+        """The same detection with serial days counted from 1904 (the `excel_1904` option)."""
+        formats = [SERIAL_1904 if f == SERIAL else f for f in self.formats]
+        return DateDetection(formats, self.coverage, self.ambiguous, self.evidence, self.warnings)
+
 
 def _prepared(text: pl.Expr) -> pl.Expr:
     s = text.str.strip_chars().str.replace_all(r"\s+", " ")
@@ -176,10 +186,15 @@ def detect_format(
             [SERIAL], 1.0, evidence=f"numbers such as {values[0]} are Excel day serials"
         )
     if serial.any():
+        share = serial.mean() or 0.0
         rest = detect_format(values.filter(~serial), day_first=day_first, allow_serial=False)
         if rest is None:
-            return None
-        share = serial.mean() or 0.0
+            # The odd cell no format reads (a note typed into the column) is a rejected row.
+            return DateDetection(
+                [SERIAL],
+                float(share),  # type: ignore[arg-type]
+                evidence=f"numbers such as {values.filter(serial)[0]} are Excel day serials",
+            )
         coverage = float(share) + (1 - float(share)) * rest.coverage  # type: ignore[arg-type]
         return DateDetection(
             [*rest.formats, SERIAL], coverage, rest.ambiguous, rest.evidence, rest.warnings
@@ -256,13 +271,18 @@ def to_utc(
 ) -> pl.Expr:
     """Datetime[ms, UTC] from a text column; null where no detected format reads the value."""
     prepared = _prepared(text) if prepare else text
-    naive = [_parse_one(prepared, f) for f in detection.formats if not f.aware and f != SERIAL]
-    if SERIAL in detection.formats:
-        days = pl.when(prepared.str.contains(_SERIAL.pattern)).then(prepared.cast(pl.Float64))
-        naive.append(
-            pl.datetime(1899, 12, 30, time_unit="ms")
-            + pl.duration(milliseconds=(days * 86_400_000).round(0).cast(pl.Int64))
-        )
+    naive = [
+        _parse_one(prepared, f) for f in detection.formats if not f.aware and f.serial_epoch is None
+    ]
+    for fmt in detection.formats:
+        if fmt.serial_epoch is not None:
+            days = pl.when(prepared.str.contains(_SERIAL.pattern)).then(prepared.cast(pl.Float64))
+            naive.append(
+                pl.lit(datetime.combine(fmt.serial_epoch, datetime.min.time())).cast(
+                    pl.Datetime("ms")
+                )
+                + pl.duration(milliseconds=(days * 86_400_000).round(0).cast(pl.Int64))
+            )
     aware = [_parse_one(prepared, f) for f in detection.formats if f.aware]
     parts: list[pl.Expr] = []
     if aware:
@@ -281,15 +301,22 @@ def _localise(naive: pl.Expr, timezone: str) -> pl.Expr:
 
 
 def is_time_of_day(sample: pl.Series) -> bool:
+    """Clock times ('13:08', '1:15 PM') or Excel's day fractions ('0.5' is noon)."""
     values = sample.cast(pl.String).drop_nulls().str.strip_chars()
-    share = values.str.contains(_TIME_OF_DAY).cast(pl.Float64).mean()
+    clock = values.str.contains(_TIME_OF_DAY) | values.str.contains(excel.DAY_FRACTION)
+    share = clock.cast(pl.Float64).mean()
     return values.len() > 0 and isinstance(share, float) and share >= 0.95
 
 
 def _fast(fmt: DateFormat) -> DateFormat:
     """The same format without fractional seconds (Polars parses that shape much faster)."""
     return DateFormat(
-        fmt.label, fmt.pattern.replace("%S%.f", "%S"), fmt.order, fmt.has_time, fmt.aware
+        fmt.label,
+        fmt.pattern.replace("%S%.f", "%S"),
+        fmt.order,
+        fmt.has_time,
+        fmt.aware,
+        fmt.serial_epoch,
     )
 
 
@@ -302,7 +329,7 @@ def parse_times(text: pl.Series, detection: DateDetection, timezone: str) -> pl.
     """
     text = text.cast(pl.String)
     quick = [_fast(f) for f in detection.formats]
-    if all(not f.aware and f != SERIAL for f in quick):
+    if all(not f.aware and f.serial_epoch is None for f in quick):
         naive = [_parse_one(pl.col("t"), f) for f in quick]
         # Lazy here and below, so that each format's parse is shared with its plausibility
         # test (common-subexpression elimination); eagerly, every value was parsed twice.

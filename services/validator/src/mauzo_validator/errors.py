@@ -40,6 +40,7 @@ class Code(StrEnum):
     MAPPING_COLUMN_NOT_FOUND = "mapping_column_not_found"
     UNKNOWN_MAPPING_FIELD = "unknown_mapping_field"
     INVALID_OPTION = "invalid_option"
+    CURRENCY_MISMATCH = "currency_mismatch"
 
 
 def rejected(code: Code, message: str, hint: str) -> InputRejected:

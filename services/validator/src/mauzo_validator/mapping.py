@@ -17,11 +17,14 @@ from typing import Literal
 import polars as pl
 
 from mauzo_common import sales_model as model
+from mauzo_validator import excel
 from mauzo_validator.dates import detect_format, is_time_of_day
 from mauzo_validator.errors import Code, rejected
 from mauzo_validator.expressions import Expression, parse_source
-from mauzo_validator.numbers import numeric_share
+from mauzo_validator.numbers import numeric_share, parse_numbers
 from mauzo_validator.returns import looks_like_document_type
+from mauzo_validator.roles import competition_warning, score_amount_columns
+from mauzo_validator.status import looks_like_status
 from mauzo_validator.synonyms import SYNONYMS
 
 # The sales model's names as plain text: they key dicts, name Polars columns and fill events.
@@ -31,7 +34,7 @@ METRICS = tuple(m.value for m in model.METRICS)
 OPTIONAL_METRICS = tuple(m.value for m in model.OPTIONAL_METRICS)
 RESERVED = {model.TIME, model.UPLOAD_ID, *DIMENSIONS, *METRICS, *OPTIONAL_METRICS}
 NUMERIC_FIELDS = ("amount", "quantity", "unit_price", "cost", "profit", "discount", "tax")
-FIELDS = ("time", "time_of_day", *DIMENSIONS, *NUMERIC_FIELDS, "document_type")
+FIELDS = ("time", "time_of_day", *DIMENSIONS, *NUMERIC_FIELDS, "document_type", "status")
 ALIASES = {
     model.TIME: "time",
     "date": "time",
@@ -77,6 +80,8 @@ class Mapping:
     discount: str | None = None
     tax: str | None = None
     document_type: str | None = None
+    status: str | None = None
+    """An order-status column (status.py); it is also kept as an extra dimension."""
     expressions: dict[str, Expression] = field(default_factory=dict)
     """Numeric fields the user defined as an expression (the field's value is its text)."""
     fixed: list[str] = field(default_factory=list)
@@ -85,9 +90,16 @@ class Mapping:
     cost_rule: CostRule = "none"
     extras: list[Extra] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    evidence: dict[str, list[str]] = field(default_factory=dict)
+    """Field -> why its column was chosen, when content and position decided (roles.py)."""
+    confidence: dict[str, float] = field(default_factory=dict)
+    candidates: dict[str, list[str]] = field(default_factory=dict)
+    """Field -> the best columns considered, best first (named when none qualified)."""
 
     def as_dict(self) -> dict[str, object]:
         out = asdict(self)
+        for diagnostic in ("evidence", "confidence", "candidates"):
+            del out[diagnostic]
         out["expressions"] = {k: e.text for k, e in self.expressions.items()}
         return out
 
@@ -95,7 +107,7 @@ class Mapping:
         """Canonical field -> source column or expression, every field ('' when unmapped)."""
         flat = {"time": self.time or "", "time_of_day": self.time_of_day or ""}
         flat |= {d: self.dimensions.get(d, "") for d in DIMENSIONS}
-        flat |= {n: getattr(self, n) or "" for n in (*NUMERIC_FIELDS, "document_type")}
+        flat |= {n: getattr(self, n) or "" for n in (*NUMERIC_FIELDS, "document_type", "status")}
         return flat
 
     def sources(self, name: str) -> list[str]:
@@ -140,7 +152,12 @@ def propose_mapping(
     columns = frame.columns
     mapping = Mapping()
     chosen = _apply_fixed(mapping, fixed or {}, columns)
-    used = {c for f in chosen if f not in mapping.expressions for c in _columns_of(mapping, f)}
+    used = {
+        c
+        for f in chosen
+        if f not in mapping.expressions and f != "status"
+        for c in _columns_of(mapping, f)
+    }
 
     def take(field_name: str) -> str | None:
         if field_name in chosen:
@@ -157,7 +174,8 @@ def propose_mapping(
             used.add(mapping.time)
     if mapping.time and "time_of_day" not in chosen:
         detection = detect_format(frame[mapping.time], day_first=day_first, allow_serial=True)
-        if detection is not None and not detection.has_time:
+        dated_only = detection is not None and not detection.has_time
+        if dated_only or excel.whole_serial_days(frame[mapping.time]):
             for column in _candidates(columns, "time_of_day", used):
                 if is_time_of_day(frame[column]):
                     mapping.time_of_day = column
@@ -169,6 +187,8 @@ def propose_mapping(
             mapping.dimensions[dimension] = source
     for name in NUMERIC_FIELDS:
         setattr(mapping, name, take(name))
+    if "amount" not in chosen and mapping.amount is None:
+        _score_amount(frame, mapping, used, decimal_comma)
     if "document_type" not in chosen:
         mapping.document_type = next(
             (
@@ -178,6 +198,9 @@ def propose_mapping(
             ),
             None,
         )
+    if "status" not in chosen:
+        free = (c for c in columns if c not in used)
+        mapping.status = next((c for c in free if looks_like_status(c, frame[c])), None)
     _choose_rules(mapping)
     mapping.extras = _extras(frame, used, decimal_comma)
     return mapping
@@ -228,6 +251,33 @@ def _time_column(frame: pl.DataFrame, used: set[str], day_first: bool) -> str | 
             best, best_coverage = column, detection.coverage
     # A column named as the date but holding no date is still the date column: reported as such.
     return best or (named[0] if named else None)
+
+
+def _score_amount(
+    frame: pl.DataFrame, mapping: Mapping, used: set[str], decimal_comma: bool
+) -> None:
+    """No column is named as an amount outright: weigh the evidence (roles.py)."""
+    line_value = None
+    if mapping.unit_price and mapping.quantity and not mapping.expressions:
+        price, qty = (
+            parse_numbers(frame[c], decimal_comma=decimal_comma).values
+            for c in (mapping.unit_price, mapping.quantity)
+        )
+        line_value = price * qty
+    free = [c for c in frame.columns if c not in used]
+    found = score_amount_columns(frame, free, decimal_comma=decimal_comma, line_value=line_value)
+    mapping.candidates["amount"] = [c.column for c in found[:3]]
+    qualified = [c for c in found if c.qualifies]
+    if not qualified:
+        return
+    best = qualified[0]
+    mapping.amount = best.column
+    used.add(best.column)
+    mapping.evidence["amount"] = best.evidence
+    mapping.confidence["amount"] = best.confidence
+    warning = competition_warning(best, qualified[1:])
+    if warning:
+        mapping.warnings.append(warning)
 
 
 def _choose_rules(mapping: Mapping) -> None:

@@ -27,6 +27,7 @@ from mauzo_common.sales_model import TIME, UPLOAD_ID
 from mauzo_validator.canonical import Canonical, build, output_names, source_targets
 from mauzo_validator.errors import Code, InputRejected, rejected
 from mauzo_validator.mapping import Mapping, header_score, propose_mapping
+from mauzo_validator.money import check_currency
 from mauzo_validator.options import apply_options
 from mauzo_validator.output import Outputs
 from mauzo_validator.plan import make_plan
@@ -36,6 +37,7 @@ from mauzo_validator.report import QualityReport, column_quality, examples_json
 from mauzo_validator.rules import Check, Totals, enforce_budget, evaluate
 from mauzo_validator.schema import check_processed
 from mauzo_validator.settings import ValidatorSettings
+from mauzo_validator.status import StatusRule, StatusTally
 
 log = structlog.get_logger(__name__)
 
@@ -143,7 +145,7 @@ def _validate(job: Job, path: Path, workdir: Path, settings: ValidatorSettings) 
     settings = applied.settings
     table = _read(path, _kind_of(job.uploaded), settings, workdir, applied.sheet)
     try:
-        return _validate_table(job, table, workdir, settings)
+        return _validate_table(job, table, workdir, settings, applied.status)
     except (InputRejected, pl.exceptions.PolarsError) as exc:
         if table.structure is not None:
             table.structure.result()  # a broken structure explains any later failure
@@ -156,7 +158,7 @@ def _validate(job: Job, path: Path, workdir: Path, settings: ValidatorSettings) 
 
 
 def _validate_table(
-    job: Job, table: Table, workdir: Path, settings: ValidatorSettings
+    job: Job, table: Table, workdir: Path, settings: ValidatorSettings, status: StatusRule
 ) -> Validated:
     report, keys = job.report, job.keys
     report.file_kind, report.encoding = table.kind, table.encoding
@@ -170,13 +172,27 @@ def _validate_table(
         )
     mapping = _mapping(job, table, settings)
     dc = settings.decimal_comma
-    plan = make_plan(table.sample, mapping, day_first=settings.day_first, dc=dc)
+    plan = make_plan(
+        table.sample,
+        mapping,
+        day_first=settings.day_first,
+        dc=dc,
+        excel_1904=settings.excel_1904,
+        status=status,
+    )
+    report.currency = check_currency(
+        table.sample,
+        mapping,
+        job.uploaded.datasource,
+        settings.currency_of(job.uploaded.datasource),
+    )
     report.mapping = mapping.as_dict()
     report.date_format, report.date_evidence = plan.detection.label, plan.detection.evidence
     report.warnings = plan.warnings
     outputs = Outputs(workdir, workdir / "rejected.csv")
     totals = Totals(limit=settings.report_examples)
     checks: list[Check] = []
+    tally = StatusTally(status, mapping.status) if mapping.status else None
     row = 1
     try:
         for batch in table.iter_batches(settings.batch_rows):
@@ -187,8 +203,12 @@ def _validate_table(
             outcome = evaluate(canonical.frame, canonical.checks, examples=settings.report_examples)
             totals.add(outcome, canonical.checks)
             checks = canonical.checks
+            valid = canonical.frame.filter(~outcome.invalid)
+            if tally is not None:
+                tally.add(valid["__status"], valid["__class"])
+                valid = valid.filter(pl.col("__class") != "excluded")
             outputs.write_valid(
-                _output(canonical.frame.filter(~outcome.invalid), canonical),
+                _output(valid, canonical),
                 contract=partial(
                     check_processed, dimensions=canonical.dimensions, metrics=canonical.metrics
                 ),
@@ -210,6 +230,10 @@ def _validate_table(
         outputs.nulls, totals.rows, source_targets(mapping), totals.counts
     )
     enforce_budget(totals, checks, settings.error_budget)
+    if tally is not None:
+        report.statuses = tally.as_report()
+        report.rows_excluded = tally.excluded_rows
+        report.warnings.extend(tally.warnings())
 
     processed = [keys.part(i) for i in range(len(outputs.parts))]
     _delete_parts(job.store, keys, keep=processed)  # an earlier attempt's extra parts

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from mauzo_validator import excel
 from mauzo_validator.dates import DateDetection, detect_format
 from mauzo_validator.errors import Code, rejected
 from mauzo_validator.mapping import Extra, Mapping, snake_case
 from mauzo_validator.numbers import parse_numbers
+from mauzo_validator.status import StatusRule
 
 
 @dataclass
@@ -21,21 +23,32 @@ class Plan:
     detection: DateDetection
     time_label: str
     warnings: list[str] = field(default_factory=list)
+    status: StatusRule = field(default_factory=StatusRule)
 
     @property
     def date_formats(self) -> dict[str, str]:
         return {self.time_label: self.detection.label}
 
 
-def time_text(mapping: Mapping) -> pl.Expr:
+def time_text(mapping: Mapping, *, excel_1904: bool = False) -> pl.Expr:
     assert mapping.time is not None
     text = pl.col(mapping.time).cast(pl.String)
     if mapping.time_of_day:
-        text = pl.concat_str([text, pl.col(mapping.time_of_day)], separator=" ", ignore_nulls=True)
+        clock = excel.clock_part(pl.col(mapping.time_of_day).cast(pl.String))
+        day = excel.date_part(text, excel.epoch(excel_1904))
+        text = pl.concat_str([day, clock], separator=" ", ignore_nulls=True)
     return text
 
 
-def make_plan(sample: pl.DataFrame, mapping: Mapping, *, day_first: bool, dc: bool) -> Plan:
+def make_plan(
+    sample: pl.DataFrame,
+    mapping: Mapping,
+    *,
+    day_first: bool,
+    dc: bool,
+    excel_1904: bool = False,
+    status: StatusRule | None = None,
+) -> Plan:
     columns = ", ".join(sample.columns[:30])
     if mapping.time is None:
         raise rejected(
@@ -45,13 +58,19 @@ def make_plan(sample: pl.DataFrame, mapping: Mapping, *, day_first: bool, dc: bo
             "as 2024-01-31.",
         )
     if mapping.amount_rule == "missing":
+        best = mapping.candidates.get("amount", [])
+        named = ", ".join(repr(c) for c in best)
         raise rejected(
             Code.NO_AMOUNT_COLUMN,
-            f"No column holds the sales amount. Columns found: {columns}.",
-            "Add an 'amount' (or 'sales', 'total') column, or 'unit price' and 'quantity' columns.",
+            f"No column holds the sales amount. Columns found: {columns}."
+            + (f" Closest numeric columns: {named}." if best else ""),
+            (f'Map one with mapping={{"amount": "{best[0]}"}}, or add' if best else "Add")
+            + " an 'amount' (or 'sales', 'total') column, or 'unit price' and 'quantity' columns.",
         )
-    text = sample.select(time_text(mapping).alias("t"))["t"]
+    text = sample.select(time_text(mapping, excel_1904=excel_1904).alias("t"))["t"]
     detection = detect_format(text, day_first=day_first, allow_serial=True)
+    if detection is not None and excel_1904:
+        detection = detection.in_1904_system()
     if detection is None:
         examples = ", ".join(repr(v) for v in text.drop_nulls().head(3).to_list())
         raise rejected(
@@ -60,7 +79,7 @@ def make_plan(sample: pl.DataFrame, mapping: Mapping, *, day_first: bool, dc: bo
             "Use dates such as 2024-01-31, 31/01/2024, 1/31/2024 or 31-Jan-24.",
         )
     label = mapping.time + (f" + {mapping.time_of_day}" if mapping.time_of_day else "")
-    plan = Plan(detection, label, [*mapping.warnings, *detection.warnings])
+    plan = Plan(detection, label, [*mapping.warnings, *detection.warnings], status or StatusRule())
     if _cost_is_sales(sample, mapping, dc):
         assert mapping.cost is not None
         plan.warnings.append(

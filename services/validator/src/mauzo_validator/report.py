@@ -35,6 +35,12 @@ class QualityReport(BaseModel):
     rows_read: int = 0
     rows_valid: int = 0
     rows_rejected: int = 0
+    rows_excluded: int = 0
+    currency: str | None = None
+    """The datasource's currency, which the file's amounts were checked to be in (money.py)."""
+    """Lines whose order status says the sale never happened (cancelled, void, failed)."""
+    statuses: dict[str, Any] | None = None
+    """Rows per order status, what each was loaded as, and the rule used (status.py)."""
     error_budget: float = 0.05
     interval: list[str] = Field(default_factory=list)
     date_format: str | None = None

@@ -15,6 +15,7 @@ class ValidatorSettings(MauzoSettings):
     )
     day_first: bool = Field(True, description="How to read a date column whose days are all <= 12")
     decimal_comma: bool = Field(False, description="Numbers are written 1.200,50")
+    excel_1904: bool = Field(False, description="Excel serial days count from 1904-01-01")
     future_tolerance_days: float = Field(
         2, ge=0, description="Rows dated later than now + this are flagged as future"
     )

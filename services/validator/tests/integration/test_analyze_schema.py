@@ -66,6 +66,24 @@ async def test_profiles_every_column_and_proposes_a_mapping(client: httpx.AsyncC
     }
 
 
+async def test_the_amount_chosen_by_evidence_shows_its_evidence(
+    client: httpx.AsyncClient,
+) -> None:
+    export = b"Order Date,Outlet,Units,Unit Price,Order Value\n" + b"".join(
+        f"2024-01-{d:02d},A,{d % 3 + 1},25.5,{(d % 3 + 1) * 25.5}\n".encode() for d in range(1, 9)
+    )
+    answer = await client.post(
+        "/api/ingest/analyze-schema", files={"file": ("orders.csv", export, "text/csv")}
+    )
+    assert answer.status_code == 200, answer.text
+    columns = {c["name"]: c for c in answer.json()["columns"]}
+    value = columns["Order Value"]
+    assert value["target"] == "amount"
+    assert "equals quantity x unit price (+3)" in value["role_evidence"]
+    assert 0.5 < value["confidence"] < 1
+    assert columns["Outlet"]["role_evidence"] == ["name is a synonym of branch"]
+
+
 async def test_options_and_mapping_are_applied(client: httpx.AsyncClient) -> None:
     answer = await client.post(
         "/api/ingest/analyze-schema",

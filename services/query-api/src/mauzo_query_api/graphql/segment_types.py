@@ -41,6 +41,7 @@ class CustomerSegments:
     reference_date: date | None = doc(
         "Day recency is measured to: the filter's dateTo, else the last day in the data."
     )
+    currency: str = doc("ISO 4217 code of the net sales and monetary values.")
     segments: list[SegmentSummary] = doc("Every segment, in the order of the enum, zeros kept.")
     customers: list[CustomerRfm] = doc(
         "Scored customers, highest net sales first (ties by name), up to `limit`. Scores are "

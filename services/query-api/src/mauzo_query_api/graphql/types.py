@@ -28,8 +28,8 @@ class SalesKpis:
     gross_margin: float | None = doc(
         "Gross profit / net sales; null when net sales are 0 or gross profit is null."
     )
-    transactions: int = doc(
-        "Exact distinct invoice ids; the number of sale lines when there are no invoice ids."
+    transactions: int | None = doc(
+        "Exact distinct invoice ids; null when the rows carry none (see notes)."
     )
     units_sold: float = doc("Σ units sold.")
     units_returned: float = doc("Σ units returned.")
@@ -37,23 +37,29 @@ class SalesKpis:
     average_transaction_value: float | None = doc("Net sales / transactions; null without any.")
     return_rate: float | None = doc("−Σ returns value / Σ gross revenue; null without revenue.")
     lines: int = doc("Number of sale and return lines in the selection.")
+    currency: str = doc(
+        "ISO 4217 code of every money amount here; amounts are rounded to its minor unit."
+    )
+    notes: list[str] = doc("Why a KPI is null when the data leaves it out (no invoice ids).")
 
 
 def kpi_fields(k: Kpis) -> dict[str, Any]:
     return {
-        "net_sales": k.net_sales,
-        "gross_revenue": k.gross_revenue,
-        "returns_value": k.returns_value,
-        "cost": k.cost,
-        "gross_profit": k.gross_profit,
+        "net_sales": k.money(k.net_sales),
+        "gross_revenue": k.money(k.gross_revenue),
+        "returns_value": k.money(k.returns_value),
+        "cost": k.money(k.cost),
+        "gross_profit": k.money(k.gross_profit),
         "gross_margin": k.gross_margin,
         "transactions": k.transactions,
         "units_sold": k.units_sold,
         "units_returned": k.units_returned,
         "unique_customers": k.unique_customers,
-        "average_transaction_value": k.average_transaction_value,
+        "average_transaction_value": k.money(k.average_transaction_value),
         "return_rate": k.return_rate,
         "lines": k.lines,
+        "currency": k.currency,
+        "notes": k.notes,
     }
 
 
@@ -135,7 +141,7 @@ class BranchTrend:
 
 @strawberry.type(description="A customer by value.")
 class CustomerValue(GroupKpis):
-    purchases: int = doc("Transactions of the customer (same rule as transactions).")
+    purchases: int | None = doc("Transactions of the customer (same rule as transactions).")
     first_purchase: datetime | None = doc("Time of the first purchase in the selection (UTC).")
     last_purchase: datetime | None = doc("Time of the last purchase in the selection (UTC).")
     recency_days: int | None = doc(

@@ -2,7 +2,7 @@
 
 Only columns the datasource really has are referenced; an optional column (cost, invoice_id,
 customer, units) that is absent simply leaves its aggregate out, and kpis.py reads the gap as
-"no data" (cost → profit null; invoice_id → transactions from sale lines).
+"no data" (cost → profit null; invoice_id → transactions null).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import enum
 from mauzo_common.sales_model import Dimension, Metric
 from mauzo_query_api.errors import InvalidArgument
 from mauzo_query_api.olap.catalog import DatasourceSchema
+from mauzo_query_api.sql.money import scaled_sum
 
 REVENUE, RETURNS, COST = Metric.GROSS_REVENUE, Metric.RETURNS_VALUE, Metric.COST
 SOLD, RETURNED = Metric.UNITS_SOLD, Metric.UNITS_RETURNED
@@ -45,15 +46,15 @@ def kpi_aggregates(
             )
     col = schema.column
     out = [
-        (REVENUE.value, f"SUM({col(REVENUE)})"),
-        (RETURNS.value, f"SUM({col(RETURNS)})"),
+        (REVENUE.value, scaled_sum(col(REVENUE))),
+        (RETURNS.value, scaled_sum(col(RETURNS))),
         ("lines", "COUNT(*)"),
     ]
     for metric in (SOLD, RETURNED):
         if schema.has(metric):
             out.append((metric.value, f"SUM({col(metric)})"))
     if schema.has(COST):
-        out += [(COST.value, f"SUM({col(COST)})"), ("cost_lines", f"COUNT({col(COST)})")]
+        out += [(COST.value, scaled_sum(col(COST))), ("cost_lines", f"COUNT({col(COST)})")]
     if schema.has(INVOICE):
         out += [
             ("invoices", f"COUNT(DISTINCT {col(INVOICE)})"),
@@ -113,11 +114,9 @@ def measure_expression(schema: DatasourceSchema, measure: Measure) -> str:
         return f"SUM({col(RETURNED)})"
     if measure is Measure.UNIQUE_CUSTOMERS:
         return f"COUNT(DISTINCT {col(CUSTOMER)})"
-    transactions = (
-        f"COUNT(DISTINCT {col(INVOICE)})"
-        if schema.has(INVOICE)
-        else f"COUNT(*) FILTER (WHERE {sale_line_condition(schema)})"
-    )
+    if not schema.has(INVOICE):
+        return "CAST(NULL AS DOUBLE)"  # rows of an aggregated export are not transactions
+    transactions = f"COUNT(DISTINCT {col(INVOICE)})"
     if measure is Measure.TRANSACTIONS:
         return transactions
     return f"CASE WHEN {transactions} <> 0 THEN {net} / {transactions} END"

@@ -23,6 +23,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 QUANTILES = 5
 
@@ -45,7 +46,9 @@ SEGMENT_RULE = (
 )
 
 
-def quintile_scores(values: Sequence[float], *, higher_is_better: bool = True) -> list[int]:
+def quintile_scores(
+    values: Sequence[float] | Sequence[Decimal], *, higher_is_better: bool = True
+) -> list[int]:
     """Each value's score: 1 + floor(5 × count of strictly worse values / n)."""
     n = len(values)
     keyed = [v if higher_is_better else -v for v in values]
@@ -73,7 +76,7 @@ class CustomerFacts:
     last_purchase: datetime
     recency_days: int
     transactions: int
-    net_sales: float
+    net_sales: Decimal
 
 
 @dataclass(frozen=True)

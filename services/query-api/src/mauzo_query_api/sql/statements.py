@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from mauzo_common.sales_model import Dimension
+from mauzo_common.sales_model import Dimension, Metric
 from mauzo_query_api.olap.catalog import TIME_COLUMN, DatasourceSchema
 from mauzo_query_api.olap.client import Param, SqlQuery
 from mauzo_query_api.sql.filters import SalesFilter
 from mauzo_query_api.sql.measures import Measure, kpi_aggregates, measure_expression
+from mauzo_query_api.sql.money import scaled_net
 from mauzo_query_api.sql.timewindow import (
     Granularity,
     local_midnight_utc,
@@ -157,12 +158,13 @@ def data_range_query(schema: DatasourceSchema) -> SqlQuery:
 def customer_facts_query(
     schema: DatasourceSchema, flt: SalesFilter, zone: ZoneInfo, limit: int
 ) -> SqlQuery:
-    """Per customer (nulls left out): last line time, transactions and net sales, for RFM."""
+    """Per customer (nulls left out): last line time, transactions and exact net sales (in
+    1/10 000ths, money.py), for RFM."""
     customer = schema.column(Dimension.CUSTOMER)
     filters = where(schema, flt, zone)
     filters.add(f"{customer} IS NOT NULL")
     transactions = measure_expression(schema, Measure.TRANSACTIONS)
-    net = measure_expression(schema, Measure.NET_SALES)
+    net = scaled_net(schema.column(Metric.GROSS_REVENUE), schema.column(Metric.RETURNS_VALUE))
     text = (
         f"SELECT {customer} AS k0, MAX({TIME_COLUMN}) AS last_time, "
         f"{transactions} AS frequency, {net} AS monetary "

@@ -39,7 +39,8 @@ async def totals(ask: Ask, datasource: str | None, flt: SalesFilter) -> Kpis:
     schema = await ask.schema(datasource)
     spec = KpiStatement(distinct=OVERVIEW_DISTINCT)
     rows = await ask.rows(kpi_query(schema, flt, ask.zone, spec))
-    return Kpis.from_row(rows[0]) if rows else Kpis.empty()
+    currency = ask.currency(datasource)
+    return Kpis.from_row(rows[0], currency) if rows else Kpis.empty(currency)
 
 
 def kpi_growth(current: Kpis, previous: Kpis) -> KpiGrowth:
@@ -100,6 +101,7 @@ def span(flt: SalesFilter, seen: list[date]) -> tuple[date | None, date | None]:
 
 def fill_trend(
     ask: Ask,
+    currency: str,
     by_bucket: dict[date, Kpis],
     first: date | None,
     last: date | None,
@@ -116,7 +118,7 @@ def fill_trend(
     points: list[TrendPoint] = []
     previous: Kpis | None = None
     for start in starts:
-        kpis = by_bucket.get(start, Kpis.empty())
+        kpis = by_bucket.get(start) or Kpis.empty(currency)
         points.append(
             TrendPoint(
                 **kpi_fields(kpis),
@@ -146,13 +148,14 @@ async def sales_trend(
     spec = KpiStatement(bucket=granularity, limit=ask.settings.max_row_limit + 1)
     rows = await ask.rows(kpi_query(schema, flt, ask.zone, spec))
     check_size(ask, rows)
+    currency = ask.currency(datasource)
     by_bucket: dict[date, Kpis] = {}
     for row in rows:
         day = bucket_day(ask, row.get("bucket"))
         if day is not None:
-            by_bucket[bucket_floor(day, granularity)] = Kpis.from_row(row)
+            by_bucket[bucket_floor(day, granularity)] = Kpis.from_row(row, currency)
     first, last = span(flt, list(by_bucket))
-    return fill_trend(ask, by_bucket, first, last, granularity)
+    return fill_trend(ask, currency, by_bucket, first, last, granularity)
 
 
 async def branch_trend(
@@ -164,14 +167,17 @@ async def branch_trend(
     )
     rows = await ask.rows(kpi_query(schema, flt, ask.zone, spec))
     check_size(ask, rows)
+    currency = ask.currency(datasource)
     per_branch: defaultdict[str | None, dict[date, Kpis]] = defaultdict(dict)
     for row in rows:
         day = bucket_day(ask, row.get("bucket"))
         if day is not None:
-            per_branch[row.get("k0")][bucket_floor(day, granularity)] = Kpis.from_row(row)
+            per_branch[row.get("k0")][bucket_floor(day, granularity)] = Kpis.from_row(row, currency)
     first, last = span(flt, [day for series in per_branch.values() for day in series])
     ordered = sorted(per_branch.items(), key=lambda item: (item[0] is None, item[0] or ""))
     return [
-        BranchTrend(branch=branch, points=fill_trend(ask, series, first, last, granularity))
+        BranchTrend(
+            branch=branch, points=fill_trend(ask, currency, series, first, last, granularity)
+        )
         for branch, series in ordered
     ]

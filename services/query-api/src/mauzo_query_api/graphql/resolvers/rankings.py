@@ -39,9 +39,10 @@ async def grouped(
     return await ask.rows(kpi_query(schema, flt, ask.zone, spec))
 
 
-def group_kpis(row: Row) -> GroupKpis:
-    kpis = Kpis.from_row(row)
-    return GroupKpis(**kpi_fields(kpis), key=row.get("k0"), average_price=kpis.average_price)
+def group_kpis(row: Row, currency: str) -> GroupKpis:
+    kpis = Kpis.from_row(row, currency)
+    average_price = kpis.money(kpis.average_price)
+    return GroupKpis(**kpi_fields(kpis), key=row.get("k0"), average_price=average_price)
 
 
 async def breakdown(
@@ -58,7 +59,8 @@ async def breakdown(
         order=Ordering(order_by, descending),
         limit=ask.limit(limit),
     )
-    return [group_kpis(row) for row in await grouped(ask, datasource, flt, spec)]
+    currency = ask.currency(datasource)
+    return [group_kpis(row, currency) for row in await grouped(ask, datasource, flt, spec)]
 
 
 async def leaderboard(
@@ -77,14 +79,14 @@ async def leaderboard(
     )
     out = []
     for rank, row in enumerate(await grouped(ask, datasource, flt, spec), start=1):
-        kpis = Kpis.from_row(row)
+        kpis = Kpis.from_row(row, ask.currency(datasource))
         name = row.get("k0")
         target = targets.get(name) if name is not None else None
         out.append(
             SalespersonPerformance(
                 **kpi_fields(kpis),
                 key=name,
-                average_price=kpis.average_price,
+                average_price=kpis.money(kpis.average_price),
                 rank=rank,
                 unique_branches=kpis.unique_branches,
                 unique_products=kpis.unique_products,
@@ -109,18 +111,18 @@ async def branches(
         earlier = SalesFilter(previous.date_from, previous.date_to, names)
         plain = KpiStatement(group_by=(model.Dimension.BRANCH,), limit=ask.settings.max_row_limit)
         rows = await grouped(ask, datasource, earlier, plain)
-        before = {row.get("k0"): Kpis.from_row(row) for row in rows}
+        before = {row.get("k0"): Kpis.from_row(row, ask.currency(datasource)) for row in rows}
     out = []
     for row in current:
-        kpis, then = Kpis.from_row(row), before.get(row.get("k0"))
+        kpis, then = Kpis.from_row(row, ask.currency(datasource)), before.get(row.get("k0"))
         out.append(
             BranchPerformance(
                 **kpi_fields(kpis),
                 key=row.get("k0"),
-                average_price=kpis.average_price,
-                previous_net_sales=then.net_sales if then else None,
+                average_price=kpis.money(kpis.average_price),
+                previous_net_sales=then.money(then.net_sales) if then else None,
                 net_sales_growth=growth(kpis.net_sales, then.net_sales if then else None),
-                previous_gross_profit=then.gross_profit if then else None,
+                previous_gross_profit=then.money(then.gross_profit) if then else None,
                 gross_profit_growth=growth(kpis.gross_profit, then.gross_profit if then else None),
             )
         )
@@ -147,7 +149,7 @@ async def customers(
         reference = (await data_range(ask, datasource)).last_date
     out = []
     for row in rows:
-        kpis = Kpis.from_row(row)
+        kpis = Kpis.from_row(row, ask.currency(datasource))
         first = parse_olap_timestamp(row.get("first_time"))
         last = parse_olap_timestamp(row.get("last_time"))
         recency = None
@@ -157,7 +159,7 @@ async def customers(
             CustomerValue(
                 **kpi_fields(kpis),
                 key=row.get("k0"),
-                average_price=kpis.average_price,
+                average_price=kpis.money(kpis.average_price),
                 purchases=kpis.transactions,
                 first_purchase=first,
                 last_purchase=last,
@@ -193,7 +195,7 @@ async def matrix(
     spec = KpiStatement(group_by=tuple(d.value for d in dimensions), limit=ask.limit(limit))
     out = []
     for row in await grouped(ask, datasource, flt, spec):
-        kpis = Kpis.from_row(row)
+        kpis = Kpis.from_row(row, ask.currency(datasource))
         out.append(
             MatrixCell(
                 row=row.get("k0"),
