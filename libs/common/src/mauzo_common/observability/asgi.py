@@ -9,12 +9,13 @@ from __future__ import annotations
 import time
 
 from fastapi import FastAPI, Response
+from opentelemetry import context, trace
 from opentelemetry.trace import SpanKind, StatusCode
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from mauzo_common.http import App, Message, Receive, Scope, Send, header
 from mauzo_common.observability.metrics import http_request_duration
-from mauzo_common.observability.tracing import continued_span
+from mauzo_common.observability.tracing import extract_traceparent, tracer
 
 UNMATCHED = "unmatched"  # 404s keep their paths out of the labels: unbounded cardinality
 
@@ -54,7 +55,10 @@ class HttpMetrics:
 
 
 class HttpTracing:
-    """A server span per request, continuing the caller's `traceparent` when it sent one."""
+    """A server span per request, continuing the caller's `traceparent` when it sent one.
+
+    Written out rather than with `continued_span`: this runs on every request, and a cached
+    GraphQL answer takes half a millisecond, so the context manager's layers were a cost."""
 
     def __init__(self, app: App) -> None:
         self.app = app
@@ -63,19 +67,26 @@ class HttpTracing:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        traceparent = header(scope, b"traceparent").decode("latin-1") or None
+        traceparent = header(scope, b"traceparent")
+        parent = extract_traceparent(traceparent.decode("latin-1")) if traceparent else None
         method = scope["method"]
-        with continued_span(method, traceparent, SpanKind.SERVER) as span:
+        span = tracer.start_span(method, context=parent, kind=SpanKind.SERVER)
+        token = context.attach(trace.set_span_in_context(span))
 
-            async def answered(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    span.set_attribute("http.response.status_code", int(message["status"]))
-                    if int(message["status"]) >= 500:
-                        span.set_status(StatusCode.ERROR)
-                await send(message)
+        async def answered(message: Message) -> None:
+            if message["type"] == "http.response.start" and span.is_recording():
+                span.set_attribute("http.response.status_code", int(message["status"]))
+                if int(message["status"]) >= 500:
+                    span.set_status(StatusCode.ERROR)
+            await send(message)
 
+        try:
             await self.app(scope, receive, answered)
-            span.update_name(f"{method} {route_of(scope)}")
+        finally:
+            if span.is_recording():
+                span.update_name(f"{method} {route_of(scope)}")
+            context.detach(token)
+            span.end()
 
 
 def install_observability(app: FastAPI, enabled: bool = True) -> None:
