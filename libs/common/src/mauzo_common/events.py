@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mauzo_common import sales_model as model
 from mauzo_common.datasources import DATASOURCE_PATTERN, MAX_LENGTH
 from mauzo_common.file_kinds import FileKind
 from mauzo_common.sales_model import ColumnRole
@@ -155,6 +156,12 @@ def clean_topic(datasource: str) -> str:
 def stream_upload_id(datasource: str) -> str:
     """The `upload_id` every streamed row of a datasource carries (files carry their task id)."""
     return f"stream-{datasource}"
+
+
+# A clean record: `__time` in epoch ms, every dimension (null when absent), then every metric.
+CLEAN_DIMENSIONS = (*(d.value for d in model.Dimension), model.UPLOAD_ID, EVENT_ID)
+CLEAN_METRICS = (*(m.value for m in model.METRICS), *(m.value for m in model.OPTIONAL_METRICS))
+CLEAN_COLUMNS = (model.TIME, *CLEAN_DIMENSIONS, *CLEAN_METRICS)
 
 
 class SaleEvent(BaseModel):

@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from mauzo_common.datasources import DATASOURCE_PATTERN
-from mauzo_common.events import EVENT_ID, stream_upload_id
+from mauzo_common.events import CLEAN_COLUMNS, EVENT_ID, stream_upload_id
 from mauzo_validator.canonical import build
 from mauzo_validator.dates import FORMATS, DateDetection
 from mauzo_validator.mapping import DIMENSIONS, METRICS, OPTIONAL_METRICS, Mapping
@@ -27,7 +27,6 @@ from mauzo_validator.settings import ValidatorSettings
 
 NUMBERS = ("amount", "quantity", "cost", "discount", "tax")
 FIELDS = (EVENT_ID, "datasource", "time", *DIMENSIONS, *NUMBERS)
-CLEAN_COLUMNS = ("__time", *DIMENSIONS, "upload_id", *METRICS, *OPTIONAL_METRICS, EVENT_ID)
 # ISO-8601 dates, with or without a time of day, an offset or `Z` (docs/sales-model.md).
 ISO = DateDetection([f for f in FORMATS if f.label.startswith("YYYY-MM-DD")], 1.0)
 MAPPING = Mapping(
