@@ -237,6 +237,18 @@ class StreamOpened(Payload):
     clean_topic: str
 
 
+class StreamBatchProcessed(Payload):
+    """What one stream micro-batch did with one datasource's records: task-tracker sums them."""
+
+    EVENT_TYPE: ClassVar[str] = "stream-batch-processed"
+    datasource: str
+    records: int = Field(description="Records of this datasource in the batch")
+    valid: int = Field(description="Published to the clean topic")
+    rejected: int = Field(description="Published to the dead-letter topic")
+    duplicate: int = Field(description="Left out: their event_id was handled before")
+    last_error: ErrorInfo | None = Field(None, description="The batch's last rejection reason")
+
+
 class SaleEventRejected(Payload):
     """A streamed sale line that failed validation: the original record and why, never dropped."""
 
@@ -296,6 +308,7 @@ ALL_PAYLOADS: tuple[type[Payload], ...] = (
     IngestionCompleted,
     DeadLettered,
     StreamOpened,
+    StreamBatchProcessed,
     SaleEventRejected,
 )
 DEAD_LETTER_TOPIC = DeadLettered.topic()

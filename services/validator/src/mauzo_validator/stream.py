@@ -62,6 +62,8 @@ class BatchOutcome:
     clean: pl.DataFrame
     """`__index`, `datasource` and the clean columns (`__time` in epoch ms) of each valid record."""
     rejected: list[Rejection] = field(default_factory=list)
+    datasources: pl.Series | None = None
+    """Each record's `datasource` as sent (null when it had none)."""
 
 
 def decode(values: list[bytes | None]) -> list[dict[str, Any] | None]:
@@ -151,7 +153,7 @@ def validate_batch(
         *(pl.col(m) for m in (*METRICS, *OPTIONAL_METRICS)),
         pl.col("__event_id").alias(EVENT_ID),
     )
-    return BatchOutcome(clean, rejected)
+    return BatchOutcome(clean, rejected, source["datasource"])
 
 
 def clean_values(clean: pl.DataFrame) -> list[bytes]:

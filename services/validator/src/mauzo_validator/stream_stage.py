@@ -29,7 +29,9 @@ from mauzo_common.events import (
     SALES_EVENTS_TOPIC,
     Envelope,
     ErrorInfo,
+    Payload,
     SaleEventRejected,
+    StreamBatchProcessed,
     StreamOpened,
     clean_topic,
     stream_upload_id,
@@ -117,6 +119,7 @@ class StreamStage:
     async def handle(self, records: list[ConsumerRecord[bytes, bytes]]) -> BatchCounts:
         started = time.perf_counter()
         outcome, duplicates, remembered = await asyncio.to_thread(self._decide, records)
+        processed = batch_counts(outcome)
         sends = []
         clean = outcome.clean
         for (datasource,), rows in clean.partition_by("datasource", as_dict=True).items():
@@ -129,6 +132,8 @@ class StreamStage:
         opened = await asyncio.to_thread(self.seen.unknown_datasources, datasources)
         for datasource in opened:
             sends.append(await self._announce(datasource))
+        for batch in processed:
+            sends.append(await self._publish(batch, batch.datasource))
         await asyncio.gather(*sends)
         await asyncio.to_thread(self.seen.remember, remembered)
         if opened:
@@ -163,7 +168,7 @@ class StreamStage:
         duplicates = len(records) - kept_clean.height - len(rejected)
         remembered: list[tuple[str, Outcome]] = [(i, "loaded") for i in kept_clean[EVENT_ID]]
         remembered += [(r.event_id, "rejected") for r in rejected if r.event_id]
-        return BatchOutcome(kept_clean, rejected), duplicates, remembered
+        return BatchOutcome(kept_clean, rejected, outcome.datasources), duplicates, remembered
 
     async def _dead_letter(
         self, record: ConsumerRecord[bytes, bytes], rejection: Rejection
@@ -188,12 +193,15 @@ class StreamStage:
 
     async def _announce(self, datasource: str) -> asyncio.Future[object]:
         opened = StreamOpened(datasource=datasource, clean_topic=clean_topic(datasource))
-        envelope = Envelope.wrap(opened, task_id=stream_upload_id(datasource), producer=PRODUCER)
+        log.info("stream_opened", datasource=datasource)
+        return await self._publish(opened, datasource)
+
+    async def _publish(self, payload: Payload, datasource: str) -> asyncio.Future[object]:
+        envelope = Envelope.wrap(payload, task_id=stream_upload_id(datasource), producer=PRODUCER)
         value = json.dumps(envelope.model_dump(mode="json")).encode()
         future: asyncio.Future[object] = await self.producer.send(
-            StreamOpened.topic(), value, key=envelope.task_id.encode()
+            payload.topic(), value, key=envelope.task_id.encode()
         )
-        log.info("stream_opened", datasource=datasource)
         return future
 
     def _count(
@@ -207,3 +215,30 @@ class StreamStage:
             name = rejection.datasource or ""
             label = name if is_datasource_name(name) else "*"  # bounded label values
             metrics.stream_records.labels(label, "rejected").inc()
+
+
+def batch_counts(outcome: BatchOutcome) -> list[StreamBatchProcessed]:
+    """Per named datasource: records, valid, rejected and left-out duplicates of one batch."""
+    if outcome.datasources is None:
+        return []
+    sent = outcome.datasources.drop_nulls().value_counts()
+    records = dict(sent.iter_rows())
+    valid = dict(outcome.clean.group_by("datasource").len().iter_rows())
+    rejected: dict[str, int] = {}
+    last: dict[str, ErrorInfo] = {}
+    for r in outcome.rejected:
+        if r.datasource is not None:
+            rejected[r.datasource] = rejected.get(r.datasource, 0) + 1
+            last[r.datasource] = ErrorInfo(code=r.code, message=r.message)
+    return [
+        StreamBatchProcessed(
+            datasource=name,
+            records=n,
+            valid=valid.get(name, 0),
+            rejected=rejected.get(name, 0),
+            duplicate=n - valid.get(name, 0) - rejected.get(name, 0),
+            last_error=last.get(name),
+        )
+        for name, n in records.items()
+        if is_datasource_name(str(name))
+    ]
