@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -32,6 +32,10 @@ class SeenEvents:
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS stream_datasources (datasource TEXT PRIMARY KEY)"
         )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS clean_offsets (topic TEXT NOT NULL, part INTEGER NOT "
+            "NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (topic, part))"
+        )
         self.retention_seconds = retention_seconds
 
     def outcomes(self, event_ids: Iterable[str]) -> dict[str, Outcome]:
@@ -50,16 +54,32 @@ class SeenEvents:
             found.update(rows.fetchall())
         return found
 
-    def remember(self, outcomes: Iterable[tuple[str, Outcome]]) -> None:
+    def remember(
+        self,
+        outcomes: Iterable[tuple[str, Outcome]],
+        offsets: Mapping[tuple[str, int], int] | None = None,
+    ) -> None:
+        """The ids of a published batch and, in the same transaction, where each clean
+        partition's end was after it (recovery reads the clean topics from there)."""
         now = time.time()
         with self._db:
             self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT INTO clean_offsets (topic, part, next_offset) VALUES (?, ?, ?) "
+                "ON CONFLICT (topic, part) DO UPDATE SET next_offset = "
+                "MAX(next_offset, excluded.next_offset)",
+                ((t, p, o) for (t, p), o in (offsets or {}).items()),
+            )
             self._db.executemany(
                 "INSERT INTO seen_events (event_id, outcome, seen_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (event_id) DO UPDATE SET outcome = excluded.outcome, "
                 "seen_at = excluded.seen_at",
                 ((event_id, outcome, now) for event_id, outcome in outcomes),
             )
+
+    def clean_offsets(self) -> dict[tuple[str, int], int]:
+        rows = self._db.execute("SELECT topic, part, next_offset FROM clean_offsets")
+        return {(topic, part): offset for topic, part, offset in rows}
 
     def forget_old(self, limit: int = 10_000) -> int:
         cutoff = time.time() - self.retention_seconds

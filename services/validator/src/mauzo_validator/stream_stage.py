@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import structlog
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
 from mauzo_common.datasources import is_datasource_name
 from mauzo_common.events import (
@@ -45,6 +45,7 @@ log = structlog.get_logger(__name__)
 
 GROUP = "mauzo-validator-stream"
 PRODUCER = "validator"
+CLEAN_PREFIX = clean_topic("")[: -len(".v1")]  # mauzo.sales-clean.
 _HINT = "Correct the record and send it again (a new event_id, or the same one: it never loaded)."
 
 
@@ -82,6 +83,7 @@ class StreamStage:
 
     async def start(self) -> None:
         await self.producer.start()
+        await self.recover()
         await self.consumer.start()
         self._task = asyncio.create_task(self._run(), name="stream-stage")
 
@@ -93,6 +95,54 @@ class StreamStage:
         await self.consumer.stop()
         await self.producer.stop()
         self.seen.close()
+
+    async def recover(self) -> int:
+        """Remember the ids of clean rows published after the last remembered batch.
+
+        A stop between publishing a batch and remembering it (a SIGKILL) leaves rows in the clean
+        topics whose ids the store does not know; the batch comes again, and without this its
+        rows would load twice. Every clean partition is read from where the store last saw its
+        end to where it ends now, and each id found is remembered as loaded."""
+        reader = AIOKafkaConsumer(
+            bootstrap_servers=self.settings.bootstrap_servers,
+            enable_auto_commit=False,
+            group_id=None,
+            fetch_max_wait_ms=self.settings.kafka_fetch_max_wait_ms,
+        )
+        await reader.start()
+        found: list[tuple[str, Outcome]] = []
+        try:
+            topics = [t for t in await reader.topics() if t.startswith(CLEAN_PREFIX)]
+            parts = [
+                TopicPartition(t, p) for t in topics for p in reader.partitions_for_topic(t) or ()
+            ]
+            if not parts:
+                return 0
+            ends = await reader.end_offsets(parts)
+            known = await asyncio.to_thread(self.seen.clean_offsets)
+            todo = {
+                tp: end for tp, end in ends.items() if known.get((tp.topic, tp.partition), 0) < end
+            }
+            if not todo:
+                return 0
+            reader.assign(list(todo))
+            for tp in todo:
+                reader.seek(tp, known.get((tp.topic, tp.partition), 0))
+            while todo:
+                fetched = await reader.getmany(*todo, timeout_ms=1000)
+                for tp, records in fetched.items():
+                    for record in records:
+                        event_id = json.loads(record.value or b"{}").get(EVENT_ID)
+                        if event_id:
+                            found.append((str(event_id), "loaded"))
+                    if records and records[-1].offset + 1 >= todo[tp]:
+                        del todo[tp]
+            offsets = {(tp.topic, tp.partition): end for tp, end in ends.items()}
+            await asyncio.to_thread(self.seen.remember, found, offsets)
+        finally:
+            await reader.stop()
+        log.info("stream_recovered", ids=len(found))
+        return len(found)
 
     async def _run(self) -> None:
         backoff = self.settings.kafka_retry_backoff_seconds
@@ -134,8 +184,13 @@ class StreamStage:
             sends.append(await self._announce(datasource))
         for batch in processed:
             sends.append(await self._publish(batch, batch.datasource))
-        await asyncio.gather(*sends)
-        await asyncio.to_thread(self.seen.remember, remembered)
+        acks = await asyncio.gather(*sends)
+        ends: dict[tuple[str, int], int] = {}
+        for ack in acks:
+            topic, partition, offset = ack.topic, ack.partition, ack.offset
+            if topic.startswith(CLEAN_PREFIX):
+                ends[(topic, partition)] = max(ends.get((topic, partition), 0), offset + 1)
+        await asyncio.to_thread(self.seen.remember, remembered, ends)
         if opened:
             await asyncio.to_thread(self.seen.remember_datasources, opened)
         counts = BatchCounts(len(records), clean.height, len(outcome.rejected), duplicates)

@@ -106,3 +106,29 @@ async def test_valid_lines_reach_the_clean_topic_and_invalid_ones_the_dead_lette
             assert (letter["error"]["code"], letter["field"]) == ("amounts_not_numbers", "amount")
     assert len([e for e in letters if e["payload"]["datasource"] == unique_name]) == 50
     assert [e["payload"]["datasource"] for e in opened].count(unique_name) == 1
+
+
+async def test_rows_published_but_not_remembered_before_a_kill_are_not_loaded_again(
+    kafka_bootstrap: str, tmp_path: Path, unique_name: str
+) -> None:
+    """A SIGKILL between publishing a batch and remembering its ids: on start the stage reads
+    the clean topics from where its store last saw them end and remembers what it finds."""
+    topic = f"mauzo.sales-clean.{unique_name}.v1"
+    lines = sales(unique_name, 300, 0)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+    await producer.start()
+    try:  # what the killed stage had published of its batch: the first 200 lines
+        for _, record in lines[:200]:
+            row = {"event_id": record["event_id"], "gross_revenue": record["amount"]}
+            await producer.send_and_wait(topic, json.dumps(row).encode())
+    finally:
+        await producer.stop()
+    stage = StreamStage(ValidatorSettings(kafka_bootstrap=kafka_bootstrap, data_dir=tmp_path))
+    await stage.start()
+    try:
+        await send(kafka_bootstrap, lines)  # the batch comes again
+        clean = await read(kafka_bootstrap, topic, 300)
+    finally:
+        await stage.stop()
+    assert len(clean) == 300
+    assert len({r["event_id"] for r in clean}) == 300
