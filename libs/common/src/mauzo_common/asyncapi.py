@@ -9,7 +9,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mauzo_common.events import ALL_PAYLOADS, Envelope
+from mauzo_common.events import (
+    ALL_PAYLOADS,
+    SALES_EVENTS_TOPIC,
+    Envelope,
+    SaleEvent,
+    clean_topic,
+)
 
 
 def document() -> dict[str, Any]:
@@ -30,6 +36,13 @@ def document() -> dict[str, Any]:
             "address": payload.topic(),
             "messages": {name: {"$ref": f"#/components/messages/{name}"}},
         }
+    channels["SaleEvent"], messages["SaleEvent"] = _producer_contract()
+    channels["CleanSales"] = {
+        "address": clean_topic("{datasource}"),
+        "parameters": {"datasource": {"description": "The datasource the lines load into"}},
+        "description": "Validated lines of one datasource, flat rows in the sales model's "
+        "columns plus event_id; read by that datasource's Druid Kafka supervisor",
+    }
     return {
         "asyncapi": "3.0.0",
         "info": {
@@ -40,6 +53,35 @@ def document() -> dict[str, Any]:
         "channels": channels,
         "components": {"messages": messages},
     }
+
+
+def _producer_contract() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The public topic a till publishes sale lines to: a bare JSON object, not an envelope."""
+    schema = SaleEvent.model_json_schema()
+    message = {
+        "name": "SaleEvent",
+        "title": "sale-event",
+        "summary": (SaleEvent.__doc__ or "").strip().splitlines()[0],
+        "description": "Public producer contract, version 1. The value is one JSON object per "
+        "sale line (no envelope); invalid lines go to mauzo.sales-events-dead-letter.v1 with "
+        "the reason, valid ones to mauzo.sales-clean.<datasource>.v1.",
+        "contentType": "application/json",
+        "bindings": {
+            "kafka": {
+                "key": {
+                    "type": "string",
+                    "description": "invoice_id, or any stable key the producer chooses",
+                }
+            }
+        },
+        "payload": schema,
+        "examples": [{"name": "sale-line", "payload": schema["examples"][0]}],
+    }
+    channel = {
+        "address": SALES_EVENTS_TOPIC,
+        "messages": {"SaleEvent": {"$ref": "#/components/messages/SaleEvent"}},
+    }
+    return channel, message
 
 
 def render() -> str:

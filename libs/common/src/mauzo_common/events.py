@@ -12,6 +12,8 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mauzo_common import sales_model as model
+from mauzo_common.datasources import DATASOURCE_PATTERN, MAX_LENGTH
 from mauzo_common.file_kinds import FileKind
 from mauzo_common.sales_model import ColumnRole
 
@@ -130,6 +132,139 @@ class DeadLettered(Payload):
     original: dict[str, Any]
 
 
+# The public producer contract for streamed sales, and the clean topics the stream stage writes.
+# A till (or any producer) publishes one JSON object per sale line to `mauzo.sales-events.v1`,
+# keyed by `invoice_id` or any stable key. The value is *not* an envelope: it is the sale line in
+# the sales model's field names (docs/sales-model.md#canonical-columns) plus the target
+# `datasource` and a producer-chosen `event_id`. Valid lines go to the datasource's clean topic,
+# which a Druid Kafka supervisor reads (docs/druid.md#supervisor-api).
+SALES_EVENTS_TOPIC = f"{TOPIC_PREFIX}.sales-events.v1"
+CONTRACT_VERSION = 1
+
+Number = float | str | None
+Text = str | None
+
+# What a clean record carries besides the sales model's columns.
+EVENT_ID = "event_id"
+
+
+def clean_topic(datasource: str) -> str:
+    """The per-datasource topic of validated lines that the datasource's supervisor reads."""
+    return f"{TOPIC_PREFIX}.sales-clean.{datasource}.v{CONTRACT_VERSION}"
+
+
+def stream_upload_id(datasource: str) -> str:
+    """The `upload_id` every streamed row of a datasource carries (files carry their task id)."""
+    return f"stream-{datasource}"
+
+
+# A clean record: `__time` in epoch ms, every dimension (null when absent), then every metric.
+CLEAN_DIMENSIONS = (*(d.value for d in model.Dimension), model.UPLOAD_ID, EVENT_ID)
+CLEAN_METRICS = (*(m.value for m in model.METRICS), *(m.value for m in model.OPTIONAL_METRICS))
+CLEAN_COLUMNS = (model.TIME, *CLEAN_DIMENSIONS, *CLEAN_METRICS)
+
+
+class SaleEvent(BaseModel):
+    """One sale (or return) line, as a producer publishes it on `mauzo.sales-events.v1`.
+
+    Numbers may be JSON numbers or text the file rules read (`1,200.50`, `KSh 1,200`, `(300)`);
+    a negative amount or quantity is a return. Fields the sales model does not know are ignored.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "event_id": "till-7-000123-1",
+                    "datasource": "sales",
+                    "time": "2025-06-01T10:15:00+03:00",
+                    "branch": "Mombasa",
+                    "region": "Coast",
+                    "product": "Soap 200g",
+                    "product_line": "Home care",
+                    "item_group": "Soap",
+                    "salesperson": "Amina",
+                    "customer": "Duka Bora",
+                    "invoice_id": "INV-000123",
+                    "quantity": 2,
+                    "amount": 400.0,
+                    "cost": 260.0,
+                    "discount": 0,
+                    "tax": 55.17,
+                }
+            ]
+        },
+    )
+
+    event_id: str = Field(
+        min_length=1,
+        max_length=200,
+        description="Producer-chosen, unique per line; a repeat is "
+        "loaded once (ids are remembered at least 7 days)",
+    )
+    datasource: str = Field(
+        pattern=DATASOURCE_PATTERN, max_length=MAX_LENGTH, description="The datasource to load into"
+    )
+    time: str = Field(
+        description="ISO-8601: with an offset (2025-06-01T10:15:00+03:00, ...Z), or wall-clock "
+        "(2025-06-01 10:15:00) read in the business time zone (MAUZO_BUSINESS_TIMEZONE)"
+    )
+    amount: Number = Field(description="Line value (net of tax unless a tax column says so)")
+    quantity: Number = None
+    cost: Number = Field(None, description="Cost of the goods on the line; absent = unknown")
+    discount: Number = None
+    tax: Number = None
+    branch: Text = None
+    region: Text = None
+    product: Text = None
+    product_line: Text = None
+    item_group: Text = None
+    salesperson: Text = None
+    customer: Text = None
+    invoice_id: Text = Field(None, description="Groups lines into one transaction")
+
+
+def contract_schema() -> dict[str, Any]:
+    return SaleEvent.model_json_schema()
+
+
+class StreamOpened(Payload):
+    """The stream stage published the first clean record of a datasource; its supervisor is due."""
+
+    EVENT_TYPE: ClassVar[str] = "stream-opened"
+    datasource: str
+    clean_topic: str
+
+
+class StreamBatchProcessed(Payload):
+    """What one stream micro-batch did with one datasource's records: task-tracker sums them."""
+
+    EVENT_TYPE: ClassVar[str] = "stream-batch-processed"
+    datasource: str
+    records: int = Field(description="Records of this datasource in the batch")
+    valid: int = Field(description="Published to the clean topic")
+    rejected: int = Field(description="Published to the dead-letter topic")
+    duplicate: int = Field(description="Left out: their event_id was handled before")
+    last_error: ErrorInfo | None = Field(None, description="The batch's last rejection reason")
+
+
+class SaleEventRejected(Payload):
+    """A streamed sale line that failed validation: the original record and why, never dropped."""
+
+    EVENT_TYPE: ClassVar[str] = "sales-events-dead-letter"
+    datasource: str | None = Field(None, description="As the record named it, when it did")
+    event_id: str | None = Field(None, description="The producer's event id, when it had one")
+    source_partition: int
+    source_offset: int
+    key: str | None = None
+    error: ErrorInfo
+    field: str | None = Field(None, description="The record field the error is about")
+    original: dict[str, Any] | str = Field(
+        description="The record as sent: its JSON object, or its text when it was not one"
+    )
+
+
 P = TypeVar("P", bound=Payload)
 
 
@@ -172,5 +307,9 @@ ALL_PAYLOADS: tuple[type[Payload], ...] = (
     IngestionSubmitted,
     IngestionCompleted,
     DeadLettered,
+    StreamOpened,
+    StreamBatchProcessed,
+    SaleEventRejected,
 )
 DEAD_LETTER_TOPIC = DeadLettered.topic()
+SALES_EVENTS_DEAD_LETTER_TOPIC = SaleEventRejected.topic()

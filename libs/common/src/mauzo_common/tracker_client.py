@@ -79,6 +79,19 @@ class TaskTrackerClient:
         body = _json(await self._send("GET", "/api/ingest/tasks", request_id, params=params))
         return [t for t in body.get("tasks", []) if isinstance(t, dict)]
 
+    async def streams(
+        self, *, datasource: str | None = None, request_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Every streamed datasource's counters and supervisor state (GET /api/streams)."""
+        params: dict[str, Any] = {}
+        if datasource is not None:
+            if not is_datasource_name(datasource):
+                raise ValueError(f"not a datasource name: {datasource[:80]!r}")
+            params["datasource"] = datasource
+        response = await self._send("GET", "/api/streams", request_id, params=params)
+        body: Any = response.json()
+        return [s for s in body if isinstance(s, dict)] if isinstance(body, list) else []
+
     async def register(self, registration: UploadRegistration) -> None:
         await self._send(
             "POST", "/api/ingest/tasks", None, json=registration.model_dump(mode="json")

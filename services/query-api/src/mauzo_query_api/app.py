@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
 from mauzo_common.druid.client import DruidClient
+from mauzo_common.druid.errors import DruidError
 from mauzo_common.http_errors import ErrorObject, ErrorStyle, install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.observability.asgi import install_observability
@@ -26,6 +27,7 @@ from mauzo_query_api.middleware.response_caching import ResponseCaching
 from mauzo_query_api.middleware.upload_preflight import UploadPreflight
 from mauzo_query_api.olap.catalog import Catalog
 from mauzo_query_api.olap.client import DruidSqlClient
+from mauzo_query_api.olap.freshness import Freshness
 from mauzo_query_api.olap.response_cache import ResponseCache, ResponseTags
 from mauzo_query_api.olap.result_cache import MemoryCache, RedisCache, ResultCache
 from mauzo_query_api.olap.runner import QueryRunner
@@ -43,13 +45,17 @@ def make_cache(settings: QueryApiSettings) -> ResultCache:
     )
 
 
-def make_response_cache(settings: QueryApiSettings) -> ResponseCache | None:
+def make_response_cache(
+    settings: QueryApiSettings, freshness: Freshness | None = None
+) -> ResponseCache | None:
     """Whole responses are kept in process only when results are (no Redis): with Redis,
     replicas share one consumer group, so only one of them would hear an invalidation."""
     if settings.redis_url or settings.cache_ttl_seconds <= 0 or not settings.response_cache:
         return None
     return ResponseCache(
-        ttl_seconds=settings.cache_ttl_seconds, max_entries=settings.cache_max_entries
+        ttl_seconds=settings.cache_ttl_seconds,
+        max_entries=settings.cache_max_entries,
+        freshness=freshness,
     )
 
 
@@ -82,15 +88,24 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
             druid = DruidClient.from_settings(client, settings, timeout=timeout)
             olap = DruidSqlClient(druid, timeout_ms=settings.olap_timeout_ms)
             cache = make_cache(settings)
+            freshness = Freshness(
+                ttl_seconds=settings.cache_ttl_seconds,
+                stream_ttl_seconds=settings.stream_cache_ttl_seconds,
+            )
+            try:  # supervisor ids are the streamed datasources' names
+                freshness.add_streams(await druid.supervisors())
+            except DruidError as exc:
+                log.warning("supervisors_unknown", error=str(exc))
             services = Services(
                 settings=settings,
                 olap=olap,
                 catalog=Catalog(olap, ttl_seconds=settings.catalog_ttl_seconds),
-                runner=QueryRunner(olap, cache),
+                runner=QueryRunner(olap, cache, freshness),
                 zone=zone,
                 tracker=TaskTrackerClient(settings.tracker_url, client),
                 uploader=UploadForwarder(settings.uploader_url, client),
-                responses=make_response_cache(settings),
+                responses=make_response_cache(settings, freshness),
+                freshness=freshness,
             )
             app.state.services = services
             broker = make_broker(settings) if settings.consume_events else None

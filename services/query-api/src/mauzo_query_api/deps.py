@@ -15,6 +15,7 @@ from mauzo_query_api.clients.upload import UploadForwarder
 from mauzo_query_api.errors import InvalidArgument
 from mauzo_query_api.olap.catalog import Catalog, DatasourceSchema
 from mauzo_query_api.olap.client import DruidSqlClient, Row, SqlQuery
+from mauzo_query_api.olap.freshness import Freshness
 from mauzo_query_api.olap.response_cache import ANY_DATASOURCE, ResponseCache, ResponseTags
 from mauzo_query_api.olap.runner import QueryRunner
 from mauzo_query_api.settings import QueryApiSettings
@@ -32,6 +33,7 @@ class Services:
     tracker: TaskTrackerClient
     uploader: UploadForwarder
     responses: ResponseCache | None = None
+    freshness: Freshness | None = None
     broker_ready: bool = False
 
     async def invalidate(self, datasource: str) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import structlog
 
-from mauzo_common.events import Envelope, IngestionCompleted
+from mauzo_common.events import Envelope, IngestionCompleted, StreamOpened
 from mauzo_common.messaging import Consumer
 from mauzo_query_api.deps import Services
 
@@ -12,7 +12,14 @@ log = structlog.get_logger(__name__)
 
 
 def subscribe(consumer: Consumer, services: Services) -> None:
-    @consumer.on(IngestionCompleted)
+    async def on_stream_opened(envelope: Envelope[StreamOpened]) -> None:
+        """From now on, answers over this datasource are kept only briefly (freshness.py)."""
+        datasource = envelope.payload.datasource
+        if services.freshness is not None:
+            services.freshness.add_streams([datasource])
+        await services.invalidate(datasource)
+        log.info("stream_opened_seen", datasource=datasource)
+
     async def on_ingestion_completed(envelope: Envelope[IngestionCompleted]) -> None:
         datasource = envelope.payload.datasource
         removed = await services.invalidate(datasource)
@@ -22,3 +29,5 @@ def subscribe(consumer: Consumer, services: Services) -> None:
             status=envelope.payload.status,
             cache_entries_dropped=removed,
         )
+
+    consumer.on_each({IngestionCompleted: on_ingestion_completed, StreamOpened: on_stream_opened})

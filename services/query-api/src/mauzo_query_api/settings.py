@@ -13,6 +13,9 @@ class QueryApiSettings(MauzoSettings):
     redis_url: str = Field("", description="Redis for the shared result cache; empty = in-process")
     default_datasource: str = "sales"
     cache_ttl_seconds: float = Field(300.0, ge=0, description="0 disables result caching")
+    stream_cache_ttl_seconds: float = Field(
+        1.0, gt=0, le=2, description="How long an answer over a streamed datasource is kept"
+    )
     response_cache: bool = Field(
         True, description="Also keep whole GraphQL responses in process (only without Redis)"
     )

@@ -3,6 +3,7 @@ real upload service, and the CSRF guard on multipart requests."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
@@ -174,3 +175,35 @@ async def test_upload_is_streamed_to_the_upload_service_and_tracked(
     assert task["fileName"] == "sales.csv"
     assert task["sizeBytes"] == len(big)
     assert task["sha256"] == hashlib.sha256(big).hexdigest()
+
+
+async def test_streams_come_from_the_tracker(serve, task_tracker, kafka_bootstrap, unique_name):
+    from mauzo_common.events import Envelope, StreamBatchProcessed, stream_upload_id
+    from mauzo_common.messaging import make_broker, publish
+
+    batch = StreamBatchProcessed(
+        datasource=unique_name, records=10, valid=7, rejected=2, duplicate=1
+    )
+    broker = make_broker(QueryApiSettings(kafka_bootstrap=kafka_bootstrap))
+    async with broker:
+        await broker.start()
+        envelope = Envelope.wrap(batch, task_id=stream_upload_id(unique_name), producer="test")
+        await publish(broker, envelope)
+    query = """query($ds: String) { streams(datasource: $ds) {
+      datasource topic state recordsIn valid rejected duplicate loaded lag rate } }"""
+    async with serve(settings_for(task_tracker)) as (_, client):
+        for _ in range(300):
+            body = (
+                await client.post(
+                    "/graphql", json={"query": query, "variables": {"ds": unique_name}}
+                )
+            ).json()
+            assert "errors" not in body, body
+            if body["data"]["streams"]:
+                break
+            await asyncio.sleep(0.1)
+    [stream] = body["data"]["streams"]
+    assert (stream["recordsIn"], stream["valid"], stream["rejected"], stream["duplicate"]) == (
+        10, 7, 2, 1,
+    )  # fmt: skip
+    assert stream["topic"] == f"mauzo.sales-clean.{unique_name}.v1"

@@ -12,13 +12,15 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from mauzo_common.druid.client import DruidClient
-from mauzo_common.events import FileValidated
+from mauzo_common.events import Envelope, FileValidated, StreamOpened
 from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_common.observability.asgi import install_observability
+from mauzo_spec_builder.api import router
 from mauzo_spec_builder.handlers import PRODUCER, Handlers
 from mauzo_spec_builder.settings import SpecBuilderSettings
+from mauzo_spec_builder.streams import Streams
 
 GROUP = "mauzo-spec-builder"
 
@@ -38,7 +40,15 @@ def create_app(settings: SpecBuilderSettings | None = None) -> FastAPI:
             )
             handlers = Handlers(broker=broker, store=store, overlord=overlord)
             consumer = Consumer(broker, settings, group=GROUP, producer=PRODUCER)
-            consumer.on(FileValidated)(handlers.on_file_validated)
+            streams = Streams(overlord, bootstrap_servers=settings.supervisor_bootstrap())
+
+            async def on_stream_opened(envelope: Envelope[StreamOpened]) -> None:
+                await streams.ensure(envelope.payload.datasource)
+
+            consumer.on_each(
+                {FileValidated: handlers.on_file_validated, StreamOpened: on_stream_opened}
+            )
+            app.state.streams = streams
             app.state.broker = broker
             await broker.start()
             log.info("started", overlord_url=settings.overlord_url, object_store=store.kind)
@@ -51,6 +61,7 @@ def create_app(settings: SpecBuilderSettings | None = None) -> FastAPI:
     app = FastAPI(title="Mauzo spec-builder", lifespan=lifespan)
     install_observability(app, settings.observability)
     app.state.broker = None
+    app.include_router(router)
     install_error_handlers(app, "spec-builder")
 
     @app.get("/api/health")

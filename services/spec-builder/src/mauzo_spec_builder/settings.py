@@ -11,3 +11,11 @@ class SpecBuilderSettings(MauzoSettings):
     druid_submit_timeout_seconds: float = Field(
         30.0, gt=0, description="How long one task submission to the Overlord may take"
     )
+    supervisor_kafka_bootstrap: str = Field(
+        "",
+        description="The Kafka address a supervisor's consumer uses (Druid may reach the broker "
+        "by another name); empty = the services' own",
+    )
+
+    def supervisor_bootstrap(self) -> str:
+        return self.supervisor_kafka_bootstrap or self.bootstrap_servers

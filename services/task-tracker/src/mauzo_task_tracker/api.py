@@ -17,6 +17,7 @@ from mauzo_common.uploads import SHA256_PATTERN, UploadRegistration
 from mauzo_task_tracker.artifacts import check_rejected_rows, read_report, stream_object
 from mauzo_task_tracker.deps import Changes, ReconcilerDep, Repository, RetractorDep, Store
 from mauzo_task_tracker.schemas import Restart, TaskList, TaskStatus
+from mauzo_task_tracker.streams import StreamStatus, stream_statuses
 
 router = APIRouter(prefix="/api")
 TaskId = Annotated[str, Path(pattern=TASK_ID_PATTERN)]
@@ -108,6 +109,15 @@ def list_tasks(
 ) -> TaskList:
     tasks = repository.search(datasource=datasource, state=state, sha256=sha256, limit=limit)
     return TaskList(tasks=tasks)
+
+
+@router.get("/streams", response_model=list[StreamStatus])
+async def list_streams(request: Request, datasource: str | None = None) -> list[StreamStatus]:
+    """Every streamed datasource: supervisor state, records in / valid / rejected / duplicate,
+    rows loaded, lag, rate and the last error."""
+    return await stream_statuses(
+        request.app.state.streams, request.app.state.druid, datasource=datasource
+    )
 
 
 @router.get("/health")

@@ -27,6 +27,7 @@ from mauzo_task_tracker.recovery.reconciler import Reconciler
 from mauzo_task_tracker.repository import TaskRepository
 from mauzo_task_tracker.retraction.retractor import Retractor
 from mauzo_task_tracker.settings import TrackerSettings
+from mauzo_task_tracker.streams import StreamRepository
 
 log = structlog.get_logger(__name__)
 GROUP = "mauzo-task-tracker"
@@ -53,7 +54,8 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
         jobs=[retractor.submit_waiting, reconciler.run_once],
     )
     consumer = Consumer(broker, settings, group=GROUP, producer=PRODUCER)
-    register_handlers(consumer, repository, nudges, changes)
+    streams = StreamRepository(engine)
+    register_handlers(consumer, repository, nudges, changes, streams)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -76,6 +78,8 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     install_observability(app, settings.observability)
     app.state.settings = settings
     app.state.repository = repository
+    app.state.streams = streams
+    app.state.druid = druid
     app.state.broker = broker
     app.state.follower = follower
     app.state.changes = changes

@@ -16,6 +16,7 @@ from mauzo_common.events import (
     FileValidated,
     IngestionCompleted,
     IngestionSubmitted,
+    StreamBatchProcessed,
     ValidationStarted,
 )
 from mauzo_common.messaging import Consumer
@@ -23,6 +24,7 @@ from mauzo_task_tracker.changes import TaskChanges
 from mauzo_task_tracker.lifecycle import dead_letter_effect
 from mauzo_task_tracker.nudges import Nudges
 from mauzo_task_tracker.repository import TaskRepository
+from mauzo_task_tracker.streams import StreamRepository
 
 log = structlog.get_logger(__name__)
 
@@ -32,6 +34,7 @@ def register_handlers(
     repository: TaskRepository,
     nudges: Nudges,
     changes: TaskChanges,
+    streams: StreamRepository,
 ) -> None:
     async def on_event(envelope: Envelope[Any]) -> None:
         applied = await asyncio.to_thread(repository.apply, envelope)
@@ -54,8 +57,13 @@ def register_handlers(
                 await on_event(original)
         await on_event(envelope)
 
+    async def on_stream_batch(envelope: Envelope[StreamBatchProcessed]) -> None:
+        applied = await asyncio.to_thread(streams.apply, envelope)
+        log.debug("stream_batch_applied" if applied else "stream_batch_duplicate")
+
     consumer.on_each(
         {
+            StreamBatchProcessed: on_stream_batch,
             FileUploaded: on_event,
             ValidationStarted: on_event,
             FileValidated: on_event,

@@ -119,3 +119,29 @@ class TaskEvent(Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     task: Mapped[Task] = relationship(back_populates="events")
+
+
+class StreamCounts(Base):
+    """A streamed datasource's counters, summed from the stream stage's batch events."""
+
+    __tablename__ = "streams"
+
+    datasource: Mapped[str] = mapped_column(String(64), primary_key=True)
+    records: Mapped[int] = mapped_column(BigInteger, default=0)
+    valid: Mapped[int] = mapped_column(BigInteger, default=0)
+    rejected: Mapped[int] = mapped_column(BigInteger, default=0)
+    duplicate: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_batch_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class StreamBatch(Base):
+    """One applied batch event (its id makes redelivery a no-op); recent ones give the rate."""
+
+    __tablename__ = "stream_batches"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    datasource: Mapped[str] = mapped_column(String(64), index=True)
+    valid: Mapped[int] = mapped_column(BigInteger)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)

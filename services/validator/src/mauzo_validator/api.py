@@ -15,14 +15,16 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartParser
 
-from mauzo_common.errors import TooLarge
+from mauzo_common.datasources import RULE, is_datasource_name
+from mauzo_common.errors import MalformedRequest, TooLarge
 from mauzo_common.options import OPTION_NAMES
 from mauzo_validator.analysis import SchemaAnalysis, analyze
 from mauzo_validator.errors import Code, rejected
+from mauzo_validator.sale_events import sale_events
 from mauzo_validator.settings import ValidatorSettings
 
 router = APIRouter(prefix="/api/ingest")
@@ -68,6 +70,37 @@ async def analyze_schema(request: Request) -> SchemaAnalysis:
             )
     finally:
         await form.close()
+
+
+@router.post("/sale-events")
+async def sale_events_of_file(request: Request) -> Response:
+    """A sales file's rows as sale events (NDJSON), mapped and checked as a drop would be; the
+    `X-Rows-Read` and `X-Rows-Refused` headers count what was read and what the rules refused."""
+    settings: ValidatorSettings = request.app.state.settings
+    limit = settings.analyze_max_bytes
+    parser = MultiPartParser(
+        request.headers, _limited(request.stream(), limit + _SLACK), max_files=1, max_fields=16
+    )
+    form = await parser.parse()
+    try:
+        upload, datasource = form.get("file"), form.get("datasource")
+        if not isinstance(upload, UploadFile):
+            raise rejected(
+                Code.EMPTY_FILE, "No file was sent.", "Send the file in a field named 'file'."
+            )
+        if not isinstance(datasource, str) or not is_datasource_name(datasource):
+            raise MalformedRequest("invalid_datasource", f"Send a datasource: {RULE}.")
+        with tempfile.TemporaryDirectory(prefix="events-", dir=settings.scratch_dir()) as tmp:
+            path = Path(tmp) / "upload.bin"
+            await asyncio.to_thread(_save, upload, path)
+            found = await asyncio.to_thread(
+                sale_events, path, datasource, settings, options=_options(form)
+            )
+    finally:
+        await form.close()
+    body = found.events.write_ndjson() if found.events.height else ""
+    headers = {"x-rows-read": str(found.rows_read), "x-rows-refused": str(found.rows_refused)}
+    return Response(body, media_type="application/x-ndjson", headers=headers)
 
 
 async def _limited(stream: AsyncIterator[bytes], limit: int) -> AsyncGenerator[bytes, None]:

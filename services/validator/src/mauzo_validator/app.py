@@ -17,6 +17,7 @@ from mauzo_validator.api import router
 from mauzo_validator.handlers import register
 from mauzo_validator.schema import warm_up
 from mauzo_validator.settings import ValidatorSettings
+from mauzo_validator.stream_stage import StreamStage
 
 
 def create_app(settings: ValidatorSettings | None = None) -> FastAPI:
@@ -29,11 +30,16 @@ def create_app(settings: ValidatorSettings | None = None) -> FastAPI:
         await asyncio.to_thread(warm_up)
         register(broker, store, settings)
         await broker.start()
+        stream = StreamStage(settings) if settings.stream_enabled else None
+        if stream is not None:
+            await stream.start()
         app.state.ready = True
         try:
             yield
         finally:
             app.state.ready = False
+            if stream is not None:
+                await stream.stop()
             await broker.stop()
 
     app = FastAPI(title="Mauzo validator", lifespan=lifespan)

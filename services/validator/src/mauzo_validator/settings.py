@@ -49,3 +49,19 @@ class ValidatorSettings(MauzoSettings):
         path = self.work_dir or self.objects_root.parent / "work"
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    stream_enabled: bool = Field(
+        True, description="Run the stream stage (mauzo.sales-events.v1) beside the file consumer"
+    )
+    stream_batch_records: int = Field(
+        5000, gt=0, description="Most records one stream micro-batch validates at once"
+    )
+    stream_dedupe_days: float = Field(
+        8, ge=7, description="How long a streamed event id is remembered (at least 7 days)"
+    )
+    stream_dedupe_path: Path | None = Field(
+        None, description="SQLite file of seen event ids (default: stream-events.db in data_dir)"
+    )
+
+    def dedupe_path(self) -> Path:
+        return self.stream_dedupe_path or self.data_dir / "stream-events.db"

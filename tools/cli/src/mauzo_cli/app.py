@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +15,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColu
 from mauzo_cli import demo, status_report
 from mauzo_cli.drop import DropRefused, follow, upload
 from mauzo_cli.launcher import StackError, running_stack
+from mauzo_cli.produce import DemoProducer, FileRefused, produce_file
 from mauzo_cli.settings import LauncherSettings
 from mauzo_cli.watch import DropFolder
 from mauzo_common.settings import MauzoSettings
@@ -37,6 +39,7 @@ def up(
     dying is given up on (see `mauzo status`)."""
     settings = LauncherSettings()
     started = time.monotonic()
+    stack_stops: list[Callable[[], None]] = []
     try:
         with running_stack(settings, settings.data_dir / "logs") as stack:
             console.print(f"[green]Mauzo is up[/] in {time.monotonic() - started:.1f}s")
@@ -50,6 +53,10 @@ def up(
                 console.print(f"Generating {demo_rows:,} demo lines into {path} ...")
                 demo.generate(path, demo.DemoConfig(lines=demo_rows))
                 _drop(settings, path, "sales", timeout=900)
+                live = DemoProducer(settings.bootstrap_servers)
+                live.start()
+                stack_stops.append(live.stop)
+                console.print("A demo till streams a few sales a second into `sales`.")
             console.print("Press Ctrl-C to stop.")
             while True:
                 for event in stack.supervise():
@@ -61,6 +68,9 @@ def up(
         raise typer.Exit(1) from exc
     except KeyboardInterrupt:
         console.print("Stopped.")
+    finally:
+        for stop in stack_stops:
+            stop()
 
 
 @app.command()
@@ -95,6 +105,31 @@ def drop(
 
 def _ledger_name(folder: Path) -> str:
     return hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+
+
+@app.command()
+def produce(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A sales file")],
+    datasource: Annotated[str, typer.Option(help="Datasource the events load into")] = "sales",
+    rate: Annotated[
+        float | None, typer.Option(help="Events a second (default: as fast as possible)")
+    ] = None,
+) -> None:
+    """Publish each row of a sales file as a sale event on mauzo.sales-events.v1, mapped as a
+    drop would map it, and print a summary."""
+    settings = MauzoSettings()
+    try:
+        validator = f"http://127.0.0.1:{settings.validator_port}"
+        produced = produce_file(settings.bootstrap_servers, validator, path, datasource, rate=rate)
+    except FileRefused as exc:
+        console.print(f"[red]Not produced:[/] {exc}")
+        raise typer.Exit(1) from exc
+    console.print(
+        f"{produced.published:,} events published to datasource {datasource!r} in "
+        f"{produced.seconds:.1f}s ({produced.rate:,.0f}/s); {produced.rows_read:,} rows read, "
+        f"{produced.refused:,} refused by the file rules (not sent). Follow with `mauzo status` "
+        "or GET :8002/api/streams."
+    )
 
 
 @app.command()

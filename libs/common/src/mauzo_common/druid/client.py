@@ -118,6 +118,13 @@ class DruidClient:
         )
         return body
 
+    async def supervisor_stats(self, supervisor_id: str) -> dict[str, Any]:
+        """Row counters per task group and task (`totals.buildSegments.processed`, …)."""
+        body: dict[str, Any] = await self._transport.call(
+            "GET", self._supervisor(supervisor_id, "stats")
+        )
+        return body
+
     async def suspend_supervisor(self, supervisor_id: str) -> None:
         await self._transport.call("POST", self._supervisor(supervisor_id, "suspend"))
 

@@ -76,3 +76,13 @@ restarts = Gauge(
     "mauzo_service_restarts",
     "How many times `mauzo up` restarted this service after it died (0 when not supervised)",
 )
+stream_records = Counter(
+    "mauzo_stream_records_total",
+    "Streamed sale lines by datasource and outcome (in, valid, rejected, duplicate)",
+    ["datasource", "outcome"],
+)
+stream_batch_duration = Histogram(
+    "mauzo_stream_batch_duration_seconds",
+    "Time the stream stage takes for one micro-batch: validate, publish, remember, commit",
+    buckets=LATENCY_BUCKETS,
+)

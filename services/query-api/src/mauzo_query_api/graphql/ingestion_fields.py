@@ -12,7 +12,7 @@ from strawberry.types import Info
 from mauzo_common.tasks import TaskState
 from mauzo_query_api.clients.upload import ReadableFile
 from mauzo_query_api.deps import Ask
-from mauzo_query_api.graphql.ingestion_types import IngestionTask, UploadReceipt
+from mauzo_query_api.graphql.ingestion_types import IngestionTask, Stream, UploadReceipt
 from mauzo_query_api.graphql.resolvers import ingestion
 
 GqlInfo = Info[Ask, None]
@@ -41,6 +41,19 @@ class IngestionQueries:
         limit: Annotated[int, strawberry.argument(description="Maximum tasks (1-500).")] = 50,
     ) -> list[IngestionTask]:
         return await ingestion.tasks(info.context, datasource, state, limit)
+
+    @strawberry.field(
+        description="Every streamed datasource: supervisor state, records in / valid / "
+        "rejected / duplicate, rows loaded, lag, rate and the last error."
+    )
+    async def streams(
+        self,
+        info: GqlInfo,
+        datasource: Annotated[
+            str | None, strawberry.argument(description="Only this datasource's stream.")
+        ] = None,
+    ) -> list[Stream]:
+        return await ingestion.streams(info.context, datasource)
 
 
 @strawberry.type(description="Changes: uploading sales files.")

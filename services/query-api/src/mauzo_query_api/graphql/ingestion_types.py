@@ -50,6 +50,44 @@ class IngestionTask:
     history: list[TaskHistoryEntry] = doc("Every state change, oldest first.")
 
 
+@strawberry.type(description="A streamed datasource: its supervisor and the stream stage's counts.")
+class Stream:
+    datasource: str = doc("Datasource the stream loads into.")
+    topic: str = doc("The clean topic its Kafka supervisor reads.")
+    state: str = doc("Supervisor state (RUNNING, SUSPENDED, …); PENDING before it exists.")
+    records_in: int = doc("Records the stream stage read for this datasource.")
+    valid: int = doc("Records that passed validation (sent to the clean topic).")
+    rejected: int = doc("Records sent to the dead-letter topic with their reason.")
+    duplicate: int = doc("Records left out because their event_id was handled before.")
+    loaded: int | None = doc("Rows the supervisor ingested, when it answered.")
+    lag: int | None = doc("Clean-topic records not yet ingested, when known.")
+    rate: float = doc("Valid records per second over the last minute.")
+    last_error: IngestionError | None = doc("The most recent rejection reason.")
+
+
+def stream(doc_: dict[str, Any]) -> Stream:
+    error = doc_.get("last_error")
+    return Stream(
+        datasource=str(doc_["datasource"]),
+        topic=str(doc_.get("topic", "")),
+        state=str(doc_.get("state", "UNKNOWN")),
+        records_in=int(doc_.get("records_in", 0)),
+        valid=int(doc_.get("valid", 0)),
+        rejected=int(doc_.get("rejected", 0)),
+        duplicate=int(doc_.get("duplicate", 0)),
+        loaded=doc_.get("loaded"),
+        lag=doc_.get("lag"),
+        rate=float(doc_.get("rate", 0.0)),
+        last_error=IngestionError(
+            code=str(error.get("code", "")),
+            message=str(error.get("message", "")),
+            hint=error.get("hint"),
+        )
+        if isinstance(error, dict)
+        else None,
+    )
+
+
 @strawberry.type(description="The upload service's receipt: the file is stored, ingestion runs.")
 class UploadReceipt:
     task_id: str = doc("Task id to follow with `ingestionTask`.")

@@ -21,6 +21,7 @@ from typing import Any
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse, print_ast
 
 from mauzo_common.observability import metrics
+from mauzo_query_api.olap.freshness import Freshness
 
 ANY_DATASOURCE = "*"
 
@@ -72,9 +73,12 @@ RESPONSE_MISSES = metrics.cache_requests.labels("response", "miss")
 
 
 class ResponseCache:
-    def __init__(self, *, ttl_seconds: float, max_entries: int) -> None:
+    def __init__(
+        self, *, ttl_seconds: float, max_entries: int, freshness: Freshness | None = None
+    ) -> None:
         self.ttl = ttl_seconds
         self.max_entries = max_entries
+        self.freshness = freshness
         self.generation = 0
         self.hits = 0
         self._entries: OrderedDict[str, tuple[float, frozenset[str], bytes]] = OrderedDict()
@@ -95,7 +99,8 @@ class ResponseCache:
     def put(self, key: str, body: bytes, tags: ResponseTags, generation: int) -> None:
         if not tags.cacheable or not tags.datasources or generation != self.generation:
             return
-        self._entries[key] = (time.monotonic() + self.ttl, frozenset(tags.datasources), body)
+        ttl = self.freshness.ttl_for(tags.datasources) if self.freshness else self.ttl
+        self._entries[key] = (time.monotonic() + ttl, frozenset(tags.datasources), body)
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)

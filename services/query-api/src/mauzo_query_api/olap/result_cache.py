@@ -34,7 +34,9 @@ def cache_key(query: SqlQuery) -> str:
 class ResultCache(Protocol):
     async def get(self, datasource: str, key: str) -> list[Row] | None: ...
 
-    async def put(self, datasource: str, key: str, rows: list[Row]) -> None: ...
+    async def put(
+        self, datasource: str, key: str, rows: list[Row], ttl: float | None = None
+    ) -> None: ...
 
     async def invalidate(self, datasource: str) -> int: ...
 
@@ -57,10 +59,12 @@ class MemoryCache:
         self._entries.move_to_end((datasource, key))
         return entry[1]
 
-    async def put(self, datasource: str, key: str, rows: list[Row]) -> None:
+    async def put(
+        self, datasource: str, key: str, rows: list[Row], ttl: float | None = None
+    ) -> None:
         if self.ttl <= 0:
             return
-        self._entries[(datasource, key)] = (time.monotonic() + self.ttl, rows)
+        self._entries[(datasource, key)] = (time.monotonic() + (ttl or self.ttl), rows)
         self._entries.move_to_end((datasource, key))
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
@@ -101,11 +105,14 @@ class RedisCache:
         rows: list[Row] = json.loads(raw)
         return rows
 
-    async def put(self, datasource: str, key: str, rows: list[Row]) -> None:
+    async def put(
+        self, datasource: str, key: str, rows: list[Row], ttl: float | None = None
+    ) -> None:
         if self.ttl_ms <= 0:
             return
+        px = int(ttl * 1000) if ttl else self.ttl_ms
         try:
-            await self.redis.set(self._key(datasource, key), json.dumps(rows), px=self.ttl_ms)
+            await self.redis.set(self._key(datasource, key), json.dumps(rows), px=px)
         except Exception as exc:
             log.warning("cache_write_failed", error=repr(exc))
 

@@ -14,6 +14,7 @@ import structlog
 
 from mauzo_common.observability import metrics
 from mauzo_query_api.olap.client import DruidSqlClient, Row, SqlQuery
+from mauzo_query_api.olap.freshness import Freshness
 from mauzo_query_api.olap.result_cache import ResultCache, cache_key
 
 log = structlog.get_logger(__name__)
@@ -23,9 +24,12 @@ RESULT_MISSES = metrics.cache_requests.labels("result", "miss")
 
 
 class QueryRunner:
-    def __init__(self, olap: DruidSqlClient, cache: ResultCache) -> None:
+    def __init__(
+        self, olap: DruidSqlClient, cache: ResultCache, freshness: Freshness | None = None
+    ) -> None:
         self.olap = olap
         self.cache = cache
+        self.freshness = freshness
         self._inflight: dict[str, asyncio.Future[list[Row]]] = {}
         self._generation: defaultdict[str, int] = defaultdict(int)
         self.olap_calls = 0
@@ -55,7 +59,8 @@ class QueryRunner:
         finally:
             metrics.olap_query_duration.labels(outcome).observe(time.perf_counter() - started)
         if self._generation[query.datasource] == generation:
-            await self.cache.put(query.datasource, key, rows)
+            ttl = self.freshness.ttl_for([query.datasource]) if self.freshness else None
+            await self.cache.put(query.datasource, key, rows, ttl)
         return rows
 
     async def invalidate(self, datasource: str) -> int:

@@ -12,7 +12,13 @@ from mauzo_common.tracker_client import TrackerUnavailable as Unanswered
 from mauzo_query_api.clients.upload import ReadableFile
 from mauzo_query_api.deps import Ask
 from mauzo_query_api.errors import InvalidArgument, TrackerUnavailable
-from mauzo_query_api.graphql.ingestion_types import IngestionTask, UploadReceipt, ingestion_task
+from mauzo_query_api.graphql.ingestion_types import (
+    IngestionTask,
+    Stream,
+    UploadReceipt,
+    ingestion_task,
+    stream,
+)
 
 MAX_TASKS = 500
 _TASK_ID = re.compile(TASK_ID_PATTERN)
@@ -48,6 +54,17 @@ async def tasks(
         )
     )
     return [ingestion_task(t) for t in found]
+
+
+async def streams(ask: Ask, datasource: str | None) -> list[Stream]:
+    ask.uncacheable()
+    found = await _answered(
+        ask.services.tracker.streams(
+            datasource=check_datasource(datasource) if datasource is not None else None,
+            request_id=ask.request_id,
+        )
+    )
+    return [stream(s) for s in found]
 
 
 async def upload(ask: Ask, file: ReadableFile, datasource: str | None) -> UploadReceipt:

@@ -1,0 +1,107 @@
+"""The stream stage's durable memory of event ids, so a line sent twice is loaded once.
+
+A SQLite file beside the other embedded state (one writer: the stream stage's group member). An id
+is remembered with what became of it (`loaded` or `rejected`) and when; ids older than the
+retention (default 8 days, the contract promises at least 7) are forgotten in small sweeps. A
+record rejected before may load later under the same id once it is fixed; a loaded one never again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Literal
+
+Outcome = Literal["loaded", "rejected"]
+_CHUNK = 500  # ids per IN (...) lookup, under SQLite's variable limit
+
+
+class SeenEvents:
+    def __init__(self, path: Path, *, retention_seconds: float) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS seen_events (event_id TEXT PRIMARY KEY, "
+            "outcome TEXT NOT NULL, seen_at REAL NOT NULL) WITHOUT ROWID"
+        )
+        self._db.execute("CREATE INDEX IF NOT EXISTS seen_events_at ON seen_events (seen_at)")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS stream_datasources (datasource TEXT PRIMARY KEY)"
+        )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS clean_offsets (topic TEXT NOT NULL, part INTEGER NOT "
+            "NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (topic, part))"
+        )
+        self.retention_seconds = retention_seconds
+
+    def outcomes(self, event_ids: Iterable[str]) -> dict[str, Outcome]:
+        """What became of each id seen before (within the retention)."""
+        ids = list(event_ids)
+        found: dict[str, Outcome] = {}
+        since = time.time() - self.retention_seconds
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT event_id, outcome FROM seen_events WHERE event_id IN ({marks}) "
+                "AND seen_at >= ?",
+                (*chunk, since),
+            )
+            found.update(rows.fetchall())
+        return found
+
+    def remember(
+        self,
+        outcomes: Iterable[tuple[str, Outcome]],
+        offsets: Mapping[tuple[str, int], int] | None = None,
+    ) -> None:
+        """The ids of a published batch and, in the same transaction, where each clean
+        partition's end was after it (recovery reads the clean topics from there)."""
+        now = time.time()
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT INTO clean_offsets (topic, part, next_offset) VALUES (?, ?, ?) "
+                "ON CONFLICT (topic, part) DO UPDATE SET next_offset = "
+                "MAX(next_offset, excluded.next_offset)",
+                ((t, p, o) for (t, p), o in (offsets or {}).items()),
+            )
+            self._db.executemany(
+                "INSERT INTO seen_events (event_id, outcome, seen_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (event_id) DO UPDATE SET outcome = excluded.outcome, "
+                "seen_at = excluded.seen_at",
+                ((event_id, outcome, now) for event_id, outcome in outcomes),
+            )
+
+    def clean_offsets(self) -> dict[tuple[str, int], int]:
+        rows = self._db.execute("SELECT topic, part, next_offset FROM clean_offsets")
+        return {(topic, part): offset for topic, part, offset in rows}
+
+    def forget_old(self, limit: int = 10_000) -> int:
+        cutoff = time.time() - self.retention_seconds
+        cursor = self._db.execute(
+            "DELETE FROM seen_events WHERE event_id IN (SELECT event_id FROM seen_events "
+            "WHERE seen_at < ? LIMIT ?)",
+            (cutoff, limit),
+        )
+        return cursor.rowcount
+
+    def unknown_datasources(self, names: Iterable[str]) -> list[str]:
+        """The names never streamed before (remembered once their StreamOpened is out)."""
+        known = {row[0] for row in self._db.execute("SELECT datasource FROM stream_datasources")}
+        return sorted(set(names) - known)
+
+    def remember_datasources(self, names: Iterable[str]) -> None:
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT OR IGNORE INTO stream_datasources (datasource) VALUES (?)",
+                ((name,) for name in names),
+            )
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,299 @@
+"""The stream stage: `mauzo.sales-events.v1` → clean per-datasource topics / the dead-letter topic.
+
+It runs in the validator (the rules it reuses live there) as a second consumer group beside the
+file consumer. One loop: fetch up to `stream_batch_records` records across partitions, validate
+them as one Polars frame (stream.py), drop event ids already loaded (dedupe.py), publish the clean
+rows to `mauzo.sales-clean.<datasource>.v1` keyed as the producer keyed them, and each invalid
+record to `mauzo.sales-events-dead-letter.v1` with its reason; only after every send is acknowledged
+are the ids remembered and the offsets committed (docs/architecture.md#delivery-guarantees). A bad
+record is a verdict, never an exception, so it never blocks its partition; a failure to publish
+retries the whole batch from the last commit. The first clean row of a datasource also announces
+`StreamOpened`, on which spec-builder creates the datasource's supervisor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+
+from mauzo_common.datasources import is_datasource_name
+from mauzo_common.events import (
+    EVENT_ID,
+    SALES_EVENTS_TOPIC,
+    Envelope,
+    ErrorInfo,
+    Payload,
+    SaleEventRejected,
+    StreamBatchProcessed,
+    StreamOpened,
+    clean_topic,
+    stream_upload_id,
+)
+from mauzo_common.observability import metrics
+from mauzo_validator.dedupe import Outcome, SeenEvents
+from mauzo_validator.settings import ValidatorSettings
+from mauzo_validator.stream import BatchOutcome, Rejection, clean_values, validate_batch
+
+log = structlog.get_logger(__name__)
+
+GROUP = "mauzo-validator-stream"
+PRODUCER = "validator"
+CLEAN_PREFIX = clean_topic("")[: -len(".v1")]  # mauzo.sales-clean.
+_HINT = "Correct the record and send it again (a new event_id, or the same one: it never loaded)."
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    records: int
+    valid: int
+    rejected: int
+    duplicate: int
+
+
+class StreamStage:
+    def __init__(self, settings: ValidatorSettings) -> None:
+        self.settings = settings
+        self.seen = SeenEvents(
+            settings.dedupe_path(), retention_seconds=settings.stream_dedupe_days * 86_400
+        )
+        self.consumer = AIOKafkaConsumer(
+            SALES_EVENTS_TOPIC,
+            bootstrap_servers=settings.bootstrap_servers,
+            group_id=GROUP,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+            max_partition_fetch_bytes=8 << 20,
+        )
+        self.producer = AIOKafkaProducer(
+            bootstrap_servers=settings.bootstrap_servers,
+            acks="all" if settings.kafka_idempotence else 1,
+            enable_idempotence=settings.kafka_idempotence,
+            linger_ms=5,
+            max_batch_size=1 << 20,
+        )
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.producer.start()
+        await self.recover()
+        await self.consumer.start()
+        self._task = asyncio.create_task(self._run(), name="stream-stage")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.consumer.stop()
+        await self.producer.stop()
+        self.seen.close()
+
+    async def recover(self) -> int:
+        """Remember the ids of clean rows published after the last remembered batch.
+
+        A stop between publishing a batch and remembering it (a SIGKILL) leaves rows in the clean
+        topics whose ids the store does not know; the batch comes again, and without this its
+        rows would load twice. Every clean partition is read from where the store last saw its
+        end to where it ends now, and each id found is remembered as loaded."""
+        reader = AIOKafkaConsumer(
+            bootstrap_servers=self.settings.bootstrap_servers,
+            enable_auto_commit=False,
+            group_id=None,
+            fetch_max_wait_ms=self.settings.kafka_fetch_max_wait_ms,
+        )
+        await reader.start()
+        found: list[tuple[str, Outcome]] = []
+        try:
+            topics = [t for t in await reader.topics() if t.startswith(CLEAN_PREFIX)]
+            parts = [
+                TopicPartition(t, p) for t in topics for p in reader.partitions_for_topic(t) or ()
+            ]
+            if not parts:
+                return 0
+            ends = await reader.end_offsets(parts)
+            known = await asyncio.to_thread(self.seen.clean_offsets)
+            todo = {
+                tp: end for tp, end in ends.items() if known.get((tp.topic, tp.partition), 0) < end
+            }
+            if not todo:
+                return 0
+            reader.assign(list(todo))
+            for tp in todo:
+                reader.seek(tp, known.get((tp.topic, tp.partition), 0))
+            while todo:
+                fetched = await reader.getmany(*todo, timeout_ms=1000)
+                for tp, records in fetched.items():
+                    for record in records:
+                        event_id = json.loads(record.value or b"{}").get(EVENT_ID)
+                        if event_id:
+                            found.append((str(event_id), "loaded"))
+                    if records and records[-1].offset + 1 >= todo[tp]:
+                        del todo[tp]
+            offsets = {(tp.topic, tp.partition): end for tp, end in ends.items()}
+            await asyncio.to_thread(self.seen.remember, found, offsets)
+        finally:
+            await reader.stop()
+        log.info("stream_recovered", ids=len(found))
+        return len(found)
+
+    async def _run(self) -> None:
+        backoff = self.settings.kafka_retry_backoff_seconds
+        swept = 0.0
+        while True:
+            fetched = await self.consumer.getmany(
+                timeout_ms=500, max_records=self.settings.stream_batch_records
+            )
+            records = [r for batch in fetched.values() for r in batch]
+            if not records:
+                continue
+            while True:
+                try:
+                    await self.handle(records)
+                    await self.consumer.commit()
+                    break
+                except Exception as exc:  # a broker or disk failure: the batch comes again
+                    log.warning("stream_batch_failed", error=repr(exc), records=len(records))
+                    await asyncio.sleep(backoff)
+            if time.monotonic() - swept > 60:
+                swept = time.monotonic()
+                await asyncio.to_thread(self.seen.forget_old)
+
+    async def handle(self, records: list[ConsumerRecord[bytes, bytes]]) -> BatchCounts:
+        started = time.perf_counter()
+        outcome, duplicates, remembered = await asyncio.to_thread(self._decide, records)
+        processed = batch_counts(outcome)
+        sends = []
+        clean = outcome.clean
+        for (datasource,), rows in clean.partition_by("datasource", as_dict=True).items():
+            topic = clean_topic(str(datasource))
+            for index, value in zip(rows["__index"], clean_values(rows), strict=True):
+                sends.append(await self.producer.send(topic, value, key=records[index].key))
+        for rejection in outcome.rejected:
+            sends.append(await self._dead_letter(records[rejection.index], rejection))
+        datasources = clean["datasource"].unique().to_list()
+        opened = await asyncio.to_thread(self.seen.unknown_datasources, datasources)
+        for datasource in opened:
+            sends.append(await self._announce(datasource))
+        for batch in processed:
+            sends.append(await self._publish(batch, batch.datasource))
+        acks = await asyncio.gather(*sends)
+        ends: dict[tuple[str, int], int] = {}
+        for ack in acks:
+            topic, partition, offset = ack.topic, ack.partition, ack.offset
+            if topic.startswith(CLEAN_PREFIX):
+                ends[(topic, partition)] = max(ends.get((topic, partition), 0), offset + 1)
+        await asyncio.to_thread(self.seen.remember, remembered, ends)
+        if opened:
+            await asyncio.to_thread(self.seen.remember_datasources, opened)
+        counts = BatchCounts(len(records), clean.height, len(outcome.rejected), duplicates)
+        self._count(records, outcome, duplicates)
+        metrics.stream_batch_duration.observe(time.perf_counter() - started)
+        return counts
+
+    def _decide(
+        self, records: list[ConsumerRecord[bytes, bytes]]
+    ) -> tuple[BatchOutcome, int, list[tuple[str, Outcome]]]:
+        """Validate, then leave out what was handled before: a loaded id never loads again, a
+        rejected one is not dead-lettered again (within the batch, the first copy wins)."""
+        outcome = validate_batch([r.value for r in records], self.settings, now=datetime.now(UTC))
+        clean = outcome.clean
+        ids = [*clean[EVENT_ID].to_list(), *(r.event_id for r in outcome.rejected if r.event_id)]
+        before = self.seen.outcomes(set(ids))
+        loaded = {i for i, o in before.items() if o == "loaded"}
+        first = clean[EVENT_ID].is_first_distinct()
+        keep = first & ~clean[EVENT_ID].is_in(list(loaded))
+        kept_clean = clean.filter(keep)
+        taken = set(kept_clean[EVENT_ID].to_list())
+        rejected: list[Rejection] = []
+        for rejection in outcome.rejected:
+            eid = rejection.event_id
+            if eid is not None and (eid in before or eid in taken):
+                continue
+            if eid is not None:
+                taken.add(eid)
+            rejected.append(rejection)
+        duplicates = len(records) - kept_clean.height - len(rejected)
+        remembered: list[tuple[str, Outcome]] = [(i, "loaded") for i in kept_clean[EVENT_ID]]
+        remembered += [(r.event_id, "rejected") for r in rejected if r.event_id]
+        return BatchOutcome(kept_clean, rejected, outcome.datasources), duplicates, remembered
+
+    async def _dead_letter(
+        self, record: ConsumerRecord[bytes, bytes], rejection: Rejection
+    ) -> asyncio.Future[object]:
+        letter = SaleEventRejected(
+            datasource=rejection.datasource,
+            event_id=rejection.event_id,
+            source_partition=record.partition,
+            source_offset=record.offset,
+            key=record.key.decode("utf-8", "replace") if record.key else None,
+            error=ErrorInfo(code=rejection.code, message=rejection.message, hint=_HINT),
+            field=rejection.field,
+            original=rejection.original,
+        )
+        task_id = stream_upload_id(rejection.datasource or "unknown")
+        envelope = Envelope.wrap(letter, task_id=task_id, producer=PRODUCER)
+        value = json.dumps(envelope.model_dump(mode="json")).encode()
+        future: asyncio.Future[object] = await self.producer.send(
+            SaleEventRejected.topic(), value, key=record.key
+        )
+        return future
+
+    async def _announce(self, datasource: str) -> asyncio.Future[object]:
+        opened = StreamOpened(datasource=datasource, clean_topic=clean_topic(datasource))
+        log.info("stream_opened", datasource=datasource)
+        return await self._publish(opened, datasource)
+
+    async def _publish(self, payload: Payload, datasource: str) -> asyncio.Future[object]:
+        envelope = Envelope.wrap(payload, task_id=stream_upload_id(datasource), producer=PRODUCER)
+        value = json.dumps(envelope.model_dump(mode="json")).encode()
+        future: asyncio.Future[object] = await self.producer.send(
+            payload.topic(), value, key=envelope.task_id.encode()
+        )
+        return future
+
+    def _count(
+        self, records: list[ConsumerRecord[bytes, bytes]], outcome: BatchOutcome, duplicates: int
+    ) -> None:
+        metrics.stream_records.labels("*", "in").inc(len(records))
+        metrics.stream_records.labels("*", "duplicate").inc(duplicates)
+        for datasource, rows in outcome.clean.group_by("datasource").len().iter_rows():
+            metrics.stream_records.labels(str(datasource), "valid").inc(rows)
+        for rejection in outcome.rejected:
+            name = rejection.datasource or ""
+            label = name if is_datasource_name(name) else "*"  # bounded label values
+            metrics.stream_records.labels(label, "rejected").inc()
+
+
+def batch_counts(outcome: BatchOutcome) -> list[StreamBatchProcessed]:
+    """Per named datasource: records, valid, rejected and left-out duplicates of one batch."""
+    if outcome.datasources is None:
+        return []
+    sent = outcome.datasources.drop_nulls().value_counts()
+    records = dict(sent.iter_rows())
+    valid = dict(outcome.clean.group_by("datasource").len().iter_rows())
+    rejected: dict[str, int] = {}
+    last: dict[str, ErrorInfo] = {}
+    for r in outcome.rejected:
+        if r.datasource is not None:
+            rejected[r.datasource] = rejected.get(r.datasource, 0) + 1
+            last[r.datasource] = ErrorInfo(code=r.code, message=r.message)
+    return [
+        StreamBatchProcessed(
+            datasource=name,
+            records=n,
+            valid=valid.get(name, 0),
+            rejected=rejected.get(name, 0),
+            duplicate=n - valid.get(name, 0) - rejected.get(name, 0),
+            last_error=last.get(name),
+        )
+        for name, n in records.items()
+        if is_datasource_name(str(name))
+    ]
