@@ -30,7 +30,7 @@ from mauzo_task_tracker.recovery.rows import Stalled
 from mauzo_task_tracker.retraction import replacement
 from mauzo_task_tracker.retraction import rows as retraction_rows
 from mauzo_task_tracker.retraction.rows import RetractionPlan
-from mauzo_task_tracker.rows import locked, progress_of, status_of, store
+from mauzo_task_tracker.rows import fail, locked, progress_of, status_of, store
 from mauzo_task_tracker.schemas import TaskStatus
 
 T = TypeVar("T")
@@ -103,19 +103,7 @@ class TaskRepository:
                 return status_of(task)
             if task.state in TERMINAL:
                 raise TaskAlreadyFinished(task_id, task.state)
-            now = utcnow()
-            store(task, lifecycle.replace_state(progress_of(task), TaskState.FAILED, error))
-            task.updated_at = now
-            task.events.append(
-                TaskEvent(
-                    event_id=f"aborted-{task_id}",
-                    task_id=task_id,
-                    type="upload-aborted",
-                    state_after=TaskState.FAILED,
-                    occurred_at=now,
-                    recorded_at=now,
-                )
-            )
+            fail(task, error, event_id=f"aborted-{task_id}", event_type="upload-aborted")
             session.flush()
             return status_of(task)
 

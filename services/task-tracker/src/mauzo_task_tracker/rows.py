@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 
 from mauzo_common.events import ErrorInfo
 from mauzo_common.tasks import TaskState
+from mauzo_task_tracker import lifecycle
 from mauzo_task_tracker.detail import links_of, percent_of, timings_of
 from mauzo_task_tracker.lifecycle import Progress
-from mauzo_task_tracker.models import Task
+from mauzo_task_tracker.models import Task, TaskEvent
 from mauzo_task_tracker.schemas import HistoryEntry, Replacement, TaskStatus
 
 
@@ -126,3 +127,21 @@ def status_of(task: Task) -> TaskStatus:
 def locked(session: Session, task_id: str) -> Task | None:
     """The task row, locked for this transaction (FOR UPDATE on PostgreSQL), freshly read."""
     return session.get(Task, task_id, with_for_update=True, populate_existing=True)
+
+
+def fail(task: Task, error: ErrorInfo, *, event_id: str, event_type: str) -> None:
+    """Fail a task from outside the event flow (an aborted upload, a load that stalled for
+    good), recording why as one of its events."""
+    now = datetime.now(UTC)
+    store(task, lifecycle.replace_state(progress_of(task), TaskState.FAILED, error))
+    task.updated_at = now
+    task.events.append(
+        TaskEvent(
+            event_id=event_id,
+            task_id=task.task_id,
+            type=event_type,
+            state_after=TaskState.FAILED,
+            occurred_at=now,
+            recorded_at=now,
+        )
+    )

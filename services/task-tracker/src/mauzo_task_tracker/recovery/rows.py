@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 from mauzo_common.events import ErrorInfo, FileUploaded
 from mauzo_common.file_kinds import FileKind
 from mauzo_common.tasks import TaskState
-from mauzo_task_tracker import lifecycle
-from mauzo_task_tracker.models import Task, TaskEvent, utcnow
-from mauzo_task_tracker.rows import locked, progress_of, store
+from mauzo_task_tracker.models import Task, utcnow
+from mauzo_task_tracker.rows import fail, locked
 
 # Before submission the whole path is replayable from the stored file: the validator's outputs
 # and spec-builder's Druid task id are keyed by the task id, so publishing FileUploaded again
@@ -74,18 +73,11 @@ def give_up(session: Session, task_id: str, error: ErrorInfo, seen: datetime) ->
     task = locked(session, task_id)
     if task is None or task.updated_at != seen or task.state not in REPLAYABLE:
         return False
-    now = utcnow()
-    store(task, lifecycle.replace_state(progress_of(task), TaskState.FAILED, error))
-    task.updated_at = now
-    task.events.append(
-        TaskEvent(
-            event_id=f"stalled-{task_id}-{task.reconcile_attempts}",
-            task_id=task_id,
-            type="recovery-gave-up",
-            state_after=TaskState.FAILED,
-            occurred_at=now,
-            recorded_at=now,
-        )
+    fail(
+        task,
+        error,
+        event_id=f"stalled-{task_id}-{task.reconcile_attempts}",
+        event_type="recovery-gave-up",
     )
     return True
 
