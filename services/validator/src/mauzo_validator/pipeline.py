@@ -10,6 +10,7 @@ finally dead-letters it.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from pathlib import Path
 import polars as pl
 import structlog
 
+from mauzo_common.errors import StorageFull
 from mauzo_common.events import ColumnInfo, ErrorInfo, FileUploaded
 from mauzo_common.file_kinds import FileKind
 from mauzo_common.object_store import ObjectStore
@@ -151,7 +153,7 @@ def _validate(job: Job, path: Path, workdir: Path, settings: ValidatorSettings) 
             table.structure.result()  # a broken structure explains any later failure
         if isinstance(exc, InputRejected):
             raise
-        raise _unreadable(exc) from exc
+        raise _unreadable(exc, workdir) from exc
     finally:
         if table.structure is not None:
             table.structure.cancel()
@@ -314,15 +316,25 @@ def _read(
     try:
         return read_table(path, kind, settings, score=header_score, workdir=workdir, sheet=sheet)
     except pl.exceptions.PolarsError as exc:
-        raise _unreadable(exc) from exc
+        raise _unreadable(exc, workdir) from exc
 
 
-def _unreadable(exc: Exception) -> InputRejected:
+def _unreadable(exc: Exception, workdir: Path) -> InputRejected:
+    """A file Polars could not read or write: the user's, unless the disk is what failed.
+
+    Polars reports a full disk as one of its own errors, so the free space decides, not the
+    message: a disk with next to nothing left is a system failure (retried, then failed with
+    `storage_full`), never a reason to reject the user's file."""
+    if shutil.disk_usage(workdir).free < NEARLY_FULL_BYTES:
+        raise StorageFull("The validated file") from exc
     return rejected(
         Code.UNREADABLE_FILE,
         f"The file could not be read as a table: {exc}".split("\n")[0],
         "Export the file again as CSV (UTF-8) or .xlsx and upload it again.",
     )
+
+
+NEARLY_FULL_BYTES = 64 * 1024
 
 
 def _output(valid: pl.DataFrame, canonical: Canonical) -> pl.DataFrame:
