@@ -131,7 +131,6 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
-    install_observability(app, settings.observability)
 
     async def context(request: Request) -> Ask:
         tags = request.scope.get("state", {}).get("response_tags") or ResponseTags()
@@ -150,5 +149,7 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     app.add_middleware(ResponseCaching)
     app.add_middleware(UploadPreflight)
     install_error_handlers(app, "query-api", ERROR_STYLE)
+    # Outermost, so that answers the response cache gives are timed and traced too.
+    install_observability(app, settings.observability)
 
     return app

@@ -96,6 +96,9 @@ def install_observability(app: FastAPI, enabled: bool = True) -> None:
     app.add_middleware(HttpTracing)
     app.add_middleware(HttpMetrics)
 
-    @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
+    # First among the routes: an app may end with a catch-all (query-api's dashboard pages).
+    app.router.routes.insert(0, app.router.routes.pop())
