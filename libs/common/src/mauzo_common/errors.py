@@ -102,3 +102,28 @@ class StorageFull(TransientError):
 
 def is_disk_full(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in NO_SPACE
+
+
+class Unauthenticated(MauzoError):
+    """No credentials, or ones that do not hold (expired, tampered, another audience)."""
+
+    status = 401
+    code = "unauthenticated"
+
+
+class Forbidden(MauzoError):
+    """A valid identity whose role or scope does not allow the request."""
+
+    status = 403
+    code = "forbidden"
+
+
+class RateLimited(MauzoError):
+    """Too many requests (or bytes) from one identity; retry after `retry_after` seconds."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint or f"Wait {retry_after} s and retry.")
+        self.retry_after = retry_after

@@ -73,6 +73,25 @@ class MauzoSettings(BaseSettings):
     # Written by `mauzo up` into a service it restarted, so the service can report it.
     restart_count: int = Field(0, ge=0)
 
+    # Identity (docs/security.md). Tokens are HS256 JWTs signed with the first key of
+    # `auth_keys` (key id -> secret of at least 32 bytes); the others still verify, so a key
+    # rotates by putting the new one first and dropping the old once its tokens have expired.
+    # `mauzo up` generates a key into the data directory when none is set.
+    auth_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    auth_issuer: str = "mauzo"
+    auth_audience: str = "mauzo"
+    auth_access_ttl_seconds: int = Field(900, gt=0)
+    auth_refresh_ttl_seconds: int = Field(7 * 24 * 3600, gt=0)
+    # An external OIDC issuer (e.g. Keycloak): its tokens are verified against its JWKS and
+    # must carry the role (and optionally the branches) in these claims.
+    auth_jwks_url: str = ""
+    auth_oidc_issuer: str = ""
+    auth_role_claim: str = "mauzo_role"
+    auth_branches_claim: str = "mauzo_branches"
+    # The services' account on Druid's basic-security extension (olap-lite enforces it too).
+    druid_username: str = "mauzo"
+    druid_password: SecretStr | None = None
+
     # Service URLs other services call; empty means "the local one on its default port".
     task_tracker_url: str = ""
     upload_url: str = ""

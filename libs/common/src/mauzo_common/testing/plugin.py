@@ -12,6 +12,7 @@ from uuid import uuid4
 
 import pytest
 
+from mauzo_common.testing.auth import install_test_keys
 from mauzo_common.testing.components import (
     fresh_postgres_database,
     moto_s3_server,
@@ -32,6 +33,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Before any settings are read: every service a test starts verifies the tests' tokens.
+    install_test_keys()
     config.addinivalue_line("markers", "tier_unit: pure logic")
     config.addinivalue_line("markers", "tier_integration: one service against real components")
 

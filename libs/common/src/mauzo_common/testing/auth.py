@@ -1,0 +1,51 @@
+"""Tokens for tests: the session's key is put in the environment (by the pytest plugin), so
+every service a test starts, in process or as a child, verifies what these helpers mint."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import httpx
+
+from mauzo_common.auth.principal import Principal, PrincipalKind, Role
+from mauzo_common.auth.service import MintedBearer
+from mauzo_common.auth.tokens import Tokens
+from mauzo_common.settings import MauzoSettings
+
+TEST_KEY_ID = "test-1"
+TEST_KEY = "mauzo-test-signing-key-0123456789abcdef"  # a test fixture, never a deployment's
+TEST_DRUID_PASSWORD = "mauzo-test-druid-password"  # noqa: S105 - the same: tests only
+
+
+def install_test_keys() -> None:
+    os.environ.setdefault("MAUZO_AUTH_KEYS", json.dumps({TEST_KEY_ID: TEST_KEY}))
+    os.environ.setdefault("MAUZO_DRUID_PASSWORD", TEST_DRUID_PASSWORD)
+
+
+def test_tokens() -> Tokens:
+    install_test_keys()
+    return Tokens(MauzoSettings())
+
+
+def principal(
+    role: Role = Role.ADMIN,
+    branches: frozenset[str] | None = None,
+    subject: str | None = None,
+    kind: PrincipalKind = "user",
+) -> Principal:
+    return Principal(subject or f"test-{role.label}", role, kind, branches)
+
+
+def token(role: Role = Role.ADMIN, branches: frozenset[str] | None = None, **kw: str) -> str:
+    return test_tokens().issue(principal(role, branches, kw.get("subject")))
+
+
+def bearer(role: Role = Role.ADMIN, branches: frozenset[str] | None = None) -> dict[str, str]:
+    """Headers of a request from a user with `role` (and, if given, only those branches)."""
+    return {"Authorization": f"Bearer {token(role, branches)}"}
+
+
+def auth(role: Role = Role.ADMIN, branches: frozenset[str] | None = None) -> httpx.Auth:
+    """An httpx auth for long-lived test clients: re-mints before the token expires."""
+    return MintedBearer(test_tokens(), principal(role, branches))
