@@ -64,7 +64,8 @@ def main() -> None:
                 for stage, seconds in status["timings"].items():
                     stages.setdefault(stage, []).append(seconds)
                 druid = httpx.get(
-                    f"{stack.url('OLAP_LITE')}/druid/indexer/v1/task/{status['druid_task_id']}/status"
+                    f"{stack.url('OLAP_LITE')}/druid/indexer/v1/task/{status['druid_task_id']}/status",
+                    auth=stack.auth,
                 ).json()
                 stages.setdefault("(olap-lite task run)", []).append(
                     druid["status"]["duration"] / 1000

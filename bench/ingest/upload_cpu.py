@@ -26,6 +26,8 @@ from pathlib import Path
 import httpx
 from sales_csv import write_sales_csv
 
+from mauzo_common.auth.principal import Role
+from mauzo_common.testing.auth import auth
 from mauzo_common.testing.components import tansu_broker
 from mauzo_common.testing.services import service_process
 
@@ -119,7 +121,7 @@ def main() -> None:
                     pid = child_pid("mauzo-upload")
                     url = upload + "/api/ingest/upload"
                     floors, walls, cpus = [], [], []
-                    with httpx.Client(timeout=300) as client:
+                    with httpx.Client(timeout=300, auth=auth(Role.ADMIN)) as client:
                         post(client, url, csv, "bench_upload_cpu_warmup", args.spool)
                         for run in range(args.runs):
                             floors.append(floor(csv, work / "floor.out"))

@@ -41,7 +41,7 @@ def ingest_seconds(stack: RunningStack, csv: Path, datasource: str, rows: int) -
 
 def cached_latencies(stack: RunningStack, requests: int) -> list[float]:
     url = stack.url("QUERY_API") + "/graphql"
-    with httpx.Client(timeout=30) as client:
+    with httpx.Client(timeout=30, auth=stack.auth) as client:
         client.post(url, json={"query": QUERY}).raise_for_status()  # fills the cache
         latencies = []
         for _ in range(requests):

@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 import httpx
 
+from mauzo_common.testing.auth import druid_auth, druid_headers, install_test_keys
 from mauzo_common.testing.druid import parquet_index_spec
 
 SEED = 7
@@ -95,6 +96,7 @@ def olap_lite_process(data_dir: Path) -> Iterator[httpx.Client]:
     """The real `mauzo-olap-lite` process on a free port; yields an HTTP client to it."""
     script = shutil.which("mauzo-olap-lite") or str(Path(sys.executable).parent / "mauzo-olap-lite")
     port = _free_port()
+    install_test_keys()  # olap-lite's password, before the process reads its settings
     env = {
         **os.environ,
         "MAUZO_OLAP_LITE_PORT": str(port),
@@ -102,7 +104,7 @@ def olap_lite_process(data_dir: Path) -> Iterator[httpx.Client]:
         "MAUZO_LOG_LEVEL": "WARNING",
     }
     proc = subprocess.Popen([script], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600)
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600, auth=druid_auth())
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -144,13 +146,14 @@ class SqlClient:
     def __init__(self, base_url: str) -> None:
         host, port = base_url.split("//", 1)[1].rsplit(":", 1)
         self._conn = http.client.HTTPConnection(host, int(port), timeout=600)
+        self._headers = {"Content-Type": "application/json", **druid_headers()}
 
     def post(self, body: dict[str, Any]) -> Any:
         self._conn.request(
             "POST",
             "/druid/v2/sql",
             body=json.dumps(body),
-            headers={"Content-Type": "application/json"},
+            headers=self._headers,
         )
         response = self._conn.getresponse()
         payload = response.read()

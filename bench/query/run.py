@@ -39,6 +39,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 import datagen
 import stack
 
+from mauzo_common.auth.principal import Role
+from mauzo_common.testing.auth import bearer
 from mauzo_query_api.graphql.resolvers.overview import OVERVIEW_DISTINCT
 from mauzo_query_api.olap.catalog import DatasourceSchema
 from mauzo_query_api.olap.client import SqlQuery
@@ -157,7 +159,7 @@ def main() -> None:
         def poster(_: httpx.Client, url: str) -> Callable[[], None]:
             """A keep-alive http.client connection: less client overhead than httpx."""
             connection = http.client.HTTPConnection(urlsplit(url).netloc, timeout=120)
-            headers = {"content-type": "application/json"}
+            headers = {"content-type": "application/json", **bearer(Role.ADMIN)}
 
             def post() -> None:
                 connection.request("POST", "/graphql", body=body, headers=headers)
@@ -172,7 +174,7 @@ def main() -> None:
             stack.query_api(
                 olap, DATASOURCE, args.work / "qa-uncached.log", MAUZO_CACHE_TTL_SECONDS="0"
             ) as uncached,
-            httpx.Client(timeout=120) as client,
+            httpx.Client(timeout=120, auth=stack.ADMIN) as client,
         ):
             gql = summary("graphql_uncached", timed(poster(client, uncached), args.iterations, 3))
         duck_row = summary("duckdb_in_process", timed(run_duck, args.iterations, 3))
@@ -183,7 +185,7 @@ def main() -> None:
 
         with (
             stack.query_api(olap, DATASOURCE, args.work / "qa-cached.log") as cached,
-            httpx.Client(timeout=120) as client,
+            httpx.Client(timeout=120, auth=stack.ADMIN) as client,
         ):
             post = poster(client, cached)
             results["cached"] = summary("graphql_cached", timed(post, args.cached_iterations, 5))
@@ -195,6 +197,7 @@ def throughput(url: str, body: bytes, args: argparse.Namespace) -> dict[str, Any
     body_file = args.work / "overview.json"
     body_file.write_bytes(body)
     wrk = shutil.which("wrk")
+    authorization = bearer(Role.ADMIN)["Authorization"]  # one token: it outlasts --seconds
     if wrk:
         script = args.work / "post.lua"
         script.write_text(
@@ -208,6 +211,8 @@ def throughput(url: str, body: bytes, args: argparse.Namespace) -> dict[str, Any
             f"-c{args.clients}",
             f"-d{int(args.seconds)}s",
             "--latency",
+            "-H",
+            f"Authorization: {authorization}",
             "-s",
             str(script),
             f"{url}/graphql",
@@ -216,7 +221,7 @@ def throughput(url: str, body: bytes, args: argparse.Namespace) -> dict[str, Any
     else:
         loadgen = Path(__file__).parent / "loadgen.py"
         command = [sys.executable, str(loadgen), f"{url}/graphql", str(body_file)]
-        command += [str(args.clients), str(args.seconds)]
+        command += [str(args.clients), str(args.seconds), authorization]
         tool = "loadgen.py (asyncio httpx, separate process)"
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     found = re.search(r"Requests/sec:\s+([\d.]+)", out)

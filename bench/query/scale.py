@@ -106,7 +106,7 @@ def measure(rows: int, iterations: int, work: Path, with_reference: bool) -> dic
             stack.query_api(
                 olap, DATASOURCE, olap_dir / "qa.log", MAUZO_CACHE_TTL_SECONDS="0"
             ) as api,
-            httpx.Client(base_url=api, timeout=600) as client,
+            httpx.Client(base_url=api, timeout=600, auth=stack.ADMIN) as client,
         ):
 
             def post() -> None:

@@ -15,6 +15,12 @@ from typing import Any
 import httpx
 import polars as pl
 
+from mauzo_common.auth.principal import Role
+from mauzo_common.testing.auth import auth, druid_auth, install_test_keys
+
+ADMIN = auth(Role.ADMIN)  # re-mints: a benchmark outlives one access token
+DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -29,7 +35,8 @@ def wait(url: str, timeout: float, proc: subprocess.Popen[bytes]) -> None:
         if proc.poll() is not None:
             raise RuntimeError(f"{url}: process exited with {proc.returncode}")
         try:
-            if httpx.get(url, timeout=1).status_code == 200:
+            credentials = DRUID if url.endswith("/status/health") else ADMIN
+            if httpx.get(url, timeout=1, auth=credentials).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -48,6 +55,7 @@ def process(
 ) -> Iterator[str]:
     """The started process's URL; its pid goes into `pids` under that URL when asked."""
     command = shutil.which(script)
+    install_test_keys()  # the processes verify the tokens this script mints
     if command is None:
         raise SystemExit(f"{script} is not installed (run `uv sync`)")
     with log.open("wb") as out:
@@ -129,10 +137,13 @@ def load(
         },
     }
     started = time.monotonic()
-    task = httpx.post(f"{overlord}/druid/indexer/v1/task", json=spec, timeout=60).json()["task"]
+    submitted = httpx.post(f"{overlord}/druid/indexer/v1/task", json=spec, timeout=60, auth=DRUID)
+    task = submitted.json()["task"]
     deadline = started + timeout
     while time.monotonic() < deadline:
-        status = httpx.get(f"{overlord}/druid/indexer/v1/task/{task}/status", timeout=30).json()
+        status = httpx.get(
+            f"{overlord}/druid/indexer/v1/task/{task}/status", timeout=30, auth=DRUID
+        ).json()
         code = status["status"]["statusCode"]
         if code == "SUCCESS":
             return time.monotonic() - started

@@ -65,6 +65,7 @@ def test_a_full_disk_refuses_clearly_and_loads_nothing_by_halves(
                 data={"datasource": DATASOURCE},
                 files={"file": (path.name, path.read_bytes(), "text/csv")},
                 timeout=60,
+                auth=stack.auth,
             )
             if response.status_code == 202:
                 accepted.append(response.json()["task_id"])

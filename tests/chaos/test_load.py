@@ -44,9 +44,14 @@ def loaded_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSt
 
 
 async def ask_for(
-    url: str, until: float, latencies: list[float], statuses: list[int], errors: list[str]
+    url: str,
+    auth: httpx.Auth,
+    until: float,
+    latencies: list[float],
+    statuses: list[int],
+    errors: list[str],
 ) -> None:
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with httpx.AsyncClient(timeout=30, auth=auth) as client:
         turn = 0
         while time.monotonic() < until:
             query = QUESTIONS[turn % len(QUESTIONS)]
@@ -78,6 +83,7 @@ def test_uploads_and_dashboards_at_once_lose_nothing_and_never_answer_5xx(
             data={"datasource": DATASOURCE},
             files={"file": (path.name, path.read_bytes(), "text/csv")},
             timeout=120,
+            auth=loaded_stack.auth,
         )
         upload_statuses.append(response.status_code)
         if response.status_code == 202:
@@ -87,11 +93,11 @@ def test_uploads_and_dashboards_at_once_lose_nothing_and_never_answer_5xx(
     statuses: list[int] = []
     errors: list[str] = []
     until = time.monotonic() + SECONDS
-    url = loaded_stack.url("QUERY_API") + "/graphql"
+    url, auth = loaded_stack.url("QUERY_API") + "/graphql", loaded_stack.auth
 
     async def dashboards() -> None:
         await asyncio.gather(
-            *(ask_for(url, until, latencies, statuses, errors) for _ in range(CLIENTS))
+            *(ask_for(url, auth, until, latencies, statuses, errors) for _ in range(CLIENTS))
         )
 
     askers = threading.Thread(target=asyncio.run, args=(dashboards(),))

@@ -59,6 +59,7 @@ def drop_until_accepted(stack: RunningStack, path: Path, datasource: str, timeou
                     data={"datasource": datasource},
                     files={"file": (path.name, handle, "text/csv")},
                     timeout=30,
+                    auth=stack.auth,
                 )
             if response.status_code in (200, 202):
                 return str(response.json()["task_id"])
@@ -76,7 +77,9 @@ def states(stack: RunningStack, task_ids: list[str]) -> dict[str, dict[str, Any]
     for task_id in task_ids:
         try:
             response = httpx.get(
-                f"{stack.url('TASK_TRACKER')}/api/ingest/status/{task_id}", timeout=10
+                f"{stack.url('TASK_TRACKER')}/api/ingest/status/{task_id}",
+                timeout=10,
+                auth=stack.auth,
             )
         except httpx.HTTPError:
             continue
@@ -99,6 +102,7 @@ def totals(stack: RunningStack, datasource: str) -> tuple[int, int, int]:
             "SUM(gross_revenue) AS revenue FROM ? ".replace("?", f'"{datasource}"')
         },
         timeout=30,
+        auth=stack.auth,
     )
     response.raise_for_status()
     row = response.json()[0]

@@ -15,6 +15,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mauzo_common.auth.principal import Role
+from mauzo_common.testing.auth import auth
+
+# Verified once docker-compose.yml passes MAUZO_AUTH_KEYS on: the plugin put the test key there
+ADMIN = auth(Role.ADMIN)
 ROOT = Path(__file__).resolve().parents[2]
 TERMINAL = {"succeeded", "rejected", "failed"}
 
@@ -59,7 +64,7 @@ def stack() -> Iterator[None]:
 def test_every_endpoint_answers_healthy(stack: None) -> None:
     assert httpx.get("http://localhost:8888/status/health", timeout=10).json() is True
     for port in (8000, 8001, 8002):
-        response = httpx.get(f"http://localhost:{port}/api/health", timeout=10)
+        response = httpx.get(f"http://localhost:{port}/api/health", timeout=10, auth=ADMIN)
         assert response.status_code == 200, (port, response.text)
 
 
@@ -69,6 +74,7 @@ def test_a_dropped_csv_is_loaded_into_druid(stack: None) -> None:
         files={"file": ("sales.csv", CSV.encode(), "text/csv")},
         data={"datasource": "sales_compose"},
         timeout=60,
+        auth=ADMIN,
     )
     assert response.status_code == 202, response.text
     task_id = response.json()["task_id"]
@@ -76,7 +82,9 @@ def test_a_dropped_csv_is_loaded_into_druid(stack: None) -> None:
     deadline = time.monotonic() + 600
     state = ""
     while time.monotonic() < deadline:
-        status = httpx.get(f"http://localhost:8002/api/ingest/status/{task_id}", timeout=10)
+        status = httpx.get(
+            f"http://localhost:8002/api/ingest/status/{task_id}", timeout=10, auth=ADMIN
+        )
         assert status.status_code == 200, status.text
         state = status.json()["state"]
         if state in TERMINAL:

@@ -27,8 +27,10 @@ import polars as pl
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
+from mauzo_common.auth.principal import Role
 from mauzo_common.object_store import open_object_store
 from mauzo_common.settings import MauzoSettings
+from mauzo_common.testing.auth import bearer
 from mauzo_common.testing.stack import RunningStack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka]
@@ -309,6 +311,7 @@ def post(stack: RunningStack, body: bytes) -> httpx.Response:
         content=body,
         headers={"content-type": "multipart/form-data; boundary=b0undary"},
         timeout=120,
+        auth=stack.auth,
     )
 
 
@@ -345,6 +348,7 @@ def rows_in(stack: RunningStack, datasource: str) -> int:
         stack.url("OLAP_LITE") + "/druid/v2/sql",
         json={"query": f'SELECT COUNT(*) AS n FROM "{datasource}"'},
         timeout=30,
+        auth=stack.auth,
     )
     if response.status_code == 400:  # Druid: the datasource does not exist
         return 0
@@ -353,7 +357,9 @@ def rows_in(stack: RunningStack, datasource: str) -> int:
 
 
 def tracker(stack: RunningStack, path: str) -> httpx.Response:
-    return httpx.get(f"{stack.url('TASK_TRACKER')}/api/ingest/tasks/{path}", timeout=30)
+    return httpx.get(
+        f"{stack.url('TASK_TRACKER')}/api/ingest/tasks/{path}", timeout=30, auth=stack.auth
+    )
 
 
 def test_there_are_at_least_thirty_distinct_cases() -> None:
@@ -380,7 +386,9 @@ def test_bad_input_is_refused_with_its_own_code_and_loads_nothing(
         assert outcome.task["state"] == "rejected", outcome.task
         assert outcome.task["rows_ingested"] in (0, None), outcome.task
         # the validator's findings stay readable for a refused file
-        report = httpx.get(stack.url("TASK_TRACKER") + outcome.task["links"]["report"])
+        report = httpx.get(
+            stack.url("TASK_TRACKER") + outcome.task["links"]["report"], auth=stack.auth
+        )
         assert report.json()["error"]["code"] == case.code
     assert rows_in(stack, case.target) == 0
 
@@ -393,6 +401,7 @@ def test_a_request_over_the_size_limit_is_refused_before_its_body_is_read(
         connection.putrequest("POST", "/api/ingest/upload?datasource=bad_too_large")
         connection.putheader("Content-Type", "multipart/form-data; boundary=b0undary")
         connection.putheader("Content-Length", str(1 << 40))  # 1 TiB declared, none sent
+        connection.putheader("Authorization", bearer(Role.ADMIN)["Authorization"])
         connection.endheaders()
         response = connection.getresponse()
         status, body = response.status, json.loads(response.read())
@@ -445,17 +454,23 @@ def test_a_streamed_upload_over_the_size_limit_is_refused_and_leaves_nothing(
         content=body(),
         headers={"content-type": "multipart/form-data; boundary=b0undary"},
         timeout=120,
+        auth=stack.auth,
     )
     assert response.status_code == 413, response.text
     assert response.json()["error"]["code"] == "file_too_large"
     assert sent > limit  # the body really went past the limit before the answer
     assert stored_uploads(stack, datasource) == []
     tasks = httpx.get(
-        stack.url("TASK_TRACKER") + "/api/ingest/tasks", params={"datasource": datasource}
+        stack.url("TASK_TRACKER") + "/api/ingest/tasks",
+        params={"datasource": datasource},
+        auth=stack.auth,
     )
     assert tasks.json()["tasks"] == []
     assert rows_in(stack, datasource) == 0
-    assert httpx.get(stack.url("UPLOAD") + "/api/health", timeout=10).status_code == 200
+    assert (
+        httpx.get(stack.url("UPLOAD") + "/api/health", timeout=10, auth=stack.auth).status_code
+        == 200
+    )
     small = post(stack, multipart(datasource.encode(), b"small.csv", good_csv(5), {}))
     assert small.status_code == 202, small.text
     assert stack.wait_for_task(small.json()["task_id"])["state"] == "succeeded"

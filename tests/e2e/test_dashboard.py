@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from mauzo_common.auth.principal import Role
+from mauzo_common.testing.auth import bearer
 from mauzo_common.testing.stack import RunningStack, start_stack
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -95,7 +97,12 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    # An admin's token on every request the page makes, until the dashboard signs in itself.
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 900},
+        accept_downloads=True,
+        extra_http_headers=bearer(Role.ADMIN),
+    )
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))

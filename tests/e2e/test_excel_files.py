@@ -65,7 +65,9 @@ def test_an_xls_workbook_loads_its_sales_sheet(stack: RunningStack, tmp_path: Pa
     assert got == expected
 
     report = httpx.get(
-        f"{stack.url('TASK_TRACKER')}/api/ingest/tasks/{accepted['task_id']}/report", timeout=30
+        f"{stack.url('TASK_TRACKER')}/api/ingest/tasks/{accepted['task_id']}/report",
+        timeout=30,
+        auth=stack.auth,
     )
     assert report.status_code == 200, report.text
     assert report.json()["sheet"] == "Sales"

@@ -28,11 +28,14 @@ def upload(stack: RunningStack, datasource: str, **fields: str) -> httpx.Respons
         data={"datasource": datasource, **fields},
         files={"file": ("export.csv", CSV.encode(), "text/csv")},
         timeout=120,
+        auth=stack.auth,
     )
 
 
 def status(stack: RunningStack, task_id: str) -> dict[str, Any]:
-    response = httpx.get(f"{stack.url('TASK_TRACKER')}/api/ingest/status/{task_id}", timeout=10)
+    response = httpx.get(
+        f"{stack.url('TASK_TRACKER')}/api/ingest/status/{task_id}", timeout=10, auth=stack.auth
+    )
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body

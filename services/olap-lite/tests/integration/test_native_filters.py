@@ -10,6 +10,8 @@ import httpx
 import pytest
 from pydruid.db import connect
 
+from mauzo_common.testing.auth import druid_auth, druid_credentials
+
 DS = "native_sales"
 INTERVALS = ["2024-01-01/2024-05-01"]
 
@@ -121,6 +123,7 @@ FILTERS: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("true", {"type": "true"}, "TRUE"),
 ]
+USER, PASSWORD = druid_credentials()  # the Basic login the services present to olap-lite
 
 
 @pytest.fixture(scope="module")
@@ -130,13 +133,13 @@ def url(sales_url: str) -> str:
 
 @pytest.fixture(scope="module")
 def http(url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=url, timeout=60) as client:
+    with httpx.Client(base_url=url, timeout=60, auth=druid_auth()) as client:
         yield client
 
 
 def sql(url: str, query: str) -> list[list[Any]]:
     host, port = url.removeprefix("http://").split(":")
-    cursor = connect(host, int(port), path="/druid/v2/sql/").cursor()
+    cursor = connect(host, int(port), path="/druid/v2/sql/", user=USER, password=PASSWORD).cursor()
     cursor.execute(query)
     return [list(row) for row in cursor.fetchall()]
 

@@ -13,6 +13,8 @@ from pydruid.utils.aggregators import count, doublesum, longsum
 from pydruid.utils.filters import Dimension
 from pydruid.utils.postaggregator import Field
 
+from mauzo_common.testing.auth import druid_credentials
+
 FIXTURES = Path(__file__).parent / "fixtures"
 DS = "rollup-tutorial"
 ROLLED = [  # the tutorial's table after rollup
@@ -23,6 +25,14 @@ ROLLED = [  # the tutorial's table after rollup
     ["2018-01-02T21:35:00.000Z", 2818, 1, "8.8.8.8", 12, "7.7.7.7"],
 ]
 INTERVALS = "2018-01-01/2018-01-03"
+USER, PASSWORD = druid_credentials()  # the Basic login the services present to olap-lite
+
+
+def pydruid_client(url: str) -> PyDruid:
+    """pydruid's native client, signed in as the services sign in to olap-lite."""
+    client = PyDruid(url, "druid/v2")
+    client.set_basic_auth_credentials(USER, PASSWORD)
+    return client
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +69,7 @@ def druid(
         },
     }
     load_task(olap_process_url, spec)
-    return PyDruid(olap_process_url, "druid/v2")
+    return pydruid_client(olap_process_url)
 
 
 def test_scan_gives_the_rolled_up_rows(druid: PyDruid) -> None:

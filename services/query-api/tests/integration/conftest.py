@@ -12,12 +12,16 @@ import polars as pl
 import pytest
 from fastapi import FastAPI
 
+from mauzo_common.auth.principal import Role
+from mauzo_common.testing.auth import auth, druid_auth
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.druid import parquet_index_spec
 from mauzo_common.testing.services import olap_lite_process
 from mauzo_query_api.app import create_app
 from mauzo_query_api.settings import QueryApiSettings
 
+ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
+DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
 Serve = Callable[[QueryApiSettings], AbstractAsyncContextManager[tuple[FastAPI, httpx.AsyncClient]]]
 
 
@@ -26,7 +30,9 @@ async def _serve(settings: QueryApiSettings) -> AsyncIterator[tuple[FastAPI, htt
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://query-api") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://query-api", auth=ADMIN
+        ) as client:
             yield app, client
 
 
@@ -58,13 +64,17 @@ class OlapLite:
         spec = parquet_index_spec(
             task_id, datasource, [path], dimensions=dimensions, metrics=metrics
         )
-        submitted = httpx.post(f"{self.url}/druid/indexer/v1/task", json=spec, timeout=30)
+        submitted = httpx.post(
+            f"{self.url}/druid/indexer/v1/task", json=spec, timeout=30, auth=DRUID
+        )
         assert submitted.status_code == 200, submitted.text
         task = submitted.json()["task"]
         state: dict[str, str] = {}
 
         def finished() -> bool:
-            status = httpx.get(f"{self.url}/druid/indexer/v1/task/{task}/status", timeout=10)
+            status = httpx.get(
+                f"{self.url}/druid/indexer/v1/task/{task}/status", timeout=10, auth=DRUID
+            )
             state["code"] = (
                 status.json()["status"]["statusCode"] if status.status_code == 200 else ""
             )

@@ -13,10 +13,13 @@ from typing import Any
 import httpx
 import pytest
 
+from mauzo_common.auth.principal import Role
+from mauzo_common.testing.auth import auth
 from mauzo_common.testing.components import free_port
 from mauzo_common.testing.services import service_process
 from mauzo_query_api.settings import QueryApiSettings
 
+ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
 pytestmark = pytest.mark.kafka
 
 TASK_FIELDS = """taskId datasource state fileName sizeBytes sha256 rowsValidated rowsIngested
@@ -91,7 +94,7 @@ def register(tracker: str, datasource: str) -> dict[str, Any]:
         "size_bytes": len(CSV),
         "sha256": hashlib.sha256(CSV).hexdigest(),
     }
-    response = httpx.post(f"{tracker}/api/ingest/tasks", json=body, timeout=10)
+    response = httpx.post(f"{tracker}/api/ingest/tasks", json=body, timeout=10, auth=ADMIN)
     assert response.status_code == 201, response.text
     return body
 

@@ -15,8 +15,10 @@ from aiokafka import AIOKafkaProducer
 from mauzo_common.druid.supervisors import kafka_supervisor_spec
 from mauzo_common.events import Envelope, StreamOpened, clean_topic, stream_upload_id
 from mauzo_common.messaging import make_broker, publish
+from mauzo_common.testing.auth import druid_auth
 from mauzo_query_api.settings import QueryApiSettings
 
+DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
 pytestmark = pytest.mark.kafka
 
 QUERY = "{ salesOverview(datasource: $DS, compare: false) { netSales lines } }"
@@ -49,7 +51,7 @@ async def produce(bootstrap: str, datasource: str, amount: float, n: int, first:
 
 
 async def sql_lines(url: str, datasource: str) -> int:
-    async with httpx.AsyncClient(base_url=url) as http:
+    async with httpx.AsyncClient(base_url=url, auth=DRUID) as http:
         answer = await http.post(
             "/druid/v2/sql", json={"query": f'SELECT COUNT(*) AS n FROM "{datasource}"'}
         )
@@ -100,7 +102,7 @@ async def test_streamed_rows_show_within_two_seconds_of_being_queryable(
 
 
 async def create(url: str, spec: dict[str, Any]) -> None:
-    async with httpx.AsyncClient(base_url=url) as http:
+    async with httpx.AsyncClient(base_url=url, auth=DRUID) as http:
         answer = await http.post("/druid/indexer/v1/supervisor", json=spec)
         assert answer.status_code == 200, answer.text
 

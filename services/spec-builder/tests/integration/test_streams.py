@@ -15,12 +15,16 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from mauzo_common.auth.principal import Role
 from mauzo_common.events import Envelope, StreamOpened, clean_topic, stream_upload_id
 from mauzo_common.messaging import make_broker, publish
+from mauzo_common.testing.auth import auth, druid_auth
 from mauzo_common.testing.errors import assert_error_body
 from mauzo_spec_builder.app import create_app
 from mauzo_spec_builder.settings import SpecBuilderSettings
 
+ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
+DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
 pytestmark = pytest.mark.kafka
 
 
@@ -37,18 +41,20 @@ async def api(
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://spec-builder") as http:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://spec-builder", auth=ADMIN
+        ) as http:
             yield http
 
 
 async def supervisors(olap_lite: str) -> list[str]:
-    async with httpx.AsyncClient(base_url=olap_lite) as http:
+    async with httpx.AsyncClient(base_url=olap_lite, auth=DRUID) as http:
         ids: list[str] = (await http.get("/druid/indexer/v1/supervisor")).json()
         return ids
 
 
 async def count(olap_lite: str, datasource: str) -> int:
-    async with httpx.AsyncClient(base_url=olap_lite) as http:
+    async with httpx.AsyncClient(base_url=olap_lite, auth=DRUID) as http:
         answer = await http.post(
             "/druid/v2/sql", json={"query": f'SELECT COUNT(*) AS n FROM "{datasource}"'}
         )

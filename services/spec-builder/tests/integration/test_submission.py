@@ -24,14 +24,18 @@ import pytest_asyncio
 from aiokafka import AIOKafkaConsumer
 from faststream.kafka import KafkaBroker
 
+from mauzo_common.auth.principal import Role
 from mauzo_common.druid.client import DruidClient
 from mauzo_common.events import ColumnInfo, Envelope, FileValidated, IngestionSubmitted
 from mauzo_common.messaging import make_broker, publish
 from mauzo_common.object_store import ObjectStore, open_object_store
+from mauzo_common.testing.auth import auth, druid_auth
 from mauzo_spec_builder.app import create_app
 from mauzo_spec_builder.handlers import Handlers
 from mauzo_spec_builder.settings import SpecBuilderSettings
 
+ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
+DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
 pytestmark = [pytest.mark.kafka, pytest.mark.s3, pytest.mark.asyncio(loop_scope="module")]
 
 EVENT_WAIT_SECONDS = 45.0  # includes the consumer-group join on Tansu
@@ -115,7 +119,7 @@ class Stack:
 
     async def task_status(self, druid_task_id: str) -> dict[str, Any]:
         """The task's status once it is terminal (SUCCESS or FAILED)."""
-        async with httpx.AsyncClient(base_url=self.olap, timeout=5) as http:
+        async with httpx.AsyncClient(base_url=self.olap, timeout=5, auth=DRUID) as http:
             loop = asyncio.get_running_loop()
             deadline = loop.time() + TASK_WAIT_SECONDS
             while True:
@@ -128,7 +132,7 @@ class Stack:
 
     async def totals(self, datasource: str) -> dict[str, Any]:
         query = f'SELECT COUNT(*) AS "rows", SUM("gross_revenue") AS "revenue" FROM "{datasource}"'
-        async with httpx.AsyncClient(base_url=self.olap, timeout=30) as http:
+        async with httpx.AsyncClient(base_url=self.olap, timeout=30, auth=DRUID) as http:
             response = await http.post("/druid/v2/sql", json={"query": query})
         assert response.status_code == 200, response.text
         rows: list[dict[str, Any]] = response.json()
@@ -158,7 +162,9 @@ async def stack(
     async with app.router.lifespan_context(app), producer:
         await producer.start()
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://spec-builder") as http:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://spec-builder", auth=ADMIN
+        ) as http:
             assert (await http.get("/api/health")).json() == {"status": "ok"}
         yield Stack(settings, open_object_store(settings), producer, olap_lite)
 
@@ -205,7 +211,7 @@ async def test_s3_objects_are_loaded_once_through_the_s3_input_source(
     assert on_s3.store.kind == "s3"
     envelope, frame = on_s3.validated_file(unique_name, rows=30)
 
-    async with httpx.AsyncClient(timeout=30) as http:
+    async with httpx.AsyncClient(timeout=30, auth=DRUID) as http:
         overlord = DruidClient.from_settings(http, stack.settings, timeout=30)
         handlers = Handlers(broker=stack.producer, store=on_s3.store, overlord=overlord)
         await handlers.on_file_validated(envelope)

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from mauzo_common.auth.principal import Role
 from mauzo_common.events import (
     ColumnInfo,
     DeadLettered,
@@ -28,12 +29,14 @@ from mauzo_common.events import (
     Payload,
     ValidationStarted,
 )
+from mauzo_common.testing.auth import auth
 from mauzo_common.testing.components import free_port, wait_until
 from mauzo_common.testing.errors import assert_error_body
 from mauzo_common.testing.events import publish_events
 from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.settings import TrackerSettings
 
+ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
 pytestmark = pytest.mark.kafka
 DS = "sales"
 NO_TIME = ErrorInfo(code="no_time_column", message="No time column found.", hint="Add one.")
@@ -58,7 +61,7 @@ def send(bootstrap: str, *envelopes: Envelope[Any]) -> None:
 
 
 def status(tracker: str, task_id: str) -> dict[str, Any]:
-    response = httpx.get(f"{tracker}/api/ingest/status/{task_id}")
+    response = httpx.get(f"{tracker}/api/ingest/status/{task_id}", auth=ADMIN)
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -66,7 +69,7 @@ def status(tracker: str, task_id: str) -> dict[str, Any]:
 
 def in_state(tracker: str, task_id: str, state: str) -> Callable[[], bool]:
     def check() -> bool:
-        response = httpx.get(f"{tracker}/api/ingest/status/{task_id}")
+        response = httpx.get(f"{tracker}/api/ingest/status/{task_id}", auth=ADMIN)
         return response.status_code == 200 and response.json()["state"] == state
 
     return check
@@ -83,6 +86,7 @@ def register(tracker: str, task_id: str, sha: str = "cd" * 32) -> httpx.Response
             "size_bytes": 12,
             "sha256": sha,
         },
+        auth=ADMIN,
     )
 
 
@@ -133,7 +137,7 @@ def test_registered_task_is_visible_at_once_and_registration_is_idempotent(track
 
 
 def test_a_never_registered_task_is_a_clear_404(tracker: str) -> None:
-    response = httpx.get(f"{tracker}/api/ingest/status/{uuid.uuid4().hex}")
+    response = httpx.get(f"{tracker}/api/ingest/status/{uuid.uuid4().hex}", auth=ADMIN)
     assert response.status_code == 404
     error = response.json()["error"]
     assert error["code"] == "task_not_found"
@@ -143,10 +147,10 @@ def test_a_never_registered_task_is_a_clear_404(tracker: str) -> None:
 
 def test_unknown_route_validation_and_domain_errors_share_one_shape(tracker: str) -> None:
     rid = {"x-request-id": "tracker-rid-1"}
-    unknown = httpx.get(f"{tracker}/api/nowhere", headers=rid)
-    invalid = httpx.get(f"{tracker}/api/ingest/tasks?limit=501", headers=rid)
-    domain = httpx.get(f"{tracker}/api/ingest/status/{uuid.uuid4().hex}", headers=rid)
-    wrong_method = httpx.put(f"{tracker}/api/ingest/tasks", headers=rid)
+    unknown = httpx.get(f"{tracker}/api/nowhere", headers=rid, auth=ADMIN)
+    invalid = httpx.get(f"{tracker}/api/ingest/tasks?limit=501", headers=rid, auth=ADMIN)
+    domain = httpx.get(f"{tracker}/api/ingest/status/{uuid.uuid4().hex}", headers=rid, auth=ADMIN)
+    wrong_method = httpx.put(f"{tracker}/api/ingest/tasks", headers=rid, auth=ADMIN)
     assert_error_body(unknown, 404, "not_found")
     assert "query.limit" in assert_error_body(invalid, 422, "invalid_request")["message"]
     assert assert_error_body(domain, 404, "task_not_found")["hint"]
@@ -156,11 +160,11 @@ def test_unknown_route_validation_and_domain_errors_share_one_shape(tracker: str
 
 
 def test_bad_requests_get_the_error_shape(tracker: str) -> None:
-    response = httpx.post(f"{tracker}/api/ingest/tasks", json={"task_id": "../x"})
+    response = httpx.post(f"{tracker}/api/ingest/tasks", json={"task_id": "../x"}, auth=ADMIN)
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_request"
-    assert httpx.get(f"{tracker}/api/ingest/tasks?limit=501").status_code == 422
-    assert httpx.get(f"{tracker}/api/ingest/tasks?state=sleeping").status_code == 422
+    assert httpx.get(f"{tracker}/api/ingest/tasks?limit=501", auth=ADMIN).status_code == 422
+    assert httpx.get(f"{tracker}/api/ingest/tasks?state=sleeping", auth=ADMIN).status_code == 422
 
 
 def test_a_rejected_file_ends_rejected_with_the_validators_reason(
@@ -242,7 +246,7 @@ def test_a_submitted_task_stays_submitted_while_the_overlord_is_unreachable(
     wait_until(several_rounds_stay_submitted, 10, "eight status reads", every=0.25)
     assert set(rounds) == {"submitted"}
     assert status(tracker, task_id)["druid_task_id"] == f"mauzo_{DS}_{task_id}"
-    assert httpx.get(f"{tracker}/api/health").status_code == 200
+    assert httpx.get(f"{tracker}/api/health", auth=ADMIN).status_code == 200
 
 
 def test_tasks_are_listed_and_found_by_hash(tracker: str) -> None:
@@ -250,10 +254,14 @@ def test_tasks_are_listed_and_found_by_hash(tracker: str) -> None:
     ids = [uuid.uuid4().hex for _ in range(3)]
     for task_id in ids:
         assert register(tracker, task_id, sha).status_code == 201
-    found = httpx.get(f"{tracker}/api/ingest/tasks", params={"datasource": DS, "sha256": sha})
+    found = httpx.get(
+        f"{tracker}/api/ingest/tasks", params={"datasource": DS, "sha256": sha}, auth=ADMIN
+    )
     assert found.status_code == 200
     assert {t["task_id"] for t in found.json()["tasks"]} == set(ids)
-    limited = httpx.get(f"{tracker}/api/ingest/tasks", params={"state": "received", "limit": 2})
+    limited = httpx.get(
+        f"{tracker}/api/ingest/tasks", params={"state": "received", "limit": 2}, auth=ADMIN
+    )
     assert len(limited.json()["tasks"]) == 2
     assert all(t["state"] == "received" for t in limited.json()["tasks"])
 
@@ -264,6 +272,7 @@ def long_poll(tracker: str, task_id: str, seen: str, wait: float) -> tuple[dict[
         f"{tracker}/api/ingest/status/{task_id}",
         params={"changed_from": seen, "wait_seconds": wait},
         timeout=wait + 10,
+        auth=ADMIN,
     )
     assert response.status_code == 200, response.text
     return response.json(), time.monotonic() - started
@@ -299,5 +308,6 @@ def test_a_long_poll_answers_at_once_when_the_state_already_differs_or_at_its_ti
     too_long = httpx.get(
         f"{tracker}/api/ingest/status/{task_id}",
         params={"changed_from": "received", "wait_seconds": 61},
+        auth=ADMIN,
     )
     assert too_long.status_code == 422

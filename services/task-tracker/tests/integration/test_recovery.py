@@ -16,13 +16,16 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
 
+from mauzo_common.auth.principal import Role
 from mauzo_common.events import Envelope, FileUploaded, ValidationStarted
 from mauzo_common.file_kinds import FileKind
+from mauzo_common.testing.auth import auth
 from mauzo_common.testing.components import free_port, wait_until
 from mauzo_common.testing.events import publish_events
 from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.settings import TrackerSettings
 
+ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
 pytestmark = pytest.mark.kafka
 
 
@@ -57,12 +60,13 @@ def register(tracker: str, task_id: str) -> None:
             "options": {"day_first": "true"},
             "file_kind": "xlsx",
         },
+        auth=ADMIN,
     )
     assert response.status_code == 201, response.text
 
 
 def state_of(tracker: str, task_id: str) -> dict[str, Any]:
-    body: dict[str, Any] = httpx.get(f"{tracker}/api/ingest/status/{task_id}").json()
+    body: dict[str, Any] = httpx.get(f"{tracker}/api/ingest/status/{task_id}", auth=ADMIN).json()
     return body
 
 
@@ -128,7 +132,7 @@ async def test_a_load_whose_event_was_lost_is_published_again_then_failed_with_a
 
 
 def replays_counted(tracker: str) -> float:
-    for line in httpx.get(f"{tracker}/metrics").text.splitlines():
+    for line in httpx.get(f"{tracker}/metrics", auth=ADMIN).text.splitlines():
         if line.startswith("mauzo_tasks_replayed_total "):
             return float(line.split()[1])
     return 0.0

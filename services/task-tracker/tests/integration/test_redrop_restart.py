@@ -12,8 +12,11 @@ import httpx
 import pytest
 from test_recovery import register, state_of, tracker_with, uploaded_events
 
+from mauzo_common.auth.principal import Role
+from mauzo_common.testing.auth import auth
 from mauzo_common.testing.components import wait_until
 
+ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
 pytestmark = pytest.mark.kafka
 
 
@@ -32,13 +35,17 @@ def test_dropping_the_same_bytes_again_restarts_a_quiet_load_only(
         register(served.url, task_id)
         restart = f"{served.url}/api/ingest/tasks/{task_id}/restart"
 
-        too_soon = httpx.post(restart).json()
+        too_soon = httpx.post(restart, auth=ADMIN).json()
         assert too_soon["restarted"] is False, "it registered a moment ago: it may be moving"
 
-        wait_until(lambda: httpx.post(restart).json()["restarted"], 10, "a quiet load restarts")
+        wait_until(
+            lambda: httpx.post(restart, auth=ADMIN).json()["restarted"], 10, "a quiet load restarts"
+        )
         replays = asyncio.run(uploaded_events(kafka_bootstrap, task_id, 3))
         assert len(replays) == 1
         assert state_of(served.url, task_id)["state"] == "received"
 
-        unknown = httpx.post(f"{served.url}/api/ingest/tasks/{uuid.uuid4().hex}/restart")
+        unknown = httpx.post(
+            f"{served.url}/api/ingest/tasks/{uuid.uuid4().hex}/restart", auth=ADMIN
+        )
         assert unknown.status_code == 404

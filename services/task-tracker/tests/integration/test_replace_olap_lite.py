@@ -15,6 +15,7 @@ import httpx
 import pytest
 from processed_uploads import START, write_upload
 
+from mauzo_common.auth.principal import Role
 from mauzo_common.db import make_engine
 from mauzo_common.events import (
     ColumnInfo,
@@ -24,6 +25,7 @@ from mauzo_common.events import (
     IngestionSubmitted,
     Payload,
 )
+from mauzo_common.testing.auth import auth, druid_auth
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.druid import parquet_index_spec
 from mauzo_common.testing.events import publish_events
@@ -35,6 +37,8 @@ from mauzo_task_tracker.migrate import upgrade_database
 from mauzo_task_tracker.repository import TaskRepository
 from mauzo_task_tracker.settings import TrackerSettings
 
+ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
+DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
 pytestmark = pytest.mark.kafka
 COLUMNS = [
     ColumnInfo(name="branch", type="string", role="dimension"),
@@ -89,7 +93,7 @@ def run_load(olap_lite: str, ds: str, task_id: str, path: Path) -> str:
         metrics=["gross_revenue"],
         intervals=["2024-03-01/2024-03-04"],
     )
-    response = httpx.post(f"{olap_lite}/druid/indexer/v1/task", json=spec)
+    response = httpx.post(f"{olap_lite}/druid/indexer/v1/task", json=spec, auth=DRUID)
     assert response.status_code == 200, response.text
     return druid_task_id
 
@@ -116,7 +120,7 @@ def send(bootstrap: str, task_id: str, payloads: list[Payload]) -> None:
 
 
 def status(tracker: str, task_id: str) -> dict[str, Any]:
-    body: dict[str, Any] = httpx.get(f"{tracker}/api/ingest/status/{task_id}").json()
+    body: dict[str, Any] = httpx.get(f"{tracker}/api/ingest/status/{task_id}", auth=ADMIN).json()
     return body
 
 
@@ -128,6 +132,7 @@ def totals(olap_lite: str, ds: str) -> list[Any]:
             f'FROM "{ds}"',
             "resultFormat": "array",
         },
+        auth=DRUID,
     )
     assert response.status_code == 200, response.text
     row: list[Any] = response.json()[0]
@@ -142,7 +147,7 @@ def load_through_the_pipeline(
     reg: UploadRegistration,
     rev: list[float],
 ) -> dict[str, Any]:
-    response = httpx.post(f"{tracker}/api/ingest/tasks", json=reg.model_dump())
+    response = httpx.post(f"{tracker}/api/ingest/tasks", json=reg.model_dump(), auth=ADMIN)
     assert response.status_code == 201, response.text
     path = write_upload(folder, reg.task_id, rev)
     druid_task_id = run_load(olap_lite, reg.datasource, reg.task_id, path)
@@ -203,7 +208,7 @@ def test_a_replace_whose_load_fails_keeps_the_old_rows(
     load_through_the_pipeline(tracker, olap_lite, kafka_bootstrap, tmp_path, first, [1.0, 2.0])
 
     second = registration(ds, sha, replace=True)
-    response = httpx.post(f"{tracker}/api/ingest/tasks", json=second.model_dump())
+    response = httpx.post(f"{tracker}/api/ingest/tasks", json=second.model_dump(), auth=ADMIN)
     assert response.status_code == 201, response.text
     broken = tmp_path / "broken.parquet"  # the Overlord fails the ingestion
     broken.write_bytes(b"PAR1 not parquet at all PAR1")
@@ -215,13 +220,13 @@ def test_a_replace_whose_load_fails_keeps_the_old_rows(
     assert status(tracker, second.task_id)["state"] == "failed"
     assert status(tracker, second.task_id)["replaces"] == []
     assert status(tracker, first.task_id)["state"] == "succeeded"
-    listed = httpx.get(f"{tracker}/api/ingest/tasks", params={"datasource": ds}).json()
+    listed = httpx.get(f"{tracker}/api/ingest/tasks", params={"datasource": ds}, auth=ADMIN).json()
     assert [t["kind"] for t in listed["tasks"]] == ["load", "load"]
     assert totals(olap_lite, ds) == [2, 3.0, first.task_id, first.task_id]
 
 
 def olap_task_succeeded(olap_lite: str, druid_task_id: str) -> bool:
-    response = httpx.get(f"{olap_lite}/druid/indexer/v1/task/{druid_task_id}/status")
+    response = httpx.get(f"{olap_lite}/druid/indexer/v1/task/{druid_task_id}/status", auth=DRUID)
     return response.status_code == 200 and response.json()["status"]["status"] == "SUCCESS"
 
 

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from processed_uploads import START, write_upload
 
+from mauzo_common.auth.principal import Role
 from mauzo_common.events import (
     ColumnInfo,
     Envelope,
@@ -20,12 +21,15 @@ from mauzo_common.events import (
     IngestionSubmitted,
     Payload,
 )
+from mauzo_common.testing.auth import auth, druid_auth
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.druid import parquet_index_spec
 from mauzo_common.testing.events import publish_events
 from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.settings import TrackerSettings
 
+ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
+DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
 pytestmark = pytest.mark.kafka
 DS = f"retract_{uuid.uuid4().hex[:8]}"
 
@@ -63,7 +67,7 @@ def send(bootstrap: str, task_id: str, *payloads: Payload) -> None:
 
 
 def status(tracker: str, task_id: str) -> dict[str, Any]:
-    body: dict[str, Any] = httpx.get(f"{tracker}/api/ingest/status/{task_id}").json()
+    body: dict[str, Any] = httpx.get(f"{tracker}/api/ingest/status/{task_id}", auth=ADMIN).json()
     return body
 
 
@@ -72,7 +76,9 @@ def load(tracker: str, olap_lite: str, bootstrap: str, folder: Path, revenues: l
     task_id = uuid.uuid4().hex
     druid_task_id = f"mauzo_{DS}_{task_id}"
     path = write_upload(folder, task_id, revenues)
-    response = httpx.post(f"{olap_lite}/druid/indexer/v1/task", json=load_spec(druid_task_id, path))
+    response = httpx.post(
+        f"{olap_lite}/druid/indexer/v1/task", json=load_spec(druid_task_id, path), auth=DRUID
+    )
     assert response.status_code == 200, response.text
     columns = [
         ColumnInfo(name="branch", type="string", role="dimension"),
@@ -105,6 +111,7 @@ def totals(olap_lite: str) -> list[Any]:
             "resultFormat": "array",
             "context": {"useApproximateCountDistinct": False},
         },
+        auth=DRUID,
     )
     assert response.status_code == 200, response.text
     row: list[Any] = response.json()[0]
@@ -118,7 +125,7 @@ def test_retracting_an_upload_leaves_exactly_the_other_uploads_rows(
     gone = load(tracker, olap_lite, kafka_bootstrap, tmp_path, [1.0, 2.0, 3.0])
     assert totals(olap_lite) == [7, 106.0, 2]
 
-    response = httpx.delete(f"{tracker}/api/ingest/tasks/{gone}/data")
+    response = httpx.delete(f"{tracker}/api/ingest/tasks/{gone}/data", auth=ADMIN)
     assert response.status_code == 202, response.text
     retraction = response.json()
     assert retraction["kind"] == "retraction"
@@ -141,17 +148,19 @@ def test_retracting_an_upload_leaves_exactly_the_other_uploads_rows(
 def test_only_a_succeeded_upload_can_be_retracted(
     tracker: str, olap_lite: str, kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    missing = httpx.delete(f"{tracker}/api/ingest/tasks/{uuid.uuid4().hex}/data")
+    missing = httpx.delete(f"{tracker}/api/ingest/tasks/{uuid.uuid4().hex}/data", auth=ADMIN)
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "task_not_found"
 
     task_id = load(tracker, olap_lite, kafka_bootstrap, tmp_path, [5.0])
-    first = httpx.delete(f"{tracker}/api/ingest/tasks/{task_id}/data").json()
+    first = httpx.delete(f"{tracker}/api/ingest/tasks/{task_id}/data", auth=ADMIN).json()
     wait_until(
         lambda: status(tracker, first["task_id"]).get("state") == "succeeded", 60, "retracted"
     )
-    again = httpx.delete(f"{tracker}/api/ingest/tasks/{task_id}/data")
+    again = httpx.delete(f"{tracker}/api/ingest/tasks/{task_id}/data", auth=ADMIN)
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "task_not_retractable"
-    of_a_retraction = httpx.delete(f"{tracker}/api/ingest/tasks/{first['task_id']}/data")
+    of_a_retraction = httpx.delete(
+        f"{tracker}/api/ingest/tasks/{first['task_id']}/data", auth=ADMIN
+    )
     assert of_a_retraction.status_code == 409

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from mauzo_common.auth.principal import Role
 from mauzo_common.events import (
     ColumnInfo,
     Envelope,
@@ -23,10 +24,12 @@ from mauzo_common.events import (
     ValidationStarted,
 )
 from mauzo_common.object_store import ObjectStore, open_object_store
+from mauzo_common.testing.auth import auth
 from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.repository import TaskRepository
 from mauzo_task_tracker.settings import TrackerSettings
 
+ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
 pytestmark = pytest.mark.kafka
 REJECTED_CSV = b'row,column,value,rule\n3,amount,"\'=1+2",numeric\n'
 
@@ -95,7 +98,7 @@ def validated(tracker: Tracker, *, report: bool, rejected: bool) -> str:
 
 def test_status_carries_stage_progress_rows_timings_and_links(tracker: Tracker) -> None:
     task_id = validated(tracker, report=True, rejected=True)
-    body = httpx.get(f"{tracker.url}/api/ingest/status/{task_id}").json()
+    body = httpx.get(f"{tracker.url}/api/ingest/status/{task_id}", auth=ADMIN).json()
     assert (body["stage"], body["progress"], body["kind"]) == ("validated", 50, "load")
     assert (body["rows_read"], body["rows_validated"], body["rows_rejected"]) == (10, 9, 1)
     assert body["mapping"] == {"time": "Date"}
@@ -110,14 +113,14 @@ def test_status_carries_stage_progress_rows_timings_and_links(tracker: Tracker) 
 
 def test_the_quality_report_is_served_as_json(tracker: Tracker) -> None:
     task_id = validated(tracker, report=True, rejected=False)
-    response = httpx.get(f"{tracker.url}/api/ingest/tasks/{task_id}/report")
+    response = httpx.get(f"{tracker.url}/api/ingest/tasks/{task_id}/report", auth=ADMIN)
     assert response.status_code == 200
     assert response.json() == {"score": 0.97, "rules": {"numeric": 1}}
 
 
 def test_rejected_rows_download_as_a_csv_attachment(tracker: Tracker) -> None:
     task_id = validated(tracker, report=False, rejected=True)
-    response = httpx.get(f"{tracker.url}/api/ingest/tasks/{task_id}/rejected-rows")
+    response = httpx.get(f"{tracker.url}/api/ingest/tasks/{task_id}/rejected-rows", auth=ADMIN)
     assert response.status_code == 200
     assert response.content == REJECTED_CSV
     assert response.headers["content-type"].startswith("text/csv")
@@ -126,14 +129,14 @@ def test_rejected_rows_download_as_a_csv_attachment(tracker: Tracker) -> None:
 
 def test_absent_downloads_are_404_with_a_hint_and_null_links(tracker: Tracker) -> None:
     task_id = validated(tracker, report=False, rejected=False)
-    body = httpx.get(f"{tracker.url}/api/ingest/status/{task_id}").json()
+    body = httpx.get(f"{tracker.url}/api/ingest/status/{task_id}", auth=ADMIN).json()
     assert body["links"] == {"report": None, "rejected_rows": None}
     for what in ("report", "rejected-rows"):
-        response = httpx.get(f"{tracker.url}/api/ingest/tasks/{task_id}/{what}")
+        response = httpx.get(f"{tracker.url}/api/ingest/tasks/{task_id}/{what}", auth=ADMIN)
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "artifact_not_found"
         assert response.json()["error"]["hint"]
-    unknown = httpx.get(f"{tracker.url}/api/ingest/tasks/{uuid.uuid4().hex}/report")
+    unknown = httpx.get(f"{tracker.url}/api/ingest/tasks/{uuid.uuid4().hex}/report", auth=ADMIN)
     assert unknown.json()["error"]["code"] == "task_not_found"
 
 
@@ -146,8 +149,8 @@ def test_a_rejected_file_links_its_quality_report(tracker: Tracker) -> None:
     error = ErrorInfo(code="amounts_not_numbers", message="7 of 40 rows", hint="Fix them")
     rejected = FileRejected(datasource="sales", error=error, report_key=report_key)
     tracker.repository.apply(ev(task_id, rejected))
-    body = httpx.get(f"{tracker.url}/api/ingest/status/{task_id}").json()
+    body = httpx.get(f"{tracker.url}/api/ingest/status/{task_id}", auth=ADMIN).json()
     assert body["state"] == "rejected"
     assert body["links"]["report"] == f"/api/ingest/tasks/{task_id}/report"
-    report = httpx.get(f"{tracker.url}{body['links']['report']}")
+    report = httpx.get(f"{tracker.url}{body['links']['report']}", auth=ADMIN)
     assert report.json() == {"status": "rejected", "rows_read": 40}

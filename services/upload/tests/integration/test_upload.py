@@ -18,8 +18,10 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from mauzo_common.auth.principal import Role
 from mauzo_common.events import FileUploaded
 from mauzo_common.object_store import ObjectStore, open_object_store
+from mauzo_common.testing.auth import auth
 from mauzo_common.testing.components import free_port, tansu_broker
 from mauzo_common.testing.errors import assert_error_body
 from mauzo_task_tracker.app import create_app as create_tracker
@@ -27,6 +29,7 @@ from mauzo_task_tracker.settings import TrackerSettings
 from mauzo_upload.app import create_app
 from mauzo_upload.settings import UploadSettings
 
+ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
 pytestmark = pytest.mark.kafka
 LIMIT = 256 * 1024
 CSV = (
@@ -102,6 +105,7 @@ def post(
         data={"datasource": datasource},
         files={"file": (name, content, "text/csv")},
         timeout=30,
+        auth=ADMIN,
     )
 
 
@@ -139,7 +143,7 @@ def test_an_upload_is_stored_registered_and_announced(
     assert body["status"] == "received"
     task_id = body["task_id"]
     # The status URL answers at once, never 404.
-    status = httpx.get(body["status_url"])
+    status = httpx.get(body["status_url"], auth=ADMIN)
     assert status.status_code == 200, status.text
     task = status.json()
     assert task["state"] in {"received", "validating", "failed"}  # no validator runs here
@@ -185,6 +189,7 @@ def test_over_the_limit_is_413_with_nothing_stored_and_no_event(
         content=chunked(),
         headers={"content-type": "multipart/form-data; boundary=mauzo-boundary"},
         timeout=30,
+        auth=ADMIN,
     )
     declared = post(upload, datasource, CSV * (2 * LIMIT // len(CSV)))
     for response in (streamed, declared):
@@ -234,9 +239,10 @@ def test_mapping_and_options_travel_with_the_task(
             "options": json.dumps({"day_first": True, "timezone": "Africa/Nairobi"}),
         },
         files={"file": ("m.csv", CSV, "text/csv")},
+        auth=ADMIN,
     )
     assert response.status_code == 202, response.text
-    task = httpx.get(response.json()["status_url"]).json()
+    task = httpx.get(response.json()["status_url"], auth=ADMIN).json()
     assert task["mapping"] == {"amount": "Net Sales", "time": "Tarehe"}
     assert task["options"] == {"day_first": "true", "timezone": "Africa/Nairobi"}
     [event] = uploaded_events(kafka_bootstrap, "datasource", datasource)
@@ -246,6 +252,7 @@ def test_mapping_and_options_travel_with_the_task(
         f"{upload}/api/ingest/upload",
         data={"datasource": datasource, "mapping": "amount=Net"},
         files={"file": ("m.csv", CSV, "text/csv")},
+        auth=ADMIN,
     )
     assert bad.status_code == 422
     assert bad.json()["error"]["code"] == "invalid_mapping"
@@ -270,6 +277,7 @@ def test_the_datasource_may_come_after_the_file(
         f"{upload}/api/ingest/upload",
         content=raw,
         headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+        auth=ADMIN,
     )
     assert response.status_code == 202, response.text
     task_id = response.json()["task_id"]
@@ -330,6 +338,7 @@ def raw_form(upload: str, datasource: bytes, filename: bytes, content: bytes) ->
         f"{upload}/api/ingest/upload",
         content=body,
         headers={"content-type": "multipart/form-data; boundary=ctl-boundary"},
+        auth=ADMIN,
     )
 
 
@@ -338,7 +347,7 @@ def test_control_characters_in_the_file_name_are_cleaned_out_of_the_key(
 ) -> None:
     response = raw_form(upload, datasource.encode(), b"Mauzo\x1b[2J\x00\x07sales\x7f\x08.csv", CSV)
     assert response.status_code == 202, response.text
-    task = httpx.get(response.json()["status_url"]).json()
+    task = httpx.get(response.json()["status_url"], auth=ADMIN).json()
     assert task["file_name"] == "Mauzo_2J_sales.csv"
     assert task["object_key"] == f"uploads/{datasource}/{task['task_id']}/Mauzo_2J_sales.csv"
     assert store.get_bytes(task["object_key"]) == CSV
@@ -371,13 +380,14 @@ def test_bad_requests_are_refused_with_the_error_shape(
         f"{upload}/api/ingest/upload",
         data={"datasource": datasource_value},
         files=files,
+        auth=ADMIN,
     )
     assert response.status_code == status, response.text
     assert response.json()["error"]["code"] == code
 
 
 def test_not_multipart_is_415(upload: str) -> None:
-    response = httpx.post(f"{upload}/api/ingest/upload", json={"file": "x"})
+    response = httpx.post(f"{upload}/api/ingest/upload", json={"file": "x"}, auth=ADMIN)
     assert response.status_code == 415
     assert response.json()["error"]["code"] == "not_multipart"
 
@@ -415,16 +425,20 @@ def test_broker_down_is_503_the_object_is_deleted_and_the_task_failed(
     assert response.status_code == 503, response.text
     assert response.json()["error"]["code"] == "broker_unavailable"
     assert store.list(f"uploads/{datasource}/") == []
-    tasks = httpx.get(f"{tracker}/api/ingest/tasks", params={"datasource": datasource}).json()
+    tasks = httpx.get(
+        f"{tracker}/api/ingest/tasks", params={"datasource": datasource}, auth=ADMIN
+    ).json()
     assert [t["state"] for t in tasks["tasks"]] == ["failed"]
     assert tasks["tasks"][0]["error"]["code"] == "broker_unavailable"
 
 
 def test_unknown_route_validation_and_domain_errors_share_one_shape(upload: str) -> None:
     rid = {"x-request-id": "upload-rid-1"}
-    unknown = httpx.get(f"{upload}/api/nowhere", headers=rid)
-    invalid = httpx.post(f"{upload}/api/ingest/upload?replace=maybe", json={}, headers=rid)
-    domain = httpx.post(f"{upload}/api/ingest/upload", json={"file": "x"}, headers=rid)
+    unknown = httpx.get(f"{upload}/api/nowhere", headers=rid, auth=ADMIN)
+    invalid = httpx.post(
+        f"{upload}/api/ingest/upload?replace=maybe", json={}, headers=rid, auth=ADMIN
+    )
+    domain = httpx.post(f"{upload}/api/ingest/upload", json={"file": "x"}, headers=rid, auth=ADMIN)
     assert_error_body(unknown, 404, "not_found")
     assert "query.replace" in assert_error_body(invalid, 422, "invalid_request")["message"]
     assert assert_error_body(domain, 415, "not_multipart")["hint"]

@@ -9,10 +9,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mauzo_common.auth.principal import Role
+from mauzo_common.testing.auth import auth
 from mauzo_common.testing.errors import assert_error_body
 from mauzo_validator.app import create_app
 from mauzo_validator.settings import ValidatorSettings
 
+ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
 SALES = (
     b"Invoice Date,Store,Item,Qty,Amount,Year,Doc Type\n"
     b'03/04/2024,Nairobi,Soap,2,"KSh 1,200.50",2024,Invoice\n'
@@ -27,7 +30,7 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         data_dir=tmp_path, object_store_root=tmp_path / "objects", analyze_max_bytes=10_000
     )
     transport = httpx.ASGITransport(app=create_app(settings))
-    async with httpx.AsyncClient(transport=transport, base_url="http://validator") as c:
+    async with httpx.AsyncClient(transport=transport, base_url="http://validator", auth=ADMIN) as c:
         yield c
     assert not (tmp_path / "objects").exists() or not any((tmp_path / "objects").rglob("*.*"))
 

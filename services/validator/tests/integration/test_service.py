@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 from aiokafka import AIOKafkaConsumer
 
+from mauzo_common.auth.principal import Role
 from mauzo_common.events import (
     Envelope,
     FileRejected,
@@ -23,10 +24,12 @@ from mauzo_common.events import (
 from mauzo_common.file_kinds import FileKind
 from mauzo_common.messaging import make_broker, publish
 from mauzo_common.object_store import open_object_store
+from mauzo_common.testing.auth import auth
 from mauzo_validator.app import create_app
 from mauzo_validator.pipeline import Keys, Validated, validate_upload
 from mauzo_validator.settings import ValidatorSettings
 
+ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
 GOOD = (
     b"time,branch,product,product_line,salesperson,customer,invoice_id,quantity,amount,cost\n"
     b"2024-03-01 10:00:00,Nairobi CBD,Soap,Home,Amina,ACME,INV1,2,200,120\n"
@@ -92,7 +95,9 @@ async def test_validates_and_rejects_uploads_end_to_end(
     good, bad = put_upload(settings, GOOD, "good.csv"), put_upload(settings, BAD, "bad.csv")
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://validator") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://validator", auth=ADMIN
+        ) as client:
             assert (await client.get("/api/health")).json() == {"status": "ok"}
         producer = make_broker(settings)
         async with producer:

@@ -3,8 +3,10 @@ every service a test starts, in process or as a child, verifies what these helpe
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+from collections.abc import Generator, Iterable
 
 import httpx
 
@@ -49,3 +51,43 @@ def bearer(role: Role = Role.ADMIN, branches: frozenset[str] | None = None) -> d
 def auth(role: Role = Role.ADMIN, branches: frozenset[str] | None = None) -> httpx.Auth:
     """An httpx auth for long-lived test clients: re-mints before the token expires."""
     return MintedBearer(test_tokens(), principal(role, branches))
+
+
+def druid_credentials() -> tuple[str, str]:
+    """olap-lite's Basic credentials (user, password), the ones the services present to it."""
+    install_test_keys()
+    settings = MauzoSettings()
+    password = settings.druid_password
+    return settings.druid_username, (
+        password.get_secret_value() if password is not None else TEST_DRUID_PASSWORD
+    )
+
+
+def druid_auth() -> httpx.BasicAuth:
+    """An httpx auth for a test talking to olap-lite's Druid API directly."""
+    return httpx.BasicAuth(*druid_credentials())
+
+
+def druid_headers() -> dict[str, str]:
+    """The same as headers, for clients that take headers only (wrk, a browser, urllib)."""
+    pair = ":".join(druid_credentials()).encode()
+    return {"Authorization": f"Basic {base64.b64encode(pair).decode()}"}
+
+
+class ByDestination(httpx.Auth):
+    """One client's credentials for a whole stack: olap-lite's Basic login on its port, a
+    user's bearer token (admin unless told) on every other service."""
+
+    def __init__(
+        self,
+        olap_ports: Iterable[int],
+        role: Role = Role.ADMIN,
+        branches: frozenset[str] | None = None,
+    ) -> None:
+        self.olap_ports = frozenset(olap_ports)
+        self.bearer = auth(role, branches)
+        self.basic = druid_auth()
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        chosen = self.basic if request.url.port in self.olap_ports else self.bearer
+        yield from chosen.auth_flow(request)

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import uvicorn
 
+from mauzo_common.testing.auth import auth, druid_auth, install_test_keys
 from mauzo_common.testing.components import free_port, harness_environment, wait_until
 
 
@@ -21,8 +22,10 @@ class ServiceFailedToStart(RuntimeError):
 
 
 def _answers(url: str) -> bool:
+    # Health is public, but credentials cost nothing and keep a stricter gate answering.
+    credentials = druid_auth() if url.endswith("/status/health") else auth()
     try:
-        return httpx.get(url, timeout=1).status_code == 200
+        return httpx.get(url, timeout=1, auth=credentials).status_code == 200
     except httpx.HTTPError:
         return False
 
@@ -38,6 +41,7 @@ def service_process(
     timeout: float = 90,
 ) -> Iterator[str]:
     """Run `mauzo-<name>` on a free port until it is healthy; yields its URL, stops it after."""
+    install_test_keys()  # a benchmark is no pytest run: no plugin put them there
     port = port or free_port()
     script = Path(sys.executable).with_name(f"mauzo-{name}")
     port_setting = f"MAUZO_{name.upper().replace('-', '_')}_PORT"

@@ -9,12 +9,15 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from mauzo_common import tasks
+from mauzo_common.auth.principal import Role
+from mauzo_common.testing.auth import ByDestination, install_test_keys
 from mauzo_common.testing.components import (
     free_port,
     harness_environment,
@@ -31,6 +34,7 @@ PORT_SETTINGS = (
     "OLAP_LITE_PORT",
     "BROKER_PORT",
 )
+TEST_CREDENTIALS = ("MAUZO_AUTH_KEYS", "MAUZO_DRUID_PASSWORD")
 TERMINAL = frozenset({*tasks.TERMINAL, "duplicate"})  # duplicate: upload's answer, final
 
 
@@ -42,6 +46,15 @@ class RunningStack:
     # One pooled client: a new httpx client per call builds a TLS context and a connection each
     # time, which cost the benchmarks' status polling more CPU than the service answering it.
     http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60))
+
+    def __post_init__(self) -> None:
+        self.http.auth = self.auth
+
+    @cached_property
+    def auth(self) -> httpx.Auth:
+        """An admin's credentials for any of the stack's services, olap-lite's Basic login
+        included; re-mints, as e2e runs and benchmarks outlive one access token."""
+        return ByDestination({self.port("OLAP_LITE")}, Role.ADMIN)
 
     def port(self, name: str) -> int:
         return int(self.env[f"MAUZO_{name}_PORT"])
@@ -118,7 +131,10 @@ class RunningStack:
 def start_stack(
     data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 240
 ) -> RunningStack:
+    install_test_keys()  # a benchmark is no pytest run: no plugin put them there
     env = {k: v for k, v in harness_environment().items() if not k.startswith("MAUZO_")}
+    # ...but the stack must verify the tokens the harness mints, and know olap-lite's password.
+    env.update({k: os.environ[k] for k in TEST_CREDENTIALS})
     env.update({f"MAUZO_{name}": str(free_port()) for name in PORT_SETTINGS})
     env["MAUZO_DATA_DIR"] = str(data_dir)
     env.update(extra_env or {})
