@@ -10,6 +10,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from mauzo_common.auth.principal import Role
+from mauzo_common.testing.auth import auth
 from mauzo_query_api import dashboard
 from mauzo_query_api.settings import QueryApiSettings
 
@@ -24,8 +26,9 @@ def dist(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def client_of(app: FastAPI) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://dash")
+def client_of(app: FastAPI, auth: httpx.Auth | None = None) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app)
+    return httpx.AsyncClient(transport=transport, base_url="http://dash", auth=auth)
 
 
 @pytest.fixture
@@ -88,7 +91,7 @@ async def gateway_client() -> httpx.AsyncClient:
 
     nowhere = f"http://127.0.0.1:{free_port()}"
     app = create_app(QueryApiSettings(upload_url=nowhere, task_tracker_url=nowhere))
-    return client_of(app)
+    return client_of(app, auth(Role.ADMIN))
 
 
 async def test_gateway_refuses_changing_requests_without_the_client_header() -> None:
