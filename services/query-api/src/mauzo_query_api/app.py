@@ -11,6 +11,9 @@ import structlog
 from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
+from mauzo_common.auth.dependencies import principal_of
+from mauzo_common.auth.middleware import install_authentication
+from mauzo_common.auth.tokens import Tokens
 from mauzo_common.druid.client import DruidClient
 from mauzo_common.druid.errors import DruidError
 from mauzo_common.http_errors import ErrorObject, ErrorStyle, install_error_handlers
@@ -134,7 +137,9 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
 
     async def context(request: Request) -> Ask:
         tags = request.scope.get("state", {}).get("response_tags") or ResponseTags()
-        return Ask(request.app.state.services, request.state.request_id, tags)
+        return Ask(
+            request.app.state.services, request.state.request_id, principal_of(request), tags
+        )
 
     # Uploads (GraphQL multipart request spec) are on; UploadPreflight enforces the CSRF preflight.
     graphql: GraphQLRouter[Ask, None] = GraphQLRouter(
@@ -148,6 +153,11 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
 
     app.add_middleware(ResponseCaching)
     app.add_middleware(UploadPreflight)
+    # Outside the response cache, so a cached answer is never given without a verified token
+    # (and the cache can key answers by the caller's role and branch scope).
+    install_authentication(
+        app, Tokens(settings), is_public=dashboard.is_public_path, style=ERROR_STYLE
+    )
     install_error_handlers(app, "query-api", ERROR_STYLE)
     # Outermost, so that answers the response cache gives are timed and traced too.
     install_observability(app, settings.observability)

@@ -10,6 +10,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from mauzo_common.auth.principal import Role
+from mauzo_common.testing.auth import auth
 from mauzo_query_api import dashboard
 from mauzo_query_api.settings import QueryApiSettings
 
@@ -25,7 +27,10 @@ def dist(tmp_path: Path) -> Path:
 
 
 def client_of(app: FastAPI) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://dash")
+    # Signed in: the dashboard's files are public, its API paths are not.
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://dash", auth=auth(Role.ADMIN)
+    )
 
 
 @pytest.fixture
