@@ -54,7 +54,7 @@ class ScopeMismatch(RuntimeError):
 class Ask(BaseContext):
     """Per-request handle: every resolver talks to the OLAP through this. It carries the
     caller (from the verified token) and their branch scope, which every statement must be
-    built under (docs/security.md#branch-scope)."""
+    built under (docs/branch-scope.md)."""
 
     def __init__(
         self,

@@ -4,7 +4,7 @@ alias, REST parameter or explore filter widens it; cached answers never cross sc
 
 The source is `mauzo demo-data` (eight Kenyan branches), mapped onto the sales model here and
 loaded into olap-lite; the expected answers are computed from the same frame with Polars,
-independently of the API's SQL (docs/security.md#branch-scope).
+independently of the API's SQL (docs/branch-scope.md).
 """
 
 from __future__ import annotations
