@@ -26,6 +26,7 @@ from mauzo_query_api.deps import Ask, Services
 from mauzo_query_api.errors import InvalidArgument, QueryError
 from mauzo_query_api.graphql.schema import build_schema
 from mauzo_query_api.handlers import subscribe
+from mauzo_query_api.middleware.no_sockets import NoSockets
 from mauzo_query_api.middleware.response_caching import ResponseCaching
 from mauzo_query_api.middleware.upload_preflight import UploadPreflight
 from mauzo_query_api.olap.catalog import Catalog
@@ -142,8 +143,13 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
         )
 
     # Uploads (GraphQL multipart request spec) are on; UploadPreflight enforces the CSRF preflight.
+    # No WebSocket protocols (and NoSockets below): the schema has no subscriptions, and the
+    # authentication gate checks HTTP requests only, so a socket must not run queries.
     graphql: GraphQLRouter[Ask, None] = GraphQLRouter(
-        build_schema(settings), context_getter=context, multipart_uploads_enabled=True
+        build_schema(settings),
+        context_getter=context,
+        multipart_uploads_enabled=True,
+        subscription_protocols=(),
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(api.health)
@@ -151,6 +157,7 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     app.include_router(dashboard.gateway(settings))
     app.include_router(dashboard.files(settings))  # last: the app's pages answer any other GET
 
+    app.add_middleware(NoSockets)
     app.add_middleware(ResponseCaching)
     app.add_middleware(UploadPreflight)
     # Outside the response cache, so a cached answer is never given without a verified token
