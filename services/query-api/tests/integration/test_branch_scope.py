@@ -9,6 +9,7 @@ independently of the API's SQL (docs/branch-scope.md).
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from datetime import date, timedelta
@@ -420,6 +421,18 @@ async def test_operator_fields_need_their_role(serve, settings) -> None:
         for field in ("streams { datasource }", "ingestionTasks { taskId }"):
             body = await ask(client, f"{{ {field} }}", headers=who(Role.VIEWER, None))
             assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", field
+        upload = "mutation($file: Upload!) { uploadSalesData(file: $file) { taskId } }"
+        operations = {"query": upload, "variables": {"file": None}}
+        refused = await client.post(
+            "/graphql",
+            data={
+                "operations": json.dumps(operations),
+                "map": json.dumps({"0": ["variables.file"]}),
+            },
+            files={"0": ("sales.csv", b"branch,amount\nMombasa,1\n", "text/csv")},
+            headers={**who(Role.VIEWER, None), "apollo-require-preflight": "true"},
+        )
+        assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
         uploader = await ask(client, "{ streams { datasource } }", headers=who(Role.UPLOADER, None))
         assert uploader["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
