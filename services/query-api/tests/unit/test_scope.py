@@ -62,7 +62,7 @@ def every_statement(scope: BranchScope, flt: SalesFilter = ALL) -> list[SqlQuery
 
 def test_every_statement_carries_the_scope_first_and_bound() -> None:
     for query in every_statement(TWO):
-        assert 'WHERE "branch" IN (?, ?)' in query.text, query.text
+        assert 'WHERE ("branch" IN (?, ?))' in query.text, query.text
         assert query.params[:2] == SCOPE_PARAMS
         assert query.scope == TWO
 
@@ -79,7 +79,7 @@ def test_a_branch_filter_only_narrows_the_scope() -> None:
 
 def test_an_empty_scope_sees_nothing_and_every_branch_adds_nothing() -> None:
     for query in every_statement(BranchScope(frozenset())):
-        assert "WHERE 1 = 0" in query.text
+        assert "WHERE (1 = 0)" in query.text
     for query in every_statement(EVERY_BRANCH):
         assert '"branch" IN' not in query.text
         assert query.scope == EVERY_BRANCH

@@ -57,7 +57,9 @@ class Where:
         self.params.extend(params)
 
     def sql(self) -> str:
-        return f" WHERE {' AND '.join(self.conditions)}" if self.conditions else ""
+        # Each condition in parentheses: none can ever OR its way around another (the scope).
+        joined = " AND ".join(f"({condition})" for condition in self.conditions)
+        return f" WHERE {joined}" if self.conditions else ""
 
 
 def scoped(schema: DatasourceSchema, scope: BranchScope) -> Where:
