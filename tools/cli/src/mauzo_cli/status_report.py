@@ -44,7 +44,9 @@ class StatusReport:
         return all(s.healthy for s in self.services)
 
 
-def collect(settings: MauzoSettings, stack_json: Path) -> StatusReport:
+def collect(
+    settings: MauzoSettings, stack_json: Path, auth: httpx.Auth | None = None
+) -> StatusReport:
     supervised = _supervised(stack_json)
     specs = ([] if settings.kafka_bootstrap else [broker_spec(settings)]) + service_specs(settings)
     services = []
@@ -65,7 +67,10 @@ def collect(settings: MauzoSettings, stack_json: Path) -> StatusReport:
     report = StatusReport(services)
     try:
         response = httpx.get(
-            f"{settings.tracker_url}/api/ingest/tasks", params={"limit": RECENT_TASKS}, timeout=5
+            f"{settings.tracker_url}/api/ingest/tasks",
+            params={"limit": RECENT_TASKS},
+            timeout=5,
+            auth=auth,
         )
         response.raise_for_status()
     except httpx.HTTPError as exc:
