@@ -218,6 +218,9 @@ def _drop(
         except DropRefused as exc:
             console.print(f"[red]Refused:[/] {exc}")
             raise typer.Exit(1) from exc
+        except NoCredentials as exc:
+            console.print(f"[red]Cannot authenticate:[/] {exc}")
+            raise typer.Exit(1) from exc
     task_id = accepted["task_id"]
     console.print(f"task {task_id} accepted; following {accepted['status_url']}")
     seen: set[str] = set()

@@ -13,6 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from rich.console import Group
 from rich.table import Table
 
+from mauzo_cli.credentials import NoCredentials
 from mauzo_cli.launcher import healthy
 from mauzo_cli.processes import broker_spec, service_specs
 from mauzo_common.settings import MauzoSettings
@@ -75,6 +76,9 @@ def collect(
         response.raise_for_status()
     except httpx.HTTPError as exc:
         report.tracker_error = f"task-tracker did not answer: {exc}"
+        return report
+    except NoCredentials as exc:
+        report.tracker_error = f"cannot sign in to task-tracker: {exc}"
         return report
     tasks: list[dict[str, Any]] = response.json()["tasks"]
     report.tasks_by_state = Counter(str(t["state"]) for t in tasks)

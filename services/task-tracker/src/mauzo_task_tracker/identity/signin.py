@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
 from collections.abc import Mapping
 from urllib.parse import unquote_plus
 
@@ -56,7 +55,7 @@ def basic_credentials(request: Request) -> tuple[str, str] | None:
         return None
     try:
         decoded = base64.b64decode(encoded.strip(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # binascii.Error, non-ASCII input, bytes that are not UTF-8
         raise MalformedRequest("invalid_request", "The Basic credentials are not base64.") from exc
     client_id, sep, secret = decoded.partition(":")
     if not sep:
