@@ -9,8 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from pydantic import SecretStr
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from mauzo_common.auth.local_secrets import admin_password_path, take_admin_password
 from mauzo_common.auth.principal import Role
@@ -106,3 +107,21 @@ def test_a_started_tracker_signs_in_its_generated_admin(
         )
         assert response.status_code == 200, response.text
         assert response.json()["role"] == "admin"
+
+
+def test_a_hash_made_with_weaker_parameters_is_upgraded_at_sign_in(empty_engine: Engine) -> None:
+    accounts = Accounts(empty_engine)
+    accounts.add_user("old", "placeholder-pw", Role.VIEWER, None)
+    weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash("old-password")
+    with empty_engine.begin() as connection:
+        connection.execute(
+            text("UPDATE users SET password_hash = :h WHERE username = 'old'"), {"h": weak}
+        )
+    assert accounts.check_password("old", "old-password") is not None
+    with empty_engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT password_hash FROM users WHERE username = 'old'")
+        ).scalar_one()
+    assert stored != weak
+    assert not PasswordHasher().check_needs_rehash(stored)
+    assert accounts.check_password("old", "old-password") is not None

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from mauzo_common.auth.principal import Principal, Role
 from mauzo_common.db import make_session_factory
 from mauzo_common.errors import Conflict, NotFound
-from mauzo_task_tracker.identity.passwords import hash_secret, verify_secret
+from mauzo_task_tracker.identity.passwords import hash_secret, needs_rehash, verify_secret
 from mauzo_task_tracker.models import ApiKey, User, utcnow
 
 CLIENT_ID_PREFIX = "mk_"
@@ -190,7 +190,19 @@ class Accounts:
             user = session.get(User, username)
             stored = None if user is None else user.password_hash
             principal = None if user is None or user.disabled else principal_of_user(user)
-        return principal if verify_secret(stored, password) else None
+        if not verify_secret(stored, password):
+            return None
+        if stored is not None and needs_rehash(stored):
+            # argon2-cffi raised its defaults since this hash was made: store a stronger one now
+            # that the password is at hand.
+            self._rehash(username, stored, hash_secret(password))
+        return principal
+
+    def _rehash(self, username: str, old: str, new: str) -> None:
+        with self._sessions.begin() as session:
+            user = session.get(User, username, with_for_update=True)
+            if user is not None and user.password_hash == old:
+                user.password_hash = new
 
     def current_user(self, username: str) -> Principal | None:
         """The user as the database says now (refresh re-reads it): None if removed/disabled."""
