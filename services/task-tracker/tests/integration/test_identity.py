@@ -18,7 +18,8 @@ from sqlalchemy import text
 
 from mauzo_common.auth.principal import Principal, Role
 from mauzo_common.db import make_engine
-from mauzo_common.testing.auth import bearer, test_tokens
+from mauzo_common.testing.auth import bearer
+from mauzo_common.testing.auth import test_tokens as session_tokens
 from mauzo_common.testing.components import free_port
 from mauzo_common.testing.errors import assert_error_body
 from mauzo_task_tracker.app import create_app
@@ -89,7 +90,7 @@ def test_the_bootstrapped_admin_signs_in_with_the_configured_password(tracker: s
     assert body["token_type"] == "Bearer"
     assert body["role"] == "admin"
     assert body["branches"] is None
-    principal = test_tokens().verify(body["access_token"])
+    principal = session_tokens().verify(body["access_token"])
     assert principal == Principal("admin", Role.ADMIN, "user", None)
 
 
@@ -98,7 +99,7 @@ def test_a_user_signs_in_with_their_role_and_branches(tracker: str, admin: dict[
     body = sign_in(tracker, name, password)
     assert body["role"] == "viewer"
     assert body["branches"] == ["Mombasa", "Nairobi"]
-    principal = test_tokens().verify(body["access_token"])
+    principal = session_tokens().verify(body["access_token"])
     assert principal.branches == frozenset({"Nairobi", "Mombasa"})
     listed = httpx.get(f"{tracker}/api/users", headers=admin).json()
     row = next(u for u in listed if u["username"] == name)
@@ -223,7 +224,7 @@ def test_api_key_client_credentials_and_revocation(tracker: str, admin: dict[str
     by_form = token_request(tracker, grant_type="client_credentials", client_id=client_id,
                             client_secret=secret)  # fmt: skip
     assert by_form.status_code == 200, by_form.text
-    principal = test_tokens().verify(by_form.json()["access_token"])
+    principal = session_tokens().verify(by_form.json()["access_token"])
     assert principal.kind == "machine"
     assert principal.role == Role.UPLOADER
     assert principal.branches == frozenset({"Nairobi"})
@@ -273,7 +274,7 @@ def test_only_services_write_the_audit_log(tracker: str, admin: dict[str, str]) 
     assert_error_body(
         httpx.post(f"{tracker}/api/audit", json=record, headers=admin), 403, "forbidden"
     )
-    service = test_tokens().issue(Principal("service:upload", Role.ADMIN, "service"))
+    service = session_tokens().issue(Principal("service:upload", Role.ADMIN, "service"))
     accepted = httpx.post(f"{tracker}/api/audit", json=record, headers=as_bearer(service))
     assert accepted.status_code == 201, accepted.text
     rows = audit(tracker, admin, action="upload.refused", actor="someone")
@@ -317,7 +318,7 @@ def test_sign_ins_and_changes_are_audited_without_any_secret(
 
 def register(tracker: str, owner: str) -> str:
     task_id = uuid.uuid4().hex
-    service = test_tokens().issue(Principal("service:upload", Role.ADMIN, "service"))
+    service = session_tokens().issue(Principal("service:upload", Role.ADMIN, "service"))
     response = httpx.post(
         f"{tracker}/api/ingest/tasks",
         json={"task_id": task_id, "datasource": "sales", "file_name": "sales.csv",
@@ -330,7 +331,7 @@ def register(tracker: str, owner: str) -> str:
 
 
 def as_user(subject: str, role: Role) -> dict[str, str]:
-    return as_bearer(test_tokens().issue(Principal(subject, role)))
+    return as_bearer(session_tokens().issue(Principal(subject, role)))
 
 
 def test_an_uploader_sees_only_its_own_tasks(tracker: str, admin: dict[str, str]) -> None:
