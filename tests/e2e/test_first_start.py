@@ -52,3 +52,11 @@ def test_first_start_makes_secrets_and_shows_the_admin_password_once(
     )  # fmt: skip
     assert listed.returncode == 0, listed.stdout + listed.stderr
     assert "admin" in listed.stdout
+
+    # `mauzo status` reads the task list as the operator too.
+    status = subprocess.run(
+        [str(Path(sys.executable).parent / "mauzo"), "status"],
+        env={**stack.env, "COLUMNS": "200"}, capture_output=True, text=True, timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert "task state" in status.stdout, status.stdout + status.stderr
