@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { Answer, ErrorBox, Loading } from "../components/State";
 import { Table } from "../components/Table";
+import { authFetch } from "../lib/auth";
 import { count, dateTime, day } from "../lib/format";
 import { useQuery } from "../lib/useQuery";
 import { DatasourcesQuery, TasksQuery } from "../queries";
@@ -26,10 +27,10 @@ export default function Diagnostics() {
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let live = true;
-    const self = fetch("/api/health").then(
+    const self = authFetch("/api/health").then(
       async (r): Promise<Health> => ({ name: "query-api", status: r.ok ? "ok" : "unavailable", httpStatus: r.status, body: await r.json(), url: "/api/health" }),
     );
-    fetch("/api/stack/health")
+    authFetch("/api/stack/health")
       .then((r) => (r.ok ? (r.json() as Promise<{ services: Health[] }>) : Promise.reject(new Error(`HTTP ${r.status}`))))
       .then(async (b) => ({ services: [await self, ...b.services] }))
       .then(
