@@ -166,17 +166,6 @@ def gateway(settings: QueryApiSettings) -> APIRouter:
             background=BackgroundTask(answer.aclose),
         )
 
-    @router.post("/auth/token")
-    async def token(request: Request) -> Response:
-        # Public, and without the client-header guard: a standard OAuth2 client does not send
-        # it, and a cross-site form gains nothing here (the answer goes to the page that posted,
-        # and a session is a header this origin's script adds, never a cookie).
-        return await forward(request, "task-tracker", "/api/auth/token", csrf_guard=False)
-
-    @router.get("/audit")
-    async def audit(request: Request) -> Response:
-        return await forward(request, "task-tracker", "/api/audit")
-
     @router.post("/ingest/upload")
     async def upload(request: Request) -> Response:
         return await forward(request, "upload", "/api/ingest/upload")
@@ -198,6 +187,17 @@ def gateway(settings: QueryApiSettings) -> APIRouter:
         return JSONResponse(
             {"services": [{"name": n} | a for n, a in zip(names, answers, strict=True)]}
         )
+
+    @router.post("/auth/token")
+    async def token(request: Request) -> Response:
+        # Public, and without the client-header guard: a standard OAuth2 client does not send
+        # it, and a cross-site form gains nothing here (the answer goes to the page that posted,
+        # and a session is a header this origin's script adds, never a cookie).
+        return await forward(request, "task-tracker", "/api/auth/token", csrf_guard=False)
+
+    @router.get("/audit")
+    async def audit(request: Request) -> Response:
+        return await forward(request, "task-tracker", "/api/audit")
 
     return router
 
