@@ -299,11 +299,13 @@ function FileCard({
 
 function TaskHistory({ refresh }: { refresh: number }) {
   const state = useQuery(TasksQuery, { limit: 50, state: null }, { refresh });
+  // An uploader is answered with their own tasks only (the server's rule); say so.
+  const everyone = may(useSession().session, "admin");
   return (
     <Answer state={state} what="the task history">
       {({ ingestionTasks }) => (
         <Table
-          title="Task history"
+          title={everyone ? "Task history" : "Your uploads"}
           rows={ingestionTasks}
           empty="No uploads yet."
           columns={[
