@@ -20,7 +20,6 @@ from mauzo_common.testing.services import olap_lite_process
 from mauzo_query_api.app import create_app
 from mauzo_query_api.settings import QueryApiSettings
 
-ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
 DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
 Serve = Callable[[QueryApiSettings], AbstractAsyncContextManager[tuple[FastAPI, httpx.AsyncClient]]]
 
@@ -30,8 +29,9 @@ async def _serve(settings: QueryApiSettings) -> AsyncIterator[tuple[FastAPI, htt
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
+        # An admin by default; a request's own Authorization header (bearer(...)) wins.
         async with httpx.AsyncClient(
-            transport=transport, base_url="http://query-api", auth=ADMIN
+            transport=transport, base_url="http://query-api", auth=auth(Role.ADMIN)
         ) as client:
             yield app, client
 
