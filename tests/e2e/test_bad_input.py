@@ -27,10 +27,8 @@ import polars as pl
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from mauzo_common.auth.principal import Role
 from mauzo_common.object_store import open_object_store
 from mauzo_common.settings import MauzoSettings
-from mauzo_common.testing.auth import bearer
 from mauzo_common.testing.stack import RunningStack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka]
@@ -401,7 +399,7 @@ def test_a_request_over_the_size_limit_is_refused_before_its_body_is_read(
         connection.putrequest("POST", "/api/ingest/upload?datasource=bad_too_large")
         connection.putheader("Content-Type", "multipart/form-data; boundary=b0undary")
         connection.putheader("Content-Length", str(1 << 40))  # 1 TiB declared, none sent
-        connection.putheader("Authorization", bearer(Role.ADMIN)["Authorization"])
+        connection.putheader("Authorization", stack.bearer()["Authorization"])
         connection.endheaders()
         response = connection.getresponse()
         status, body = response.status, json.loads(response.read())

@@ -76,17 +76,12 @@ def druid_headers() -> dict[str, str]:
 
 class ByDestination(httpx.Auth):
     """One client's credentials for a whole stack: olap-lite's Basic login on its port, a
-    user's bearer token (admin unless told) on every other service."""
+    user's bearer token on every other service."""
 
-    def __init__(
-        self,
-        olap_ports: Iterable[int],
-        role: Role = Role.ADMIN,
-        branches: frozenset[str] | None = None,
-    ) -> None:
+    def __init__(self, olap_ports: Iterable[int], bearer: httpx.Auth, basic: httpx.Auth) -> None:
         self.olap_ports = frozenset(olap_ports)
-        self.bearer = auth(role, branches)
-        self.basic = druid_auth()
+        self.bearer = bearer
+        self.basic = basic
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         chosen = self.basic if request.url.port in self.olap_ports else self.bearer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -16,8 +17,12 @@ from typing import Any
 import httpx
 
 from mauzo_common import tasks
+from mauzo_common.auth import local_secrets
 from mauzo_common.auth.principal import Role
-from mauzo_common.testing.auth import ByDestination, install_test_keys
+from mauzo_common.auth.service import MintedBearer
+from mauzo_common.auth.tokens import Tokens
+from mauzo_common.settings import MauzoSettings
+from mauzo_common.testing.auth import ByDestination, install_test_keys, principal
 from mauzo_common.testing.components import (
     free_port,
     harness_environment,
@@ -35,6 +40,7 @@ PORT_SETTINGS = (
     "BROKER_PORT",
 )
 TEST_CREDENTIALS = ("MAUZO_AUTH_KEYS", "MAUZO_DRUID_PASSWORD")
+DRUID_USER = MauzoSettings.model_fields["druid_username"].default
 TERMINAL = frozenset({*tasks.TERMINAL, "duplicate"})  # duplicate: upload's answer, final
 
 
@@ -45,16 +51,38 @@ class RunningStack:
     data_dir: Path
     # One pooled client: a new httpx client per call builds a TLS context and a connection each
     # time, which cost the benchmarks' status polling more CPU than the service answering it.
+    # Signed in once the stack is up (start_stack): only then are its secrets sure to exist.
     http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60))
 
-    def __post_init__(self) -> None:
-        self.http.auth = self.auth
+    @cached_property
+    def tokens(self) -> Tokens:
+        """Tokens this stack verifies: signed with the keys it was given, else with those
+        `mauzo up` made in <data_dir>/secrets."""
+        given = self.env.get("MAUZO_AUTH_KEYS")
+        keys = json.loads(given) if given else local_secrets.read_auth_keys(self.data_dir)
+        return Tokens(MauzoSettings(auth_keys=keys or {}))
+
+    @cached_property
+    def admin(self) -> MintedBearer:
+        """An admin of this stack; re-mints, as e2e runs and benchmarks outlive one token."""
+        return MintedBearer(self.tokens, principal(Role.ADMIN))
 
     @cached_property
     def auth(self) -> httpx.Auth:
-        """An admin's credentials for any of the stack's services, olap-lite's Basic login
-        included; re-mints, as e2e runs and benchmarks outlive one access token."""
-        return ByDestination({self.port("OLAP_LITE")}, Role.ADMIN)
+        """The admin's token for every service, and olap-lite's Basic login for olap-lite."""
+        password = self.env.get("MAUZO_DRUID_PASSWORD") or (
+            local_secrets.druid_password_path(self.data_dir).read_text().strip()
+        )
+        user = self.env.get("MAUZO_DRUID_USERNAME", DRUID_USER)
+        return ByDestination({self.port("OLAP_LITE")}, self.admin, httpx.BasicAuth(user, password))
+
+    def bearer(
+        self, role: Role = Role.ADMIN, branches: frozenset[str] | None = None
+    ) -> dict[str, str]:
+        """Headers of a request from a user with `role` (and, if given, only those branches)."""
+        if role is Role.ADMIN and branches is None:
+            return {"Authorization": f"Bearer {self.admin.token()}"}
+        return {"Authorization": f"Bearer {self.tokens.issue(principal(role, branches))}"}
 
     def port(self, name: str) -> int:
         return int(self.env[f"MAUZO_{name}_PORT"])
@@ -129,12 +157,19 @@ class RunningStack:
 
 
 def start_stack(
-    data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 240
+    data_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 240,
+    *,
+    own_secrets: bool = False,
 ) -> RunningStack:
-    install_test_keys()  # a benchmark is no pytest run: no plugin put them there
+    """`mauzo up` in `data_dir`. With `own_secrets` it starts as a user's first `mauzo up`
+    does, making its signing keys and olap-lite's password in <data_dir>/secrets; else it
+    gets the tests' (testing.auth), so the tokens a test or benchmark mints verify."""
     env = {k: v for k, v in harness_environment().items() if not k.startswith("MAUZO_")}
-    # ...but the stack must verify the tokens the harness mints, and know olap-lite's password.
-    env.update({k: os.environ[k] for k in TEST_CREDENTIALS})
+    if not own_secrets:
+        install_test_keys()  # a benchmark is no pytest run: no plugin put them there
+        env.update({k: os.environ[k] for k in TEST_CREDENTIALS})
     env.update({f"MAUZO_{name}": str(free_port()) for name in PORT_SETTINGS})
     env["MAUZO_DATA_DIR"] = str(data_dir)
     env.update(extra_env or {})
@@ -151,6 +186,7 @@ def start_stack(
     if process.poll() is not None:
         logs = "\n".join(p.read_text()[-3000:] for p in sorted(data_dir.rglob("*.log")))
         raise RuntimeError(f"mauzo up exited with {process.returncode}:\n{logs}")
+    stack.http.auth = stack.auth
     return stack
 
 
