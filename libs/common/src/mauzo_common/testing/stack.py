@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from pydantic import SecretStr
 
 from mauzo_common import tasks
 from mauzo_common.auth import local_secrets
@@ -60,7 +61,9 @@ class RunningStack:
         `mauzo up` made in <data_dir>/secrets."""
         given = self.env.get("MAUZO_AUTH_KEYS")
         keys = json.loads(given) if given else local_secrets.read_auth_keys(self.data_dir)
-        return Tokens(MauzoSettings(auth_keys=keys or {}))
+        # A copy, not MauzoSettings(auth_keys=...): that merges this process's own keys in.
+        own = {kid: SecretStr(secret) for kid, secret in (keys or {}).items()}
+        return Tokens(MauzoSettings().model_copy(update={"auth_keys": own}))
 
     @cached_property
     def admin(self) -> MintedBearer:
