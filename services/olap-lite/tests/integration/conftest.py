@@ -22,6 +22,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from mauzo_common.testing.auth import druid_basic
 from mauzo_common.testing.components import free_port, port_open, wait_until
 
 
@@ -197,7 +198,7 @@ def olap_process_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _load_task(url: str, spec: dict[str, Any], timeout: float = 60) -> None:
-    with httpx.Client(base_url=url, timeout=30) as client:
+    with httpx.Client(auth=druid_basic(), base_url=url, timeout=30) as client:
         response = client.post("/druid/indexer/v1/task", json=spec)
         assert response.status_code == 200, response.text
         task = response.json()["task"]

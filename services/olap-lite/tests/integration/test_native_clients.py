@@ -15,6 +15,17 @@ from pydruid.db import connect
 from pydruid.utils.aggregators import count, doublesum
 from pydruid.utils.filters import Dimension
 
+from mauzo_common.testing.auth import druid_basic, druid_credentials
+
+USER, PASSWORD = druid_credentials()
+
+
+def pydruid_client(url: str) -> PyDruid:
+    client = PyDruid(url, "druid/v2")
+    client.set_basic_auth_credentials(USER, PASSWORD)  # type: ignore[no-untyped-call]
+    return client
+
+
 # pydruid's dialect predates SQLAlchemy's statement cache flag; the warning is about its speed
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Dialect druid.rest will not make use of SQL compilation caching:"
@@ -31,19 +42,21 @@ def url(sales_url: str) -> str:
 
 @pytest.fixture(scope="module")
 def http(url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=url, timeout=60) as client:
+    with httpx.Client(auth=druid_basic(), base_url=url, timeout=60) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
 def engine(url: str) -> Iterator[sa.Engine]:
-    engine = sa.create_engine(f"druid://{url.removeprefix('http://')}/druid/v2/sql/")
+    engine = sa.create_engine(
+        f"druid://{USER}:{PASSWORD}@{url.removeprefix('http://')}/druid/v2/sql/"
+    )
     yield engine
     engine.dispose()
 
 
 def test_native_db_api_and_sqlalchemy_agree(url: str, engine: sa.Engine) -> None:
-    native = PyDruid(url, "druid/v2").topn(
+    native = pydruid_client(url).topn(
         datasource=DS,
         granularity="all",
         intervals=INTERVALS,
@@ -62,7 +75,7 @@ def test_native_db_api_and_sqlalchemy_agree(url: str, engine: sa.Engine) -> None
         "WHERE product = 'p03' GROUP BY branch ORDER BY revenue DESC LIMIT 4"
     )
     host, port = url.removeprefix("http://").split(":")
-    cursor = connect(host, int(port), path="/druid/v2/sql/").cursor()
+    cursor = connect(host, int(port), path="/druid/v2/sql/", user=USER, password=PASSWORD).cursor()
     cursor.execute(query)
     from_db_api = [[b, round(r, 6), n] for b, r, n in cursor.fetchall()]
 
@@ -142,7 +155,7 @@ def test_failures_answer_in_druids_native_error_body(
 
 
 def test_pydruid_raises_a_druid_failure_with_the_body(url: str) -> None:
-    client = PyDruid(url, "druid/v2")
+    client = pydruid_client(url)
     with pytest.raises(OSError, match="Unsupported operation"):
         client.timeseries(
             datasource=DS,

@@ -10,6 +10,10 @@ import httpx
 import pytest
 from pydruid.db import connect
 
+from mauzo_common.testing.auth import druid_basic, druid_credentials
+
+USER, PASSWORD = druid_credentials()
+
 DS = "native_sales"
 INTERVALS = ["2024-01-01/2024-05-01"]
 
@@ -130,13 +134,13 @@ def url(sales_url: str) -> str:
 
 @pytest.fixture(scope="module")
 def http(url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=url, timeout=60) as client:
+    with httpx.Client(auth=druid_basic(), base_url=url, timeout=60) as client:
         yield client
 
 
 def sql(url: str, query: str) -> list[list[Any]]:
     host, port = url.removeprefix("http://").split(":")
-    cursor = connect(host, int(port), path="/druid/v2/sql/").cursor()
+    cursor = connect(host, int(port), path="/druid/v2/sql/", user=USER, password=PASSWORD).cursor()
     cursor.execute(query)
     return [list(row) for row in cursor.fetchall()]
 

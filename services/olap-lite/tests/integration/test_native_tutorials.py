@@ -13,6 +13,17 @@ from pydruid.utils.aggregators import count, doublesum, longsum
 from pydruid.utils.filters import Dimension
 from pydruid.utils.postaggregator import Field
 
+from mauzo_common.testing.auth import druid_credentials
+
+USER, PASSWORD = druid_credentials()
+
+
+def pydruid_client(url: str) -> PyDruid:
+    client = PyDruid(url, "druid/v2")
+    client.set_basic_auth_credentials(USER, PASSWORD)  # type: ignore[no-untyped-call]
+    return client
+
+
 FIXTURES = Path(__file__).parent / "fixtures"
 DS = "rollup-tutorial"
 ROLLED = [  # the tutorial's table after rollup
@@ -59,7 +70,7 @@ def druid(
         },
     }
     load_task(olap_process_url, spec)
-    return PyDruid(olap_process_url, "druid/v2")
+    return pydruid_client(olap_process_url)
 
 
 def test_scan_gives_the_rolled_up_rows(druid: PyDruid) -> None:

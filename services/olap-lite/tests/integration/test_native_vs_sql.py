@@ -15,6 +15,17 @@ from pydruid.utils.aggregators import count, doublesum, longsum
 from pydruid.utils.filters import Dimension, Filter
 from pydruid.utils.postaggregator import Field
 
+from mauzo_common.testing.auth import druid_basic, druid_credentials
+
+USER, PASSWORD = druid_credentials()
+
+
+def pydruid_client(url: str) -> PyDruid:
+    client = PyDruid(url, "druid/v2")
+    client.set_basic_auth_credentials(USER, PASSWORD)  # type: ignore[no-untyped-call]
+    return client
+
+
 DS = "native_sales"
 INTERVALS = "2024-01-01/2024-05-01"
 
@@ -26,19 +37,21 @@ def url(sales_url: str) -> str:
 
 @pytest.fixture(scope="module")
 def pydruid(url: str) -> PyDruid:
-    return PyDruid(url, "druid/v2")
+    return pydruid_client(url)
 
 
 @pytest.fixture(scope="module")
 def http(url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=url, timeout=60) as client:
+    with httpx.Client(auth=druid_basic(), base_url=url, timeout=60) as client:
         yield client
 
 
 def sql(url: str, query: str, zone: str | None = None) -> list[list[Any]]:
     host, port = url.removeprefix("http://").split(":")
     context = {"sqlTimeZone": zone} if zone else {}
-    cursor = connect(host, int(port), path="/druid/v2/sql/", context=context).cursor()
+    cursor = connect(
+        host, int(port), path="/druid/v2/sql/", context=context, user=USER, password=PASSWORD
+    ).cursor()
     cursor.execute(query)
     return [list(row) for row in cursor.fetchall()]
 

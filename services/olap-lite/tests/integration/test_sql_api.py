@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from mauzo_common.testing.auth import druid_basic
 from mauzo_common.testing.components import wait_until
 
 DS = "api_ds"
@@ -117,7 +118,9 @@ def test_cancel_a_running_query(druid: Any, loaded: str) -> None:
     result: dict[str, httpx.Response] = {}
 
     def run() -> None:
-        with httpx.Client(base_url=str(druid.http.base_url), timeout=60) as client:
+        with httpx.Client(
+            auth=druid_basic(), base_url=str(druid.http.base_url), timeout=60
+        ) as client:
             result["r"] = client.post(
                 "/druid/v2/sql", json={"query": slow, "context": {"sqlQueryId": "to-cancel"}}
             )

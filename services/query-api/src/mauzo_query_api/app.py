@@ -11,6 +11,11 @@ import structlog
 from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
+from mauzo_common.auth.dependencies import guarded
+from mauzo_common.auth.middleware import install_authentication
+from mauzo_common.auth.principal import Role
+from mauzo_common.auth.service import service_auth
+from mauzo_common.auth.tokens import Tokens
 from mauzo_common.druid.client import DruidClient
 from mauzo_common.druid.errors import DruidError
 from mauzo_common.http_errors import ErrorObject, ErrorStyle, install_error_handlers
@@ -79,11 +84,15 @@ ERROR_STYLE = ErrorStyle(
 def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     settings = settings or QueryApiSettings()
     zone = business_zone(settings.business_timezone)
+    tokens = Tokens(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
-        async with httpx.AsyncClient(limits=limits) as client:
+        # The stack's own calls (task-tracker, upload) carry this service's token; Druid calls
+        # carry Druid's credentials instead (DruidClient sets them per request).
+        service = service_auth(tokens, "query-api")
+        async with httpx.AsyncClient(limits=limits, auth=service) as client:
             timeout = httpx.Timeout(settings.olap_timeout_ms / 1000 + 5, connect=5)
             druid = DruidClient.from_settings(client, settings, timeout=timeout)
             olap = DruidSqlClient(druid, timeout_ms=settings.olap_timeout_ms)
@@ -137,8 +146,12 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
         return Ask(request.app.state.services, request.state.request_id, tags)
 
     # Uploads (GraphQL multipart request spec) are on; UploadPreflight enforces the CSRF preflight.
+    # Reading answers needs a viewer; which fields need more (explore, uploads) is the schema's.
     graphql: GraphQLRouter[Ask, None] = GraphQLRouter(
-        build_schema(settings), context_getter=context, multipart_uploads_enabled=True
+        build_schema(settings),
+        context_getter=context,
+        multipart_uploads_enabled=True,
+        dependencies=guarded(Role.VIEWER),
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(api.health)
@@ -148,8 +161,10 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
 
     app.add_middleware(ResponseCaching)
     app.add_middleware(UploadPreflight)
+    # Outside the response cache: a cached answer is given to signed-in callers only.
+    install_authentication(app, tokens, is_public=dashboard.is_page, style=ERROR_STYLE)
     install_error_handlers(app, "query-api", ERROR_STYLE)
     # Outermost, so that answers the response cache gives are timed and traced too.
-    install_observability(app, settings.observability)
+    install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
 
     return app

@@ -26,6 +26,8 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 
+from mauzo_common.auth.dependencies import guarded
+from mauzo_common.auth.principal import Role
 from mauzo_query_api.errors import InvalidArgument, ServiceUnavailable
 from mauzo_query_api.settings import QueryApiSettings
 
@@ -48,6 +50,16 @@ HOP_HEADERS = {
 GATEWAY_TIMEOUT = httpx.Timeout(90, connect=5)
 HEALTH_TIMEOUT = httpx.Timeout(3, connect=1)
 CLIENT_HEADER = "x-mauzo-client"
+
+
+# Paths that answer data or act; every other path is a page or a built file of the dashboard.
+PROTECTED_PREFIXES = ("/api", "/graphql", "/metrics", "/docs", "/redoc", "/openapi.json")
+
+
+def is_page(path: str) -> bool:
+    """The dashboard's pages and files are public: they hold no data, and the sign-in page is
+    one of them. Everything they show comes from the API, which needs a token."""
+    return not path.startswith(PROTECTED_PREFIXES)
 
 
 def default_dist() -> Path:
@@ -149,19 +161,27 @@ def gateway(settings: QueryApiSettings) -> APIRouter:
             background=BackgroundTask(answer.aclose),
         )
 
-    @router.post("/ingest/upload")
+    # The user's own Authorization header goes through (forward keeps it), so the service
+    # behind applies the user's role and ownership; the roles here refuse early what it would.
+    @router.post("/ingest/upload", dependencies=guarded(Role.UPLOADER))
     async def upload(request: Request) -> Response:
         return await forward(request, "upload", "/api/ingest/upload")
 
-    @router.post("/ingest/analyze-schema")
+    @router.post("/ingest/analyze-schema", dependencies=guarded(Role.UPLOADER))
     async def analyze(request: Request) -> Response:
         return await forward(request, "validator", "/api/ingest/analyze-schema")
 
-    @router.api_route("/ingest/{rest:path}", methods=["GET", "DELETE"])
+    @router.get("/ingest/{rest:path}", dependencies=guarded(Role.VIEWER))
     async def tracker(rest: str, request: Request) -> Response:
         return await forward(request, "task-tracker", f"/api/ingest/{rest}")
 
-    @router.get("/stack/health")
+    @router.delete("/ingest/{rest:path}", dependencies=guarded(Role.ADMIN))
+    async def tracker_change(rest: str, request: Request) -> Response:
+        """Retraction (DELETE /api/ingest/tasks/{id}/data) is the only DELETE behind it."""
+        return await forward(request, "task-tracker", f"/api/ingest/{rest}")
+
+    # Every internal service's address and state: the Diagnostics page is an operator's.
+    @router.get("/stack/health", dependencies=guarded(Role.ADMIN))
     async def stack_health() -> JSONResponse:
         checks = {name: f"{url}/api/health" for name, url in targets.items()}
         checks["olap"] = f"{settings.router_url}/status/health"

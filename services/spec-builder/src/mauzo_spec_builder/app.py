@@ -11,6 +11,10 @@ import structlog
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from mauzo_common.auth.dependencies import guarded
+from mauzo_common.auth.middleware import install_authentication
+from mauzo_common.auth.principal import Role
+from mauzo_common.auth.tokens import Tokens
 from mauzo_common.druid.client import DruidClient
 from mauzo_common.events import Envelope, FileValidated, StreamOpened
 from mauzo_common.http_errors import install_error_handlers
@@ -59,9 +63,10 @@ def create_app(settings: SpecBuilderSettings | None = None) -> FastAPI:
                 log.info("stopped")
 
     app = FastAPI(title="Mauzo spec-builder", lifespan=lifespan)
-    install_observability(app, settings.observability)
+    install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
     app.state.broker = None
     app.include_router(router)
+    install_authentication(app, Tokens(settings))
     install_error_handlers(app, "spec-builder")
 
     @app.get("/api/health")

@@ -10,6 +10,8 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from mauzo_common.auth.dependencies import guarded
+from mauzo_common.auth.principal import Role
 from mauzo_common.datasources import DATASOURCE_PATTERN
 from mauzo_common.events import ErrorInfo
 from mauzo_common.tasks import TASK_ID_PATTERN, TaskState
@@ -23,7 +25,14 @@ router = APIRouter(prefix="/api")
 TaskId = Annotated[str, Path(pattern=TASK_ID_PATTERN)]
 
 
-@router.post("/ingest/tasks", response_model=TaskStatus, status_code=status.HTTP_201_CREATED)
+# Registration, abort and restart are upload's steps (a service passes every check); a person
+# doing them is an operator.
+@router.post(
+    "/ingest/tasks",
+    response_model=TaskStatus,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=guarded(Role.ADMIN),
+)
 def register_task(
     registration: UploadRegistration, repository: Repository, response: Response
 ) -> TaskStatus:
@@ -33,13 +42,17 @@ def register_task(
     return task
 
 
-@router.post("/ingest/tasks/{task_id}/abort", response_model=TaskStatus)
+@router.post(
+    "/ingest/tasks/{task_id}/abort", response_model=TaskStatus, dependencies=guarded(Role.ADMIN)
+)
 def abort_task(task_id: TaskId, error: ErrorInfo, repository: Repository) -> TaskStatus:
     """Fail a task whose upload could not be completed (called by upload, never by users)."""
     return repository.abort(task_id, error)
 
 
-@router.post("/ingest/tasks/{task_id}/restart", response_model=Restart)
+@router.post(
+    "/ingest/tasks/{task_id}/restart", response_model=Restart, dependencies=guarded(Role.ADMIN)
+)
 async def restart_task(
     task_id: TaskId, repository: Repository, reconciler: ReconcilerDep
 ) -> Restart:
@@ -49,7 +62,9 @@ async def restart_task(
     return Restart(restarted=restarted, task=await asyncio.to_thread(repository.get, task_id))
 
 
-@router.get("/ingest/status/{task_id}", response_model=TaskStatus)
+@router.get(
+    "/ingest/status/{task_id}", response_model=TaskStatus, dependencies=guarded(Role.VIEWER)
+)
 async def task_status(
     task_id: TaskId,
     repository: Repository,
@@ -75,20 +90,21 @@ async def task_status(
     "/ingest/tasks/{task_id}/data",
     response_model=TaskStatus,
     status_code=status.HTTP_202_ACCEPTED,
+    dependencies=guarded(Role.ADMIN),
 )
 async def retract_data(task_id: TaskId, retractor: RetractorDep) -> TaskStatus:
     """Retract exactly this upload's rows; answers the retraction task (follow its status)."""
     return await retractor.retract(task_id)
 
 
-@router.get("/ingest/tasks/{task_id}/report")
+@router.get("/ingest/tasks/{task_id}/report", dependencies=guarded(Role.VIEWER))
 async def quality_report(task_id: TaskId, repository: Repository, store: Store) -> JSONResponse:
     task = await run_in_threadpool(repository.get, task_id)
     body = await run_in_threadpool(read_report, store, task_id, task.report_key)
     return JSONResponse(body)
 
 
-@router.get("/ingest/tasks/{task_id}/rejected-rows")
+@router.get("/ingest/tasks/{task_id}/rejected-rows", dependencies=guarded(Role.VIEWER))
 async def rejected_rows(task_id: TaskId, repository: Repository, store: Store) -> StreamingResponse:
     task = await run_in_threadpool(repository.get, task_id)
     key = await run_in_threadpool(check_rejected_rows, store, task_id, task.rejected_rows_key)
@@ -99,7 +115,7 @@ async def rejected_rows(task_id: TaskId, repository: Repository, store: Store) -
     )
 
 
-@router.get("/ingest/tasks", response_model=TaskList)
+@router.get("/ingest/tasks", response_model=TaskList, dependencies=guarded(Role.VIEWER))
 def list_tasks(
     repository: Repository,
     datasource: Annotated[str | None, Query(pattern=DATASOURCE_PATTERN)] = None,
@@ -111,7 +127,7 @@ def list_tasks(
     return TaskList(tasks=tasks)
 
 
-@router.get("/streams", response_model=list[StreamStatus])
+@router.get("/streams", response_model=list[StreamStatus], dependencies=guarded(Role.ADMIN))
 async def list_streams(request: Request, datasource: str | None = None) -> list[StreamStatus]:
     """Every streamed datasource: supervisor state, records in / valid / rejected / duplicate,
     rows loaded, lag, rate and the last error."""

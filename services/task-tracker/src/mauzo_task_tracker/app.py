@@ -10,6 +10,10 @@ import httpx
 import structlog
 from fastapi import FastAPI
 
+from mauzo_common.auth.dependencies import guarded
+from mauzo_common.auth.middleware import install_authentication
+from mauzo_common.auth.principal import Role
+from mauzo_common.auth.tokens import Tokens
 from mauzo_common.db import make_engine
 from mauzo_common.druid.client import DruidClient
 from mauzo_common.http_errors import install_error_handlers
@@ -35,6 +39,7 @@ GROUP = "mauzo-task-tracker"
 
 def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     settings = settings or TrackerSettings()
+    tokens = Tokens(settings)  # first: no keys, no start
     engine = make_engine(settings.sqlalchemy_url)
     repository = TaskRepository(engine)
     broker = make_broker(settings)
@@ -75,7 +80,7 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
             engine.dispose()
 
     app = FastAPI(title="Mauzo task-tracker", lifespan=lifespan)
-    install_observability(app, settings.observability)
+    install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
     app.state.settings = settings
     app.state.repository = repository
     app.state.streams = streams
@@ -86,5 +91,6 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     app.state.retractor = retractor
     app.state.reconciler = reconciler
     app.include_router(router)
+    install_authentication(app, tokens)
     install_error_handlers(app, "task-tracker")
     return app

@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 
+from mauzo_common.auth.dependencies import guarded
+from mauzo_common.auth.principal import Role
 from mauzo_upload.deps import UploaderDep
 from mauzo_upload.receiving import too_large
 
@@ -14,7 +16,9 @@ router = APIRouter(prefix="/api")
 MULTIPART_OVERHEAD = 64 * 1024
 
 
-@router.post("/ingest/upload", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/ingest/upload", status_code=status.HTTP_202_ACCEPTED, dependencies=guarded(Role.UPLOADER)
+)
 async def upload_file(
     request: Request,
     uploader: UploaderDep,

@@ -19,6 +19,8 @@ from fastapi import APIRouter, Request, Response
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartParser
 
+from mauzo_common.auth.dependencies import guarded
+from mauzo_common.auth.principal import Role
 from mauzo_common.datasources import RULE, is_datasource_name
 from mauzo_common.errors import MalformedRequest, TooLarge
 from mauzo_common.options import OPTION_NAMES
@@ -27,7 +29,9 @@ from mauzo_validator.errors import Code, rejected
 from mauzo_validator.sale_events import sale_events
 from mauzo_validator.settings import ValidatorSettings
 
-router = APIRouter(prefix="/api/ingest")
+# Both turn the caller's own file into an answer (its schema, its sale events) on the way to a
+# load: the uploader's work. Nothing is stored and nothing already loaded is read.
+router = APIRouter(prefix="/api/ingest", dependencies=guarded(Role.UPLOADER))
 _SLACK = 64 * 1024  # multipart boundaries and small fields on top of the file itself
 
 

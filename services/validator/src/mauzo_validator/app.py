@@ -9,6 +9,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from mauzo_common.auth.dependencies import guarded
+from mauzo_common.auth.middleware import install_authentication
+from mauzo_common.auth.principal import Role
+from mauzo_common.auth.tokens import Tokens
 from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import make_broker
 from mauzo_common.object_store import open_object_store
@@ -43,11 +47,12 @@ def create_app(settings: ValidatorSettings | None = None) -> FastAPI:
             await broker.stop()
 
     app = FastAPI(title="Mauzo validator", lifespan=lifespan)
-    install_observability(app, settings.observability)
+    install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
     app.state.ready = False
     app.state.broker = broker
     app.state.settings = settings
     app.include_router(router)
+    install_authentication(app, Tokens(settings))
     install_error_handlers(app, "validator")
 
     @app.get("/api/health")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from mauzo_common.auth.principal import Principal, Role
 from mauzo_common.errors import Forbidden, Unauthenticated
@@ -33,3 +34,8 @@ def require(role: Role) -> Callable[[Request], Principal]:
 
     check.__name__ = f"require_{role.label}"
     return check
+
+
+def guarded(role: Role) -> list[Any]:
+    """`dependencies=guarded(Role.ADMIN)` for a router or route: the role check, unused value."""
+    return [Depends(require(role))]

@@ -49,3 +49,18 @@ def bearer(role: Role = Role.ADMIN, branches: frozenset[str] | None = None) -> d
 def auth(role: Role = Role.ADMIN, branches: frozenset[str] | None = None) -> httpx.Auth:
     """An httpx auth for long-lived test clients: re-mints before the token expires."""
     return MintedBearer(test_tokens(), principal(role, branches))
+
+
+def druid_basic() -> httpx.BasicAuth:
+    """The services' credentials for the Druid API (olap-lite, or a Druid with basic security)."""
+    install_test_keys()
+    settings = MauzoSettings()
+    assert settings.druid_password is not None
+    return httpx.BasicAuth(settings.druid_username, settings.druid_password.get_secret_value())
+
+
+def druid_credentials() -> tuple[str, str]:
+    """(user, password) for Druid clients that take them apart (pydruid, its DB-API)."""
+    basic = MauzoSettings()
+    assert basic.druid_password is not None
+    return basic.druid_username, basic.druid_password.get_secret_value()
