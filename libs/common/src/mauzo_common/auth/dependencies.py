@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Depends
+from starlette.requests import HTTPConnection
 
 from mauzo_common.auth.principal import Principal, Role
 from mauzo_common.errors import Forbidden, Unauthenticated
 
 
-def principal_of(request: Request) -> Principal:
+def principal_of(request: HTTPConnection) -> Principal:
     principal = getattr(request.state, "principal", None)
     if not isinstance(principal, Principal):
         # The gate was bypassed (a route listed as public by mistake): refuse, never guess.
@@ -19,10 +20,11 @@ def principal_of(request: Request) -> Principal:
     return principal
 
 
-def require(role: Role) -> Callable[[Request], Principal]:
+def require(role: Role) -> Callable[[HTTPConnection], Principal]:
     """A FastAPI dependency: the caller's principal when its role is at least `role`, else 403."""
 
-    def check(request: Request) -> Principal:
+    # HTTPConnection, not Request: the same check guards WebSocket routes (GraphQL over WS).
+    def check(request: HTTPConnection) -> Principal:
         principal = principal_of(request)
         if not principal.may(role):
             raise Forbidden(
