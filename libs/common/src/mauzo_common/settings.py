@@ -45,6 +45,13 @@ class MauzoSettings(BaseSettings):
     kafka_fetch_max_wait_ms: int = Field(
         50, gt=0, description="Longest wait of a consumer's fetch for new records"
     )
+    # A real cluster's Kafka asks for SASL/SCRAM over TLS (docs/security.md#kafka-broker); the
+    # embedded broker listens on loopback only and takes neither.
+    kafka_sasl_mechanism: Literal["", "SCRAM-SHA-256", "SCRAM-SHA-512"] = ""
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: SecretStr | None = None
+    kafka_tls: bool = Field(False, description="TLS to the brokers (SASL_SSL with SASL)")
+    kafka_tls_cafile: Path | None = Field(None, description="CA bundle; default: the system's")
 
     # Object store: a local directory (embedded) or S3 through boto3.
     object_store: Literal["local", "s3"] = "local"
