@@ -19,6 +19,7 @@ from mauzo_common.druid.answers import TaskStatus
 from mauzo_common.druid.client import DruidClient, SqlParameter
 from mauzo_common.druid.errors import DruidRefused
 from mauzo_common.druid.transport import Retry
+from mauzo_common.testing.auth import druid_basic
 
 DRUID_URL = os.environ.get("MAUZO_TEST_DRUID_URL", "")
 SALES = [
@@ -47,6 +48,7 @@ async def druid(router_url: str) -> AsyncIterator[DruidClient]:
             router_url=router_url,
             retry=Retry(retries=2, backoff=0.05),
             timeout=30,
+            auth=druid_basic(),
         )
 
 
