@@ -30,7 +30,9 @@ from mauzo_common.testing.auth import druid_basic, install_test_keys, principal
 from mauzo_common.testing.auth import test_tokens as signing_tokens
 
 PUBLIC: Literal["public"] = "public"
-Minimum = Role | Literal["public"]
+SERVICE: Literal["service"] = "service"  # Mauzo's services only: every user role is 403
+CLOSED: Literal["closed"] = "closed"  # refused to everyone
+Minimum = Role | Literal["public", "service", "closed"]
 V, U, A = Role.VIEWER, Role.UPLOADER, Role.ADMIN
 
 # The FastAPI documentation pages and schema ask for a token (any role): the API's shape is no
@@ -62,6 +64,16 @@ ROUTES: dict[str, dict[tuple[str, str], Minimum]] = {
         ("GET", "/api/ingest/tasks/{task_id}/rejected-rows"): V,
         ("GET", "/api/ingest/tasks"): V,
         ("GET", "/api/streams"): A,
+        ("POST", "/api/auth/token"): PUBLIC,  # sign-in
+        ("GET", "/api/users"): A,
+        ("POST", "/api/users"): A,
+        ("PATCH", "/api/users/{username}"): A,
+        ("DELETE", "/api/users/{username}"): A,
+        ("GET", "/api/api-keys"): A,
+        ("POST", "/api/api-keys"): A,
+        ("DELETE", "/api/api-keys/{client_id}"): A,
+        ("GET", "/api/audit"): A,
+        ("POST", "/api/audit"): SERVICE,  # other services' records; users cannot write the log
         **DOCS,
     },
     "validator": {
@@ -87,7 +99,7 @@ ROUTES: dict[str, dict[tuple[str, str], Minimum]] = {
         ("GET", "/api/health/druid"): V,
         ("GET", "/graphql"): V,
         ("POST", "/graphql"): V,
-        ("WEBSOCKET", "/graphql"): V,
+        ("WEBSOCKET", "/graphql"): CLOSED,  # no subscriptions: no socket runs queries
         ("GET", "/api/kpis/overview"): V,
         ("GET", "/api/kpis/trend"): V,
         ("GET", "/api/kpis/salespeople"): V,
@@ -111,6 +123,8 @@ PATH_VALUES = {
     "{datasource}": "sales",
     "{rest:path}": "tasks",
     "{path:path}": "overview",
+    "{username}": "nobody-here",
+    "{client_id}": "key-nobody",
 }
 
 
@@ -277,13 +291,14 @@ async def test_each_route_refuses_callers_below_its_role_and_admits_its_role(
             got = await status(make())
             if got != 401:
                 problems.append(f"{method} {template}: {why} -> {got}, not 401")
-        for role in below(minimum):
+        for role in list(Role) if minimum == SERVICE else below(minimum):
             got = await status(role_token(role))
             if got != 403:
                 problems.append(f"{method} {template}: {role.label} -> {got}, not 403")
-        got = await status(role_token(minimum))
-        if got in (401, 403):
-            problems.append(f"{method} {template}: {minimum.label} refused with {got}")
+        if minimum != SERVICE:
+            got = await status(role_token(minimum))
+            if got in (401, 403):
+                problems.append(f"{method} {template}: {minimum.label} refused with {got}")
         service_token = signing_tokens().issue(Principal("service:test", Role.VIEWER, "service"))
         got = await status(service_token)
         if got in (401, 403):
@@ -360,12 +375,14 @@ def query_api(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
 
 
 @pytest.mark.parametrize("why", sorted(REFUSED))
-async def test_graphql_websocket_needs_a_valid_token(query_api: FastAPI, why: str) -> None:
+async def test_graphql_websocket_refuses_an_invalid_token(query_api: FastAPI, why: str) -> None:
     assert await websocket_handshake(query_api, REFUSED[why]()) == "websocket.close"
 
 
-async def test_graphql_websocket_admits_a_viewer(query_api: FastAPI) -> None:
-    assert await websocket_handshake(query_api, role_token(Role.VIEWER)) != "websocket.close"
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.label)
+async def test_graphql_websocket_is_closed_to_every_role(query_api: FastAPI, role: Role) -> None:
+    assert ROUTES["query-api"][("WEBSOCKET", "/graphql")] == CLOSED
+    assert await websocket_handshake(query_api, role_token(role)) == "websocket.close"
 
 
 # --- olap-lite: the services' Basic credentials -------------------------------------------------

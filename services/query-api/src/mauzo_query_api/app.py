@@ -11,7 +11,7 @@ import structlog
 from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
-from mauzo_common.auth.dependencies import guarded
+from mauzo_common.auth.dependencies import guarded, principal_of
 from mauzo_common.auth.middleware import install_authentication
 from mauzo_common.auth.principal import Role
 from mauzo_common.auth.service import service_auth
@@ -28,6 +28,7 @@ from mauzo_query_api.deps import Ask, Services
 from mauzo_query_api.errors import InvalidArgument, QueryError
 from mauzo_query_api.graphql.schema import build_schema
 from mauzo_query_api.handlers import subscribe
+from mauzo_query_api.middleware.no_sockets import NoSockets
 from mauzo_query_api.middleware.response_caching import ResponseCaching
 from mauzo_query_api.middleware.upload_preflight import UploadPreflight
 from mauzo_query_api.olap.catalog import Catalog
@@ -84,14 +85,13 @@ ERROR_STYLE = ErrorStyle(
 def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     settings = settings or QueryApiSettings()
     zone = business_zone(settings.business_timezone)
-    tokens = Tokens(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
         # The stack's own calls (task-tracker, upload) carry this service's token; Druid calls
         # carry Druid's credentials instead (DruidClient sets them per request).
-        service = service_auth(tokens, "query-api")
+        service = service_auth(Tokens(settings), "query-api")
         async with httpx.AsyncClient(limits=limits, auth=service) as client:
             timeout = httpx.Timeout(settings.olap_timeout_ms / 1000 + 5, connect=5)
             druid = DruidClient.from_settings(client, settings, timeout=timeout)
@@ -143,14 +143,19 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
 
     async def context(request: Request) -> Ask:
         tags = request.scope.get("state", {}).get("response_tags") or ResponseTags()
-        return Ask(request.app.state.services, request.state.request_id, tags)
+        return Ask(
+            request.app.state.services, request.state.request_id, principal_of(request), tags
+        )
 
     # Uploads (GraphQL multipart request spec) are on; UploadPreflight enforces the CSRF preflight.
-    # Reading answers needs a viewer; which fields need more (explore, uploads) is the schema's.
+    # No WebSocket protocols (and NoSockets below): the schema has no subscriptions, and the
+    # authentication gate checks HTTP requests only, so a socket must not run queries.
     graphql: GraphQLRouter[Ask, None] = GraphQLRouter(
         build_schema(settings),
         context_getter=context,
         multipart_uploads_enabled=True,
+        subscription_protocols=(),
+        # Reading answers needs a viewer; fields that need more check it in the schema.
         dependencies=guarded(Role.VIEWER),
     )
     app.include_router(graphql, prefix="/graphql")
@@ -159,10 +164,14 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     app.include_router(dashboard.gateway(settings))
     app.include_router(dashboard.files(settings))  # last: the app's pages answer any other GET
 
+    app.add_middleware(NoSockets)
     app.add_middleware(ResponseCaching)
     app.add_middleware(UploadPreflight)
-    # Outside the response cache: a cached answer is given to signed-in callers only.
-    install_authentication(app, tokens, is_public=dashboard.is_page, style=ERROR_STYLE)
+    # Outside the response cache, so a cached answer is never given without a verified token
+    # (and the cache can key answers by the caller's role and branch scope).
+    install_authentication(
+        app, Tokens(settings), is_public=dashboard.is_public_path, style=ERROR_STYLE
+    )
     install_error_handlers(app, "query-api", ERROR_STYLE)
     # Outermost, so that answers the response cache gives are timed and traced too.
     install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))

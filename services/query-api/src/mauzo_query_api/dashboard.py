@@ -52,14 +52,14 @@ HEALTH_TIMEOUT = httpx.Timeout(3, connect=1)
 CLIENT_HEADER = "x-mauzo-client"
 
 
-# Paths that answer data or act; every other path is a page or a built file of the dashboard.
-PROTECTED_PREFIXES = ("/api", "/graphql", "/metrics", "/docs", "/redoc", "/openapi.json")
+# Besides the API: the metrics and FastAPI's documentation pages are no dashboard files either.
+PROTECTED_PREFIXES = (*API_PREFIXES, "metrics", "docs", "redoc", "openapi.json")
 
 
-def is_page(path: str) -> bool:
-    """The dashboard's pages and files are public: they hold no data, and the sign-in page is
-    one of them. Everything they show comes from the API, which needs a token."""
-    return not path.startswith(PROTECTED_PREFIXES)
+def is_public_path(path: str) -> bool:
+    """The dashboard's own files (they hold no data) load without a token, so the sign-in page
+    can; every API path, /graphql included (GET runs queries too), needs one."""
+    return not path.lstrip("/").startswith(PROTECTED_PREFIXES)
 
 
 def default_dist() -> Path:

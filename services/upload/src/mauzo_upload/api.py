@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 
-from mauzo_common.auth.dependencies import guarded
+from mauzo_common.auth.dependencies import guarded, principal_of
 from mauzo_common.auth.principal import Role
 from mauzo_upload.deps import UploaderDep
 from mauzo_upload.receiving import too_large
@@ -40,6 +40,8 @@ async def upload_file(
         request.headers.get("content-type", ""),
         datasource=datasource,
         replace=replace,
+        # The task is the caller's: task-tracker shows an uploader only the tasks it owns.
+        owner=principal_of(request).subject,
     )
     body: dict[str, str | bool] = {
         "task_id": outcome.task_id,

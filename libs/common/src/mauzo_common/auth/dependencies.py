@@ -38,6 +38,18 @@ def require(role: Role) -> Callable[[HTTPConnection], Principal]:
     return check
 
 
+def service_only(request: HTTPConnection) -> Principal:
+    """A FastAPI dependency for routes only Mauzo's services call (a user of any role: 403).
+    As a dependency it refuses before the body is validated, so a user learns nothing of it."""
+    principal = principal_of(request)
+    if not principal.is_service:
+        raise Forbidden(
+            "Only Mauzo's services call this route.",
+            hint="It is part of the stack's own work, not of the API.",
+        )
+    return principal
+
+
 def guarded(role: Role) -> list[Any]:
     """`dependencies=guarded(Role.ADMIN)` for a router or route: the role check, unused value."""
     return [Depends(require(role))]
