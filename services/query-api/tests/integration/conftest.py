@@ -13,7 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from mauzo_common.auth.principal import Role
-from mauzo_common.testing.auth import auth
+from mauzo_common.testing.auth import auth, druid_basic
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.druid import parquet_index_spec
 from mauzo_common.testing.services import olap_lite_process
@@ -63,13 +63,17 @@ class OlapLite:
         spec = parquet_index_spec(
             task_id, datasource, [path], dimensions=dimensions, metrics=metrics
         )
-        submitted = httpx.post(f"{self.url}/druid/indexer/v1/task", json=spec, timeout=30)
+        submitted = httpx.post(
+            f"{self.url}/druid/indexer/v1/task", json=spec, timeout=30, auth=druid_basic()
+        )
         assert submitted.status_code == 200, submitted.text
         task = submitted.json()["task"]
         state: dict[str, str] = {}
 
         def finished() -> bool:
-            status = httpx.get(f"{self.url}/druid/indexer/v1/task/{task}/status", timeout=10)
+            status = httpx.get(
+                f"{self.url}/druid/indexer/v1/task/{task}/status", timeout=10, auth=druid_basic()
+            )
             state["code"] = (
                 status.json()["status"]["statusCode"] if status.status_code == 200 else ""
             )

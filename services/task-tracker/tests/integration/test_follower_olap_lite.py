@@ -16,6 +16,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from mauzo_common.events import Envelope, IngestionCompleted, IngestionSubmitted
+from mauzo_common.testing.auth import druid_basic
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.druid import parquet_index_spec
 from mauzo_common.testing.events import publish_events
@@ -73,7 +74,9 @@ def spec(druid_task_id: str, path: Path) -> dict[str, Any]:
 
 
 def submit(olap_lite: str, druid_task_id: str, path: Path) -> None:
-    response = httpx.post(f"{olap_lite}/druid/indexer/v1/task", json=spec(druid_task_id, path))
+    response = httpx.post(
+        f"{olap_lite}/druid/indexer/v1/task", json=spec(druid_task_id, path), auth=druid_basic()
+    )
     assert response.status_code == 200, response.text
     assert response.json() == {"task": druid_task_id}
 
@@ -160,7 +163,9 @@ def test_a_task_the_overlord_never_heard_of_fails_after_the_grace(
 
 
 def druid_state(olap_lite: str, druid_task_id: str) -> str | None:
-    response = httpx.get(f"{olap_lite}/druid/indexer/v1/task/{druid_task_id}/status")
+    response = httpx.get(
+        f"{olap_lite}/druid/indexer/v1/task/{druid_task_id}/status", auth=druid_basic()
+    )
     if response.status_code != 200:
         return None
     return str(response.json()["status"]["status"])

@@ -20,6 +20,7 @@ from mauzo_common.events import (
     IngestionSubmitted,
     Payload,
 )
+from mauzo_common.testing.auth import druid_basic
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.druid import parquet_index_spec
 from mauzo_common.testing.events import publish_events
@@ -72,7 +73,11 @@ def load(tracker: str, olap_lite: str, bootstrap: str, folder: Path, revenues: l
     task_id = uuid.uuid4().hex
     druid_task_id = f"mauzo_{DS}_{task_id}"
     path = write_upload(folder, task_id, revenues)
-    response = httpx.post(f"{olap_lite}/druid/indexer/v1/task", json=load_spec(druid_task_id, path))
+    response = httpx.post(
+        f"{olap_lite}/druid/indexer/v1/task",
+        json=load_spec(druid_task_id, path),
+        auth=druid_basic(),
+    )
     assert response.status_code == 200, response.text
     columns = [
         ColumnInfo(name="branch", type="string", role="dimension"),
@@ -100,6 +105,7 @@ def load(tracker: str, olap_lite: str, bootstrap: str, folder: Path, revenues: l
 def totals(olap_lite: str) -> list[Any]:
     response = httpx.post(
         f"{olap_lite}/druid/v2/sql",
+        auth=druid_basic(),
         json={
             "query": f'SELECT COUNT(*), SUM(gross_revenue), COUNT(DISTINCT upload_id) FROM "{DS}"',
             "resultFormat": "array",

@@ -14,6 +14,7 @@ from aiokafka import AIOKafkaProducer
 
 from mauzo_common.druid.supervisors import kafka_supervisor_spec
 from mauzo_common.events import Envelope, ErrorInfo, StreamBatchProcessed, stream_upload_id
+from mauzo_common.testing.auth import druid_basic
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.events import publish_events
 from mauzo_task_tracker.app import create_app
@@ -78,7 +79,12 @@ def test_streams_sum_each_batch_once_and_show_the_supervisor(
     assert pending["rate"] > 0
 
     spec = kafka_supervisor_spec(unique_name, bootstrap_servers=kafka_bootstrap)
-    assert httpx.post(f"{olap_lite}/druid/indexer/v1/supervisor", json=spec).status_code == 200
+    assert (
+        httpx.post(
+            f"{olap_lite}/druid/indexer/v1/supervisor", json=spec, auth=druid_basic()
+        ).status_code
+        == 200
+    )
     clean = {"__time": 1740812400000, "branch": "Mombasa", "event_id": "e1",
              "upload_id": stream_upload_id(unique_name), "gross_revenue": 10.0}  # fmt: skip
     produce(
