@@ -14,6 +14,7 @@ from fastapi import Depends, FastAPI, Request
 
 from mauzo_common.auth.dependencies import guarded, principal_of, require
 from mauzo_common.auth.middleware import install_authentication
+from mauzo_common.auth.on_behalf import OnBehalf, acting_for
 from mauzo_common.auth.principal import Principal, Role
 from mauzo_common.auth.service import MintedBearer, service_auth
 from mauzo_common.http_errors import install_error_handlers
@@ -146,4 +147,21 @@ async def test_a_forwarded_user_token_wins_over_the_service_token(
     auth = service_auth(signing_tokens(), "query-api")
     answer = await client.get("/api/whoami", auth=auth, headers=bearer(Role.VIEWER))
     assert answer.json()["sub"] == "test-viewer"
+    assert (await client.get("/api/whoami", auth=auth)).json()["sub"] == "service:query-api"
+
+
+async def test_on_behalf_sends_the_served_callers_token_else_the_services(
+    client: httpx.AsyncClient,
+) -> None:
+    auth = OnBehalf(service_auth(signing_tokens(), "query-api"))
+
+    async def serving(authorization: str | None) -> str:
+        acting_for(authorization)  # what query-api does for each request it serves
+        answer = await client.get("/api/whoami", auth=auth)
+        return str(answer.json()["sub"])
+
+    user = bearer(Role.UPLOADER)["Authorization"]
+    assert await asyncio.create_task(serving(user)) == "test-uploader"
+    assert await asyncio.create_task(serving(None)) == "service:query-api"
+    # Each request is a task of its own: one caller's token never leaks into another's calls.
     assert (await client.get("/api/whoami", auth=auth)).json()["sub"] == "service:query-api"

@@ -13,6 +13,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from mauzo_common.auth.dependencies import guarded, principal_of
 from mauzo_common.auth.middleware import install_authentication
+from mauzo_common.auth.on_behalf import OnBehalf, acting_for
 from mauzo_common.auth.principal import Role
 from mauzo_common.auth.service import service_auth
 from mauzo_common.auth.tokens import Tokens
@@ -89,9 +90,10 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
-        # The stack's own calls (task-tracker, upload) carry this service's token; Druid calls
-        # carry Druid's credentials instead (DruidClient sets them per request).
-        service = service_auth(Tokens(settings), "query-api")
+        # Calls to task-tracker and upload carry the token of the user being served (their
+        # role and task ownership apply there), else this service's; Druid calls carry Druid's
+        # credentials instead (DruidClient sets them per request).
+        service = OnBehalf(service_auth(Tokens(settings), "query-api"))
         async with httpx.AsyncClient(limits=limits, auth=service) as client:
             timeout = httpx.Timeout(settings.olap_timeout_ms / 1000 + 5, connect=5)
             druid = DruidClient.from_settings(client, settings, timeout=timeout)
@@ -142,6 +144,7 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     )
 
     async def context(request: Request) -> Ask:
+        acting_for(request.headers.get("authorization"))
         tags = request.scope.get("state", {}).get("response_tags") or ResponseTags()
         return Ask(
             request.app.state.services, request.state.request_id, principal_of(request), tags
