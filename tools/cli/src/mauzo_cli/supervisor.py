@@ -78,7 +78,8 @@ class Child:
 
 @dataclass(frozen=True)
 class SupervisionEvent:
-    # "exited", "restarted", "healthy", "gave_up", "stopped_with_broker", "restarted_with_broker"
+    # "exited", "restarted", "healthy", "gave_up", "stopped_with_broker", "killed",
+    # "restarted_with_broker"
     kind: str
     service: str
     message: str
@@ -173,6 +174,12 @@ class Supervisor:
         if child.state is ChildState.WAITING_FOR_BROKER:
             if now >= child.kill_at and child.proc.poll() is None:
                 child.proc.kill()
+                return SupervisionEvent(
+                    "killed",
+                    name,
+                    f"{name} did not stop within {self.policy.stop_grace_seconds:.0f}s of "
+                    "SIGTERM; killed so that the broker can start again",
+                )
             return None
         if child.state is ChildState.BACKING_OFF:
             if now < child.restart_at:

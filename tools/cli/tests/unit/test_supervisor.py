@@ -153,6 +153,7 @@ def test_a_dead_broker_takes_its_clients_down_first_and_brings_them_back_after_i
         assert old_clients[1].returncode == -signal.SIGKILL, "the deaf client was killed"
         stopped = [e.service for e in events if e.kind == "stopped_with_broker"]
         assert stopped == ["validator", "task-tracker"]
+        assert [e.service for e in events if e.kind == "killed"] == ["task-tracker"]
         # Back, but not answering yet: the clients wait for it.
         time.sleep(0.2)
         assert supervisor.tick(time.monotonic()) == []
