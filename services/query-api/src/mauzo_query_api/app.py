@@ -11,17 +11,20 @@ import structlog
 from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
+from mauzo_common.cors import install_cors
 from mauzo_common.druid.client import DruidClient
 from mauzo_common.druid.errors import DruidError
 from mauzo_common.http_errors import ErrorObject, ErrorStyle, install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.observability.asgi import install_observability
+from mauzo_common.throttle.middleware import install_limits
 from mauzo_common.tracker_client import TaskTrackerClient
 from mauzo_query_api import api, dashboard
 from mauzo_query_api.clients.upload import UploadForwarder
 from mauzo_query_api.deps import Ask, Services
 from mauzo_query_api.errors import InvalidArgument, QueryError
 from mauzo_query_api.graphql.schema import build_schema
+from mauzo_query_api.graphql_router import MauzoGraphQLRouter
 from mauzo_query_api.handlers import subscribe
 from mauzo_query_api.middleware.response_caching import ResponseCaching
 from mauzo_query_api.middleware.upload_preflight import UploadPreflight
@@ -137,7 +140,7 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
         return Ask(request.app.state.services, request.state.request_id, tags)
 
     # Uploads (GraphQL multipart request spec) are on; UploadPreflight enforces the CSRF preflight.
-    graphql: GraphQLRouter[Ask, None] = GraphQLRouter(
+    graphql: GraphQLRouter[Ask, None] = MauzoGraphQLRouter(
         build_schema(settings), context_getter=context, multipart_uploads_enabled=True
     )
     app.include_router(graphql, prefix="/graphql")
@@ -148,7 +151,11 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
 
     app.add_middleware(ResponseCaching)
     app.add_middleware(UploadPreflight)
+    # ORDER: install_limits before the auth gate's install (the last added runs outermost),
+    # so the limiter runs inside the gate and sees the principal.
+    install_limits(app, settings, "query-api", ERROR_STYLE)
     install_error_handlers(app, "query-api", ERROR_STYLE)
+    install_cors(app, settings, ERROR_STYLE)
     # Outermost, so that answers the response cache gives are timed and traced too.
     install_observability(app, settings.observability)
 

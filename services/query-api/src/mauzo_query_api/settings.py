@@ -29,6 +29,12 @@ class QueryApiSettings(MauzoSettings):
     graphql_max_depth: int = Field(10, ge=1)
     graphql_max_tokens: int = Field(2_000, ge=1)
     graphql_max_aliases: int = Field(30, ge=1)
+    # The static cost estimate (graphql/cost.py): the dashboard's dearest page (Sales: a
+    # 10 000-cell matrix) costs about 31 000.
+    graphql_max_cost: int = Field(100_000, ge=1, description="Largest estimated query cost")
+    graphql_default_list_size: int = Field(
+        100, ge=1, description="Rows a list field without a limit argument is assumed to return"
+    )
     consume_events: bool = Field(True, description="Consume IngestionCompleted for invalidation")
     events_group: str = Field(
         "mauzo-query-api",

@@ -35,6 +35,7 @@ from mauzo_query_api.graphql.arguments import (
     RowsArg,
     TargetsArg,
 )
+from mauzo_query_api.graphql.cost import CostLimit
 from mauzo_query_api.graphql.errors import ErrorShaping
 from mauzo_query_api.graphql.ingestion_fields import IngestionQueries, Mutation
 from mauzo_query_api.graphql.inputs import (
@@ -299,6 +300,7 @@ def extensions(
         lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        lambda: CostLimit(settings.graphql_max_cost, settings.graphql_default_list_size),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         ErrorShaping,
