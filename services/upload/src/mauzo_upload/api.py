@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 
+from mauzo_common.auth.principal import Principal
 from mauzo_upload.deps import UploaderDep
+from mauzo_upload.quotas import Tally, UploadQuotas
 from mauzo_upload.receiving import too_large
 
 router = APIRouter(prefix="/api")
@@ -31,12 +33,20 @@ async def upload_file(
     limit = uploader.settings.max_upload_bytes
     if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
         raise too_large(limit)  # refused before a byte of the body is read
-    outcome = await uploader.ingest(
-        request.stream(),
-        request.headers.get("content-type", ""),
-        datasource=datasource,
-        replace=replace,
-    )
+    who = request.scope.get("state", {}).get("principal")
+    principal = who if isinstance(who, Principal) else None
+    quotas: UploadQuotas = request.app.state.quotas
+    await quotas.admit(principal, int(declared) if declared.isdigit() else 0)
+    received = Tally(request.stream())
+    try:
+        outcome = await uploader.ingest(
+            aiter(received),
+            request.headers.get("content-type", ""),
+            datasource=datasource,
+            replace=replace,
+        )
+    finally:
+        await quotas.spend(principal, received.total)
     body: dict[str, str | bool] = {
         "task_id": outcome.task_id,
         "status_url": outcome.status_url,

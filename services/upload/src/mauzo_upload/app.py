@@ -17,6 +17,7 @@ from mauzo_common.throttle.middleware import install_limits
 from mauzo_common.tracker_client import TaskTrackerClient
 from mauzo_upload.api import router
 from mauzo_upload.ingest import Uploader
+from mauzo_upload.quotas import UploadQuotas
 from mauzo_upload.settings import UploadSettings
 
 log = structlog.get_logger(__name__)
@@ -44,6 +45,7 @@ def create_app(settings: UploadSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.broker = broker
     app.state.uploader = Uploader(store, tracker, broker, settings)
+    app.state.quotas = UploadQuotas(settings)
     app.include_router(router)
     # ORDER: install_limits before the auth gate's install (the last added runs outermost),
     # so the limiter runs inside the gate and sees the principal.
