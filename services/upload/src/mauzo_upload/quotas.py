@@ -15,13 +15,16 @@ from collections.abc import AsyncIterator
 from limits import parse
 
 from mauzo_common.auth.principal import Principal
-from mauzo_common.errors import RateLimited
+from mauzo_common.errors import RateLimited, TooLarge
 from mauzo_common.throttle.counters import Counters, Used
 from mauzo_upload.settings import MB, UploadSettings
 
 
 def size(n: float) -> str:
-    return f"{n / (1024 * MB):.2f} GiB" if n >= 1024 * MB else f"{n / MB:.1f} MiB"
+    for unit, scale in (("GiB", 1024 * MB), ("MiB", MB), ("KiB", 1024)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{int(n)} bytes"
 
 
 def resets(used: Used) -> str:
@@ -49,6 +52,13 @@ class UploadQuotas:
         over = await self.counters.fits(self.bytes, key, max(declared, 1))
         if over is not None:
             spent = self.bytes.amount - over.remaining
+            if spent == 0:  # waiting would not help: it is bigger than a whole day's quota
+                raise TooLarge(
+                    "upload_over_quota",
+                    f"The upload ({size(declared)}) is larger than the daily upload quota of "
+                    f"{size(self.bytes.amount)} for {principal.subject}.",
+                    "Split the file, or ask an admin to raise MAUZO_UPLOAD_QUOTA_BYTES_PER_DAY.",
+                )
             raise RateLimited(
                 f"Daily upload quota of {size(self.bytes.amount)} for {principal.subject}: "
                 f"{size(spent)} used, this upload is {size(declared)}; {resets(over)}.",
