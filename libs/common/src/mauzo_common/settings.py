@@ -105,6 +105,8 @@ class MauzoSettings(BaseSettings):
     rate_limit_uploader: str = "600/minute"
     rate_limit_admin: str = "1200/minute"
     sign_in_rate_limit: str = Field("20/minute;200/hour", description="Per client IP")
+    # Request bodies other than file uploads (multipart): GraphQL, REST, registrations.
+    max_request_bytes: int = Field(1024 * 1024, gt=0, description="413 above (not uploads)")
     # Peers whose X-Forwarded-For is believed (query-api's gateway, a reverse proxy).
     trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
     # Origins a browser may call the APIs from; empty = the dashboard's own origin

@@ -24,6 +24,7 @@ from mauzo_common.errors import RateLimited
 from mauzo_common.http import App, Receive, Scope, Send
 from mauzo_common.http_errors import ErrorStyle, error_object, request_id_of
 from mauzo_common.settings import MauzoSettings
+from mauzo_common.throttle.body_size import BodySize
 from mauzo_common.throttle.client_ip import client_ip, networks
 from mauzo_common.throttle.counters import Counters, rates, too_many
 
@@ -88,8 +89,10 @@ class RateLimits:
 def install_limits(
     app: FastAPI, settings: MauzoSettings, service: str, style: ErrorStyle | None = None
 ) -> None:
-    """Adds the limiter (when `settings.limits_enabled`). ORDER: call BEFORE
-    `install_authentication`, so the gate ends up outside and the principal is known here."""
+    """Adds the body-size ceiling and (when `settings.limits_enabled`) the rate limiter.
+    ORDER: call BEFORE `install_authentication`, so the gate ends up outside and the principal
+    is known here."""
+    app.add_middleware(BodySize, limit=settings.max_request_bytes, style=style)
     if not settings.limits_enabled:
         return
     options: dict[str, Any] = {"settings": settings, "service": service, "style": style}
