@@ -102,7 +102,7 @@ async def test_graphiql_gets_the_policy_its_cdn_page_needs(tmp_path: Path):
         druid_max_retries=0,
     )
     async with client_of(create_query_api(settings), lifespan=True) as client:
-        page = await client.get("/graphql", headers={"Accept": "text/html"})
+        page = await client.get("/graphql", headers={"Accept": "text/html", **headers_of("dev")})
     assert page.status_code == 200
     assert "https://unpkg.com" in page.headers["content-security-policy"]
     assert page.headers["x-frame-options"] == "DENY"

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
+from mauzo_common.auth.dependencies import principal_of
 from mauzo_query_api.deps import Ask, Services
 from mauzo_query_api.graphql.inputs import ProductGrouping, RankDirection
 from mauzo_query_api.graphql.resolvers import overview, rankings
@@ -48,7 +49,7 @@ def envelope(request: Request, data: Any) -> JSONResponse:
 
 def ask(request: Request) -> Ask:
     services: Services = request.app.state.services
-    return Ask(services, request.state.request_id)
+    return Ask(services, request.state.request_id, principal_of(request))
 
 
 def sales_filter(

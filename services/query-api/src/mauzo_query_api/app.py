@@ -11,6 +11,9 @@ import structlog
 from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
+from mauzo_common.auth.dependencies import principal_of
+from mauzo_common.auth.middleware import install_authentication
+from mauzo_common.auth.tokens import Tokens
 from mauzo_common.cors import install_cors
 from mauzo_common.druid.client import DruidClient
 from mauzo_common.druid.errors import DruidError
@@ -26,6 +29,7 @@ from mauzo_query_api.errors import InvalidArgument, QueryError
 from mauzo_query_api.graphql.schema import build_schema
 from mauzo_query_api.graphql_router import MauzoGraphQLRouter
 from mauzo_query_api.handlers import subscribe
+from mauzo_query_api.middleware.no_sockets import NoSockets
 from mauzo_query_api.middleware.response_caching import ResponseCaching
 from mauzo_query_api.middleware.upload_preflight import UploadPreflight
 from mauzo_query_api.olap.catalog import Catalog
@@ -137,11 +141,18 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
 
     async def context(request: Request) -> Ask:
         tags = request.scope.get("state", {}).get("response_tags") or ResponseTags()
-        return Ask(request.app.state.services, request.state.request_id, tags)
+        return Ask(
+            request.app.state.services, request.state.request_id, principal_of(request), tags
+        )
 
     # Uploads (GraphQL multipart request spec) are on; UploadPreflight enforces the CSRF preflight.
+    # No WebSocket protocols (and NoSockets below): the schema has no subscriptions, and the
+    # authentication gate checks HTTP requests only, so a socket must not run queries.
     graphql: GraphQLRouter[Ask, None] = MauzoGraphQLRouter(
-        build_schema(settings), context_getter=context, multipart_uploads_enabled=True
+        build_schema(settings),
+        context_getter=context,
+        multipart_uploads_enabled=True,
+        subscription_protocols=(),
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(api.health)
@@ -149,11 +160,17 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     app.include_router(dashboard.gateway(settings))
     app.include_router(dashboard.files(settings))  # last: the app's pages answer any other GET
 
+    app.add_middleware(NoSockets)
     app.add_middleware(ResponseCaching)
     app.add_middleware(UploadPreflight)
     # ORDER: install_limits before the auth gate's install (the last added runs outermost),
     # so the limiter runs inside the gate and sees the principal.
     install_limits(app, settings, "query-api", ERROR_STYLE)
+    # Outside the response cache, so a cached answer is never given without a verified token
+    # (and the cache can key answers by the caller's role and branch scope).
+    install_authentication(
+        app, Tokens(settings), is_public=dashboard.is_public_path, style=ERROR_STYLE
+    )
     install_error_handlers(app, "query-api", ERROR_STYLE)
     install_cors(app, settings, ERROR_STYLE)
     # Outermost, so that answers the response cache gives are timed and traced too.

@@ -51,6 +51,12 @@ HEALTH_TIMEOUT = httpx.Timeout(3, connect=1)
 CLIENT_HEADER = "x-mauzo-client"
 
 
+def is_public_path(path: str) -> bool:
+    """The dashboard's own files (they hold no data) load without a token, so the sign-in page
+    can; every API path, /graphql included (GET runs queries too), needs one."""
+    return not path.lstrip("/").startswith(API_PREFIXES)
+
+
 def default_dist() -> Path:
     return Path(__file__).resolve().parents[2] / "dashboard" / "dist"
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from strawberry.fastapi import BaseContext
 
+from mauzo_common.auth.principal import Principal, Role
 from mauzo_common.tracker_client import TaskTrackerClient
 from mauzo_query_api.clients.upload import UploadForwarder
 from mauzo_query_api.errors import InvalidArgument
@@ -18,6 +19,7 @@ from mauzo_query_api.olap.client import DruidSqlClient, Row, SqlQuery
 from mauzo_query_api.olap.freshness import Freshness
 from mauzo_query_api.olap.response_cache import ANY_DATASOURCE, ResponseCache, ResponseTags
 from mauzo_query_api.olap.runner import QueryRunner
+from mauzo_query_api.scope import BranchScope, OutOfScope
 from mauzo_query_api.settings import QueryApiSettings
 
 
@@ -44,16 +46,37 @@ class Services:
         return await self.runner.invalidate(datasource)
 
 
+class ScopeMismatch(RuntimeError):
+    """A statement built without the caller's branch scope reached `Ask.rows`: a bug in
+    query-api, refused rather than answered with rows the caller may not see."""
+
+
 class Ask(BaseContext):
-    """Per-request handle: every resolver talks to the OLAP through this."""
+    """Per-request handle: every resolver talks to the OLAP through this. It carries the
+    caller (from the verified token) and their branch scope, which every statement must be
+    built under (docs/branch-scope.md)."""
 
     def __init__(
-        self, services: Services, request_id: str, tags: ResponseTags | None = None
+        self,
+        services: Services,
+        request_id: str,
+        principal: Principal,
+        tags: ResponseTags | None = None,
     ) -> None:
         super().__init__()
         self.services = services
         self.request_id = request_id
+        self.principal = principal
+        self.scope = BranchScope.of(principal)
         self.tags = tags or ResponseTags()
+
+    def require(self, role: Role) -> None:
+        """A field-level role check: 403 (GraphQL code FORBIDDEN) below `role`."""
+        if not self.principal.may(role):
+            raise OutOfScope(
+                f"This needs the {role.label} role; {self.principal.subject} is a "
+                f"{self.principal.role.label}."
+            )
 
     def uncacheable(self) -> None:
         """This answer changes without an ingestion (task status, uploads): never keep it."""
@@ -82,6 +105,8 @@ class Ask(BaseContext):
         return await self.services.catalog.schema(self.datasource_name(datasource), self.request_id)
 
     async def rows(self, query: SqlQuery) -> list[Row]:
+        if query.scope != self.scope:
+            raise ScopeMismatch(f"a statement over {query.datasource!r} lacks the caller's scope")
         self.tags.datasources.add(query.datasource or ANY_DATASOURCE)
         return await self.services.runner.rows(query, self.request_id)
 

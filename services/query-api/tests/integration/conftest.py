@@ -12,6 +12,8 @@ import polars as pl
 import pytest
 from fastapi import FastAPI
 
+from mauzo_common.auth.principal import Role
+from mauzo_common.testing.auth import auth
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.druid import parquet_index_spec
 from mauzo_common.testing.services import olap_lite_process
@@ -26,7 +28,10 @@ async def _serve(settings: QueryApiSettings) -> AsyncIterator[tuple[FastAPI, htt
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://query-api") as client:
+        # An admin by default; a request's own Authorization header (bearer(...)) wins.
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://query-api", auth=auth(Role.ADMIN)
+        ) as client:
             yield app, client
 
 

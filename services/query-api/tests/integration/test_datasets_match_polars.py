@@ -477,3 +477,42 @@ async def test_a_dimension_with_nulls(serve, settings, dataset) -> None:
     close(null_row["netSales"], kpis(missing)["netSales"], "null customer net sales")
     assert None not in data["filterOptions"]["customers"]
     assert len(data["customerSegments"]["customers"]) == df["customer"].drop_nulls().n_unique()
+
+
+async def test_a_branch_scoped_viewer_gets_the_polars_answers_of_its_branches(
+    serve, settings, dataset
+) -> None:
+    """The same questions from a viewer limited to two branches (docs/branch-scope.md): every
+    answer is Polars over those branches' rows only; other branches are not even named."""
+    from mauzo_common.auth.principal import Role
+    from mauzo_common.testing.auth import bearer
+
+    datasource, df = dataset
+    if "branch" not in df.columns or df["branch"].drop_nulls().n_unique() < 3:
+        pytest.skip(f"{datasource} has fewer than three branches")
+    scope = sorted(df["branch"].drop_nulls().unique().to_list())[:2]
+    mine = df.filter(pl.col("branch").is_in(scope))
+    present = [d for d in DIMENSIONS if d in df.columns]
+    fields = " ".join(
+        f"{d}: profitability(dimension: {GQL_DIMENSION[d]}, limit: 10000) {{ key {KPI_FIELDS} }}"
+        for d in present
+    )
+    query = f"""{{ salesOverview(compare: false) {{ {KPI_FIELDS} }}
+      salesTrend(granularity: MONTH) {{ bucket netSales lines }}
+      filterOptions(limit: 10000) {{ branches dataRange {{ rowCount }} }} {fields} }}"""
+    async with serve(settings) as (_, client):
+        response = await client.post(
+            "/graphql", json={"query": query}, headers=bearer(Role.VIEWER, frozenset(scope))
+        )
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    data = body["data"]
+    same_kpis(data["salesOverview"], kpis(mine), "scoped overview")
+    assert data["filterOptions"]["branches"] == scope
+    assert data["filterOptions"]["dataRange"]["rowCount"] == mine.height
+    assert sum(p["lines"] for p in data["salesTrend"]) == mine.height
+    for d in present:
+        expected = by(mine, d)
+        assert {r["key"] for r in data[d]} == set(expected), d
+        for row in data[d]:
+            same_kpis(row, expected[row["key"]], f"scoped {d}={row['key']}")

@@ -3,13 +3,18 @@ passes the Data page's requests on to the ingest services."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
+import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from mauzo_common.auth.principal import Role
+from mauzo_common.testing.auth import auth
 from mauzo_query_api import dashboard
 from mauzo_query_api.settings import QueryApiSettings
 
@@ -25,7 +30,10 @@ def dist(tmp_path: Path) -> Path:
 
 
 def client_of(app: FastAPI) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://dash")
+    # Signed in: the dashboard's files are public, its API paths are not.
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://dash", auth=auth(Role.ADMIN)
+    )
 
 
 @pytest.fixture
@@ -112,3 +120,44 @@ async def test_gateway_names_the_service_that_does_not_answer() -> None:
     assert error["hint"]
     health = (await client.get("/api/stack/health")).json()["services"]
     assert {s["name"]: s["status"] for s in health}["upload"] == "unreachable"
+
+
+async def test_graphql_over_a_websocket_is_not_offered() -> None:
+    """The gate checks HTTP requests only; a socket must not be a way around it."""
+    from mauzo_query_api.app import create_app
+
+    app = create_app(QueryApiSettings(consume_events=False))
+    protocol = "graphql-transport-ws"
+    incoming = [
+        {"type": "websocket.connect"},
+        {"type": "websocket.receive", "text": json.dumps({"type": "connection_init"})},
+        {
+            "type": "websocket.receive",
+            "text": json.dumps(
+                {"id": "1", "type": "subscribe", "payload": {"query": "{ dataRange { rowCount } }"}}
+            ),
+        },
+    ]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return incoming.pop(0) if incoming else {"type": "websocket.disconnect", "code": 1000}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "websocket",
+        "asgi": {"version": "3.0"},
+        "scheme": "ws",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"dash"), (b"sec-websocket-protocol", protocol.encode())],
+        "subprotocols": [protocol],
+        "client": ("127.0.0.1", 1),
+        "server": ("dash", 80),
+    }
+    await asyncio.wait_for(app(scope, receive, send), 10)
+    assert [m["type"] for m in sent] == ["websocket.close"]

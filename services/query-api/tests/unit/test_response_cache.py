@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import json
 
-from mauzo_query_api.olap.response_cache import ResponseCache, ResponseTags, request_key
+from mauzo_common.auth.principal import Principal, Role
+from mauzo_query_api.olap.response_cache import (
+    ResponseCache,
+    ResponseTags,
+    audience_key,
+    request_key,
+)
+
+VIEWER = audience_key(Principal("v", Role.VIEWER))
 
 
 def body(query: str, variables: dict[str, object] | None = None) -> bytes:
     return json.dumps({"query": query, "variables": variables}).encode()
 
 
+def key(payload: bytes, audience: str = VIEWER) -> str | None:
+    return request_key(payload, audience)
+
+
 def test_layout_and_comments_do_not_change_the_key() -> None:
-    a = request_key(body("{ salesOverview { netSales } }"))
-    b = request_key(body("query {\n  salesOverview {\n netSales # total\n } }"))
+    a = key(body("{ salesOverview { netSales } }"))
+    b = key(body("query {\n  salesOverview {\n netSales # total\n } }"))
     assert a is not None
     assert a == b
 
@@ -21,19 +33,37 @@ def test_layout_and_comments_do_not_change_the_key() -> None:
 def test_spaces_inside_string_values_are_kept_apart() -> None:
     one = '{ salesOverview(filter: {products: ["A  B"]}) { netSales } }'
     two = '{ salesOverview(filter: {products: ["A B"]}) { netSales } }'
-    assert request_key(body(one)) != request_key(body(two))
+    assert key(body(one)) != key(body(two))
 
 
 def test_variables_are_part_of_the_key_in_any_order() -> None:
     q = "query($a: Int, $b: Int) { dataRange { rowCount } }"
-    assert request_key(body(q, {"a": 1, "b": 2})) == request_key(body(q, {"b": 2, "a": 1}))
-    assert request_key(body(q, {"a": 1})) != request_key(body(q, {"a": 2}))
+    assert key(body(q, {"a": 1, "b": 2})) == key(body(q, {"b": 2, "a": 1}))
+    assert key(body(q, {"a": 1})) != key(body(q, {"a": 2}))
 
 
 def test_mutations_and_broken_requests_have_no_key() -> None:
-    assert request_key(body("mutation { uploadSalesData(file: null) { taskId } }")) is None
-    assert request_key(body("{ broken")) is None
-    assert request_key(b"not json") is None
+    assert key(body("mutation { uploadSalesData(file: null) { taskId } }")) is None
+    assert key(body("{ broken")) is None
+    assert key(b"not json") is None
+
+
+def test_each_role_and_branch_scope_has_its_own_key() -> None:
+    """A scoped viewer never gets another scope's (or an unscoped) cached answer, nor a viewer
+    an admin's: the field-level role checks do not run on a cached answer."""
+    q = body("{ salesOverview { netSales } }")
+    audiences = [
+        audience_key(Principal("a", Role.VIEWER)),
+        audience_key(Principal("b", Role.VIEWER, branches=frozenset({"Nairobi"}))),
+        audience_key(Principal("c", Role.VIEWER, branches=frozenset({"Nairobi", "Mombasa"}))),
+        audience_key(Principal("d", Role.VIEWER, branches=frozenset())),
+        audience_key(Principal("e", Role.ADMIN)),
+        audience_key(Principal("f", Role.ADMIN, kind="service")),
+    ]
+    assert len({key(q, a) for a in audiences}) == len(audiences)
+    # The same scope given in another order, or by another user, shares the entry.
+    same = audience_key(Principal("z", Role.VIEWER, branches=frozenset({"Mombasa", "Nairobi"})))
+    assert key(q, same) == key(q, audiences[2])
 
 
 def test_entries_are_dropped_per_datasource_and_never_stored_after_a_race() -> None:

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
+from mauzo_common.auth.principal import Role
 from mauzo_common.tasks import TaskState
 from mauzo_query_api.clients.upload import ReadableFile
 from mauzo_query_api.deps import Ask
@@ -20,15 +21,18 @@ GqlInfo = Info[Ask, None]
 
 @strawberry.type(description="Ingestion tasks, read live from task-tracker (never cached).")
 class IngestionQueries:
-    @strawberry.field(description="One ingestion task with its history; null when unknown.")
+    @strawberry.field(
+        description="One ingestion task with its history; null when unknown. Uploader role."
+    )
     async def ingestion_task(
         self,
         info: GqlInfo,
         task_id: Annotated[str, strawberry.argument(description="The task id upload returned.")],
     ) -> IngestionTask | None:
+        info.context.require(Role.UPLOADER)
         return await ingestion.task(info.context, task_id)
 
-    @strawberry.field(description="Recent ingestion tasks, newest first.")
+    @strawberry.field(description="Recent ingestion tasks, newest first. Uploader role.")
     async def ingestion_tasks(
         self,
         info: GqlInfo,
@@ -40,11 +44,12 @@ class IngestionQueries:
         ] = None,
         limit: Annotated[int, strawberry.argument(description="Maximum tasks (1-500).")] = 50,
     ) -> list[IngestionTask]:
+        info.context.require(Role.UPLOADER)
         return await ingestion.tasks(info.context, datasource, state, limit)
 
     @strawberry.field(
         description="Every streamed datasource: supervisor state, records in / valid / "
-        "rejected / duplicate, rows loaded, lag, rate and the last error."
+        "rejected / duplicate, rows loaded, lag, rate and the last error. Admin only."
     )
     async def streams(
         self,
@@ -53,6 +58,7 @@ class IngestionQueries:
             str | None, strawberry.argument(description="Only this datasource's stream.")
         ] = None,
     ) -> list[Stream]:
+        info.context.require(Role.ADMIN)
         return await ingestion.streams(info.context, datasource)
 
 
@@ -61,7 +67,7 @@ class Mutation:
     @strawberry.mutation(
         description="Upload a sales file (CSV, Excel, Parquet) with the GraphQL multipart "
         "request spec; it is streamed on to the upload service and ingested in the background. "
-        "Send the header `apollo-require-preflight: true` (CSRF protection)."
+        "Send the header `apollo-require-preflight: true` (CSRF protection). Uploader role."
     )
     async def upload_sales_data(
         self,
@@ -72,5 +78,6 @@ class Mutation:
             strawberry.argument(description="Datasource to load into; the default if omitted."),
         ] = None,
     ) -> UploadReceipt:
+        info.context.require(Role.UPLOADER)
         # Strawberry's Upload is a NewType of bytes; on FastAPI the value is an UploadFile.
         return await ingestion.upload(info.context, cast(ReadableFile, file), datasource)

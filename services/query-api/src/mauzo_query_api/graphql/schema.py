@@ -19,6 +19,7 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext, ExecutionResult, Info
 from strawberry.types.graphql import OperationType
 
+from mauzo_common.auth.principal import Role
 from mauzo_query_api.deps import Ask
 from mauzo_query_api.errors import InvalidArgument
 from mauzo_query_api.graphql.arguments import (
@@ -268,7 +269,8 @@ class Query(IngestionQueries):
         return await metadata.data_range(info.context, datasource)
 
     @strawberry.field(
-        description="Any datasource (sales-shaped or not): dimensions × aggregates × time bucket."
+        description="Any datasource (sales-shaped or not): dimensions × aggregates × time "
+        "bucket. Admin only; a branch-limited admin reads only their branches' rows."
     )
     async def explore(
         self,
@@ -276,6 +278,7 @@ class Query(IngestionQueries):
         query: Annotated[ExploreInput, strawberry.argument(description="What to compute.")],
     ) -> ExploreResult:
         ask = info.context
+        ask.require(Role.ADMIN)
         if query.date_from and query.date_to and query.date_to < query.date_from:
             raise InvalidArgument("dateTo is before dateFrom")
         spec = ExploreSpec(

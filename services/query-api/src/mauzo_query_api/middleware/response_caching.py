@@ -3,14 +3,21 @@
 Only JSON POSTs to /graphql are considered, and only when this process keeps a response cache
 (`services.responses`). The request body is read whole to compute the key, then replayed to the
 app; the answer is stored when it is a 200 without errors and the resolvers allowed it (their
-ResponseTags, put in the request's state).
+ResponseTags, put in the request's state). Entries are keyed by the caller's role and branch
+scope too (`audience_key`), so it sits inside the authentication gate.
 """
 
 from __future__ import annotations
 
+from mauzo_common.auth.principal import Principal
 from mauzo_common.http import App, Message, Receive, Scope, Send
 from mauzo_query_api.middleware.graphql_post import graphql_post_type, send_json
-from mauzo_query_api.olap.response_cache import ResponseCache, ResponseTags, request_key
+from mauzo_query_api.olap.response_cache import (
+    ResponseCache,
+    ResponseTags,
+    audience_key,
+    request_key,
+)
 
 
 class ResponseCaching:
@@ -23,13 +30,15 @@ class ResponseCaching:
             return
         services = getattr(scope["app"].state, "services", None)
         cache: ResponseCache | None = getattr(services, "responses", None)
-        if cache is None:
+        principal = scope.get("state", {}).get("principal")
+        if cache is None or not isinstance(principal, Principal):
+            # No verified caller (the gate is missing): no cached answer, and none kept.
             await self.app(scope, receive, send)
             return
-        await self._cached(cache, scope, receive, send)
+        await self._cached(cache, audience_key(principal), scope, receive, send)
 
     async def _cached(
-        self, cache: ResponseCache, scope: Scope, receive: Receive, send: Send
+        self, cache: ResponseCache, audience: str, scope: Scope, receive: Receive, send: Send
     ) -> None:
         chunks: list[bytes] = []
         while True:
@@ -41,7 +50,7 @@ class ResponseCaching:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        key = request_key(body)
+        key = request_key(body, audience)
         if key is not None and (hit := cache.get(key)) is not None:
             await send_json(send, 200, hit)
             return

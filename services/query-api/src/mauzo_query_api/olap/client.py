@@ -16,6 +16,7 @@ import structlog
 from mauzo_common.druid.client import DruidClient, SqlParameter
 from mauzo_common.druid.errors import DruidError
 from mauzo_query_api.errors import OlapFailed, OlapTimeout, OlapUnavailable, QueryError
+from mauzo_query_api.scope import BranchScope
 
 log = structlog.get_logger(__name__)
 
@@ -25,11 +26,14 @@ Param = SqlParameter  # the name every statement module binds its values with
 
 @dataclass(frozen=True)
 class SqlQuery:
-    """SQL text with `?` placeholders, its parameters, and the datasource it reads (for caching)."""
+    """SQL text with `?` placeholders, its parameters, the datasource it reads (for caching),
+    and the branch scope it was built under (None: not a question about rows, e.g. the
+    catalog's). `Ask.rows` runs only statements built under the caller's own scope."""
 
     text: str
     params: tuple[Param, ...] = ()
     datasource: str = ""
+    scope: BranchScope | None = None
 
 
 class DruidSqlClient:

@@ -1,7 +1,8 @@
 """Whole GraphQL responses, cached in process and keyed by the normalised question.
 
 The key is the query as graphql-core prints it (whitespace and comments gone, string values
-intact) plus the variables and operation name, canonical JSON. Only queries are cached, only
+intact) plus the variables and operation name, canonical JSON, behind the caller's role and
+branch scope: one scope's answer is never given to another. Only queries are cached, only
 when every resolver allowed it (ingestion fields do not) and the answer has no errors. Each
 entry remembers the datasources it read, so `IngestionCompleted` drops exactly those; an entry
 computed while an invalidation happened is not stored. "*" marks answers that depend on the
@@ -20,8 +21,10 @@ from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse, print_ast
 
+from mauzo_common.auth.principal import Principal
 from mauzo_common.observability import metrics
 from mauzo_query_api.olap.freshness import Freshness
+from mauzo_query_api.scope import BranchScope
 
 ANY_DATASOURCE = "*"
 
@@ -49,7 +52,14 @@ def normalised_query(text: str) -> str | None:
     return print_ast(document)
 
 
-def request_key(body: bytes) -> str | None:
+def audience_key(principal: Principal) -> str:
+    """Who an answer is for, as far as it can differ: the role (field checks) and the branch
+    scope (rows). A service passes every role check, so it is its own audience."""
+    role = "service" if principal.is_service else principal.role.label
+    return f"{role}|{BranchScope.of(principal).key}"
+
+
+def request_key(body: bytes, audience: str) -> str | None:
     try:
         payload: Any = json.loads(body)
     except ValueError:
@@ -60,7 +70,7 @@ def request_key(body: bytes) -> str | None:
     if query is None:
         return None
     material = json.dumps(
-        [query, payload.get("variables") or {}, payload.get("operationName")],
+        [audience, query, payload.get("variables") or {}, payload.get("operationName")],
         sort_keys=True,
         separators=(",", ":"),
     )

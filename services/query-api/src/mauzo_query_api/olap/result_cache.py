@@ -23,8 +23,16 @@ KEY_PREFIX = "mauzo:query-api:v1"
 
 
 def cache_key(query: SqlQuery) -> str:
+    """The scope's condition is in the text and parameters already; its key is added anyway,
+    so two scopes can never share an entry, whatever a statement builder does."""
+    scope = query.scope.key if query.scope is not None else None
     material = json.dumps(
-        [query.datasource, " ".join(query.text.split()), [p.as_json() for p in query.params]],
+        [
+            query.datasource,
+            " ".join(query.text.split()),
+            [p.as_json() for p in query.params],
+            scope,
+        ],
         separators=(",", ":"),
         sort_keys=True,
     )

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from mauzo_query_api.errors import InvalidArgument
 from mauzo_query_api.olap.catalog import TIME_COLUMN, DatasourceSchema
 from mauzo_query_api.olap.client import Param, SqlQuery
-from mauzo_query_api.sql.statements import Where, time_bucket
+from mauzo_query_api.scope import EVERY_BRANCH, BranchScope
+from mauzo_query_api.sql.statements import scoped, time_bucket
 from mauzo_query_api.sql.timewindow import Granularity, local_midnight_utc, sql_timestamp
 
 
@@ -56,7 +57,12 @@ def aggregate_sql(schema: DatasourceSchema, spec: AggregateSpec) -> str:
     return f"{spec.function.value}({column})"
 
 
-def explore_query(schema: DatasourceSchema, spec: ExploreSpec, zone: ZoneInfo) -> SqlQuery:
+def explore_query(
+    schema: DatasourceSchema,
+    spec: ExploreSpec,
+    zone: ZoneInfo,
+    scope: BranchScope = EVERY_BRANCH,
+) -> SqlQuery:
     if not spec.dimensions and not spec.aggregates and spec.bucket is None:
         raise InvalidArgument("choose at least one dimension, aggregate or time bucket")
     keys = [(f"d{i}", schema.column(name)) for i, name in enumerate(spec.dimensions)]
@@ -64,7 +70,7 @@ def explore_query(schema: DatasourceSchema, spec: ExploreSpec, zone: ZoneInfo) -
         keys.insert(0, ("bucket", time_bucket(spec.bucket, zone)))
     select = [f"{expr} AS {alias}" for alias, expr in keys]
     select += [f"{aggregate_sql(schema, a)} AS m{i}" for i, a in enumerate(spec.aggregates)]
-    where = Where()
+    where = scoped(schema, scope)  # the caller's filters below can only narrow it
     if spec.date_from is not None:
         start = local_midnight_utc(spec.date_from, zone)
         where.add(f"{TIME_COLUMN} >= ?", Param("TIMESTAMP", sql_timestamp(start)))
@@ -83,7 +89,7 @@ def explore_query(schema: DatasourceSchema, spec: ExploreSpec, zone: ZoneInfo) -
         text += f" GROUP BY {', '.join(expr for _, expr in keys)}"
         text += f" ORDER BY {', '.join(f'{alias} ASC' for alias, _ in keys)}"
     text += f" LIMIT {int(spec.limit)}"
-    return SqlQuery(text, tuple(where.params), schema.name)
+    return SqlQuery(text, tuple(where.params), schema.name, scope)
 
 
 def column_names(spec: ExploreSpec) -> list[str]:

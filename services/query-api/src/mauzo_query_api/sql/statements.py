@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from mauzo_common.sales_model import Dimension, Metric
 from mauzo_query_api.olap.catalog import TIME_COLUMN, DatasourceSchema
 from mauzo_query_api.olap.client import Param, SqlQuery
+from mauzo_query_api.scope import EVERY_BRANCH, BranchScope, OutOfScope
 from mauzo_query_api.sql.filters import SalesFilter
 from mauzo_query_api.sql.measures import Measure, kpi_aggregates, measure_expression
 from mauzo_query_api.sql.money import scaled_net
@@ -56,11 +57,37 @@ class Where:
         self.params.extend(params)
 
     def sql(self) -> str:
-        return f" WHERE {' AND '.join(self.conditions)}" if self.conditions else ""
+        # Each condition in parentheses: none can ever OR its way around another (the scope).
+        joined = " AND ".join(f"({condition})" for condition in self.conditions)
+        return f" WHERE {joined}" if self.conditions else ""
 
 
-def where(schema: DatasourceSchema, flt: SalesFilter, zone: ZoneInfo) -> Where:
+def scoped(schema: DatasourceSchema, scope: BranchScope) -> Where:
+    """A WHERE that starts with the scope's mandatory condition (scope.py); the caller's own
+    filters are added after it, so they can only narrow it."""
     out = Where()
+    if scope.branches is None:
+        return out
+    if not schema.has(Dimension.BRANCH):
+        raise OutOfScope(
+            f"datasource {schema.name!r} has no branch column, so it cannot be limited to "
+            "the branches you may see"
+        )
+    if not scope.branches:
+        out.add("1 = 0")  # an empty scope sees nothing
+        return out
+    values = sorted(scope.branches)
+    out.add(
+        f"{schema.column(Dimension.BRANCH)} IN ({', '.join('?' for _ in values)})",
+        *(Param("VARCHAR", v) for v in values),
+    )
+    return out
+
+
+def where(
+    schema: DatasourceSchema, flt: SalesFilter, zone: ZoneInfo, scope: BranchScope = EVERY_BRANCH
+) -> Where:
+    out = scoped(schema, scope)
     if flt.date_from is not None and flt.date_to is not None:
         span = window(flt.date_from, flt.date_to, zone)
         out.add(
@@ -100,7 +127,11 @@ class KpiStatement:
 
 
 def kpi_query(
-    schema: DatasourceSchema, flt: SalesFilter, zone: ZoneInfo, spec: KpiStatement
+    schema: DatasourceSchema,
+    flt: SalesFilter,
+    zone: ZoneInfo,
+    spec: KpiStatement,
+    scope: BranchScope = EVERY_BRANCH,
 ) -> SqlQuery:
     """One KPI row per group (or one row overall): keys k0.., optional bucket, raw aggregates."""
     keys = [(f"k{i}", schema.column(name)) for i, name in enumerate(spec.group_by)]
@@ -123,45 +154,55 @@ def kpi_query(
     if spec.bucket is not None:
         order.insert(0, "bucket ASC")
     order += [f"{alias} ASC" for alias, _ in keys if alias != "bucket"]
-    filters = where(schema, flt, zone)
+    filters = where(schema, flt, zone, scope)
     text = f"SELECT {', '.join(select)} FROM {schema.table}{filters.sql()}"
     if keys:
         text += f" GROUP BY {', '.join(expr for _, expr in keys)}"
         text += f" ORDER BY {', '.join(order)}"
     if spec.limit is not None:
         text += f" LIMIT {int(spec.limit)}"
-    return SqlQuery(text, tuple(filters.params), schema.name)
+    return SqlQuery(text, tuple(filters.params), schema.name, scope)
 
 
 def distinct_values_query(
-    schema: DatasourceSchema, column: str, flt: SalesFilter, zone: ZoneInfo, limit: int
+    schema: DatasourceSchema,
+    column: str,
+    flt: SalesFilter,
+    zone: ZoneInfo,
+    limit: int,
+    scope: BranchScope = EVERY_BRANCH,
 ) -> SqlQuery:
     """The values of one column present in the data (nulls left out), in order."""
     quoted = schema.column(column)
-    filters = where(schema, flt, zone)
+    filters = where(schema, flt, zone, scope)
     filters.add(f"{quoted} IS NOT NULL")
     text = (
         f"SELECT {quoted} AS v FROM {schema.table}{filters.sql()} "
         f"GROUP BY {quoted} ORDER BY {quoted} ASC LIMIT {int(limit)}"
     )
-    return SqlQuery(text, tuple(filters.params), schema.name)
+    return SqlQuery(text, tuple(filters.params), schema.name, scope)
 
 
-def data_range_query(schema: DatasourceSchema) -> SqlQuery:
+def data_range_query(schema: DatasourceSchema, scope: BranchScope = EVERY_BRANCH) -> SqlQuery:
+    filters = scoped(schema, scope)
     text = (
         f"SELECT MIN({TIME_COLUMN}) AS min_time, MAX({TIME_COLUMN}) AS max_time, "
-        f"COUNT(*) AS row_count FROM {schema.table}"
+        f"COUNT(*) AS row_count FROM {schema.table}{filters.sql()}"
     )
-    return SqlQuery(text, (), schema.name)
+    return SqlQuery(text, tuple(filters.params), schema.name, scope)
 
 
 def customer_facts_query(
-    schema: DatasourceSchema, flt: SalesFilter, zone: ZoneInfo, limit: int
+    schema: DatasourceSchema,
+    flt: SalesFilter,
+    zone: ZoneInfo,
+    limit: int,
+    scope: BranchScope = EVERY_BRANCH,
 ) -> SqlQuery:
     """Per customer (nulls left out): last line time, transactions and exact net sales (in
     1/10 000ths, money.py), for RFM."""
     customer = schema.column(Dimension.CUSTOMER)
-    filters = where(schema, flt, zone)
+    filters = where(schema, flt, zone, scope)
     filters.add(f"{customer} IS NOT NULL")
     transactions = measure_expression(schema, Measure.TRANSACTIONS)
     net = scaled_net(schema.column(Metric.GROSS_REVENUE), schema.column(Metric.RETURNS_VALUE))
@@ -171,4 +212,4 @@ def customer_facts_query(
         f"FROM {schema.table}{filters.sql()} GROUP BY {customer} ORDER BY {customer} ASC "
         f"LIMIT {int(limit)}"
     )
-    return SqlQuery(text, tuple(filters.params), schema.name)
+    return SqlQuery(text, tuple(filters.params), schema.name, scope)

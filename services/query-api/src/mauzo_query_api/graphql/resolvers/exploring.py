@@ -14,7 +14,7 @@ from mauzo_query_api.sql.timewindow import parse_olap_timestamp
 
 async def explore(ask: Ask, datasource: str | None, spec: ExploreSpec) -> ExploreResult:
     schema = await ask.schema(datasource)
-    rows = await ask.rows(explore_query(schema, spec, ask.zone))
+    rows = await ask.rows(explore_query(schema, spec, ask.zone, ask.scope))
     aliases = (["bucket"] if spec.bucket is not None else []) + [
         f"d{i}" for i in range(len(spec.dimensions))
     ]

@@ -19,7 +19,7 @@ from mauzo_query_api.sql.timewindow import parse_olap_timestamp
 
 async def data_range(ask: Ask, datasource: str | None) -> DataRange:
     schema = await ask.schema(datasource)
-    rows = await ask.rows(data_range_query(schema))
+    rows = await ask.rows(data_range_query(schema, ask.scope))
     row = rows[0] if rows else {}
     first = parse_olap_timestamp(row.get("min_time"))
     last = parse_olap_timestamp(row.get("max_time"))
@@ -41,7 +41,9 @@ async def distinct_values(
     schema = await ask.schema(datasource)
     if not schema.has(dimension.value):
         return []
-    rows = await ask.rows(distinct_values_query(schema, dimension.value, flt, ask.zone, limit))
+    rows = await ask.rows(
+        distinct_values_query(schema, dimension.value, flt, ask.zone, limit, ask.scope)
+    )
     return [str(row["v"]) for row in rows]
 
 
@@ -70,8 +72,10 @@ async def datasources(ask: Ask) -> list[DatasourceInfo]:
     ask.reads_datasource_list()
     names = await ask.services.catalog.names(ask.request_id)
 
-    async def describe(name: str) -> DatasourceInfo:
+    async def describe(name: str) -> DatasourceInfo | None:
         schema = await ask.schema(name)
+        if ask.scope.limited and not schema.has(Dimension.BRANCH.value):
+            return None  # rows a branch-limited caller could never read: not even listed
         ordered = sorted(schema.columns.items(), key=lambda c: (c[0] != TIME_COLUMN, c[0]))
         return DatasourceInfo(
             name=name,
@@ -82,4 +86,5 @@ async def datasources(ask: Ask) -> list[DatasourceInfo]:
             data_range=await data_range(ask, name),
         )
 
-    return list(await asyncio.gather(*(describe(name) for name in names)))
+    described = await asyncio.gather(*(describe(name) for name in names))
+    return [info for info in described if info is not None]

@@ -38,7 +38,7 @@ OVERVIEW_DISTINCT = (Dimension.PRODUCT, Dimension.BRANCH, Dimension.SALESPERSON)
 async def totals(ask: Ask, datasource: str | None, flt: SalesFilter) -> Kpis:
     schema = await ask.schema(datasource)
     spec = KpiStatement(distinct=OVERVIEW_DISTINCT)
-    rows = await ask.rows(kpi_query(schema, flt, ask.zone, spec))
+    rows = await ask.rows(kpi_query(schema, flt, ask.zone, spec, ask.scope))
     currency = ask.currency(datasource)
     return Kpis.from_row(rows[0], currency) if rows else Kpis.empty(currency)
 
@@ -146,7 +146,7 @@ async def sales_trend(
 ) -> list[TrendPoint]:
     schema = await ask.schema(datasource)
     spec = KpiStatement(bucket=granularity, limit=ask.settings.max_row_limit + 1)
-    rows = await ask.rows(kpi_query(schema, flt, ask.zone, spec))
+    rows = await ask.rows(kpi_query(schema, flt, ask.zone, spec, ask.scope))
     check_size(ask, rows)
     currency = ask.currency(datasource)
     by_bucket: dict[date, Kpis] = {}
@@ -165,7 +165,7 @@ async def branch_trend(
     spec = KpiStatement(
         group_by=(Dimension.BRANCH,), bucket=granularity, limit=ask.settings.max_row_limit + 1
     )
-    rows = await ask.rows(kpi_query(schema, flt, ask.zone, spec))
+    rows = await ask.rows(kpi_query(schema, flt, ask.zone, spec, ask.scope))
     check_size(ask, rows)
     currency = ask.currency(datasource)
     per_branch: defaultdict[str | None, dict[date, Kpis]] = defaultdict(dict)

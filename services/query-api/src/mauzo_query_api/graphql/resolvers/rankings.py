@@ -36,7 +36,7 @@ async def grouped(
     spec: KpiStatement,
 ) -> list[Row]:
     schema = await ask.schema(datasource)
-    return await ask.rows(kpi_query(schema, flt, ask.zone, spec))
+    return await ask.rows(kpi_query(schema, flt, ask.zone, spec, ask.scope))
 
 
 def group_kpis(row: Row, currency: str) -> GroupKpis:

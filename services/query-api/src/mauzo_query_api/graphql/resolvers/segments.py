@@ -70,7 +70,7 @@ async def customer_segments(
             currency=currency,
         )
     cap = ask.settings.rfm_max_customers
-    rows = await ask.rows(customer_facts_query(schema, flt, ask.zone, cap + 1))
+    rows = await ask.rows(customer_facts_query(schema, flt, ask.zone, cap + 1, ask.scope))
     if len(rows) > cap:
         raise InvalidArgument(f"more than {cap} customers to score; narrow the filter")
     scored = score_customers(facts(ask, rows, reference))
