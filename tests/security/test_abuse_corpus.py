@@ -308,7 +308,9 @@ def alias_flood(n: int) -> str:
 
 KPIS = "key netSales grossProfit grossMargin unitsSold transactions averagePrice returnRate"
 COST_BOMB = (
-    "{ " + " ".join(f"a{i}: productPerformance(limit: 10000) {{ {KPIS} }}" for i in range(5)) + " }"
+    "{ "
+    + " ".join(f"a{i}: productPerformance(limit: 10000) {{ {KPIS} }}" for i in range(25))
+    + " }"
 )
 
 
