@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from mauzo_common.auth.principal import Role
+from mauzo_common.db import make_engine
 from mauzo_common.testing.components import free_port, port_open
 from mauzo_query_api.app import create_app as create_query_api
 from mauzo_query_api.settings import QueryApiSettings
 from mauzo_task_tracker.app import create_app as create_tracker
+from mauzo_task_tracker.migrate import upgrade_database
 from mauzo_task_tracker.settings import TrackerSettings
 
 from .conftest import client_of, gated, headers_of
@@ -87,12 +89,17 @@ async def test_unauthenticated_requests_are_refused_by_the_gate_not_counted():
 
 
 def tracker(tmp_path: Path, **overrides: object) -> TrackerSettings:
-    return TrackerSettings(
+    settings = TrackerSettings(
         data_dir=tmp_path,
         limits_enabled=True,
         sign_in_rate_limit="3/minute",
         **overrides,  # type: ignore[arg-type]
     )
+    # The tables the sign-in route reads (users), as the app's lifespan would create them.
+    engine = make_engine(settings.sqlalchemy_url)
+    upgrade_database(engine)
+    engine.dispose()
+    return settings
 
 
 async def sign_in(app: object, ip: str, forwarded_for: str | None = None) -> int:
