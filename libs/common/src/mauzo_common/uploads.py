@@ -31,3 +31,9 @@ class UploadRegistration(BaseModel):
         description="What upload detected, kept so that a stalled task's FileUploaded can be "
         "published again from the task table alone",
     )
+    owner: str | None = Field(
+        None,
+        max_length=255,
+        description="Subject of the user or key that uploaded the file (upload sends it); an "
+        "uploader sees only its own tasks",
+    )

@@ -11,6 +11,9 @@ import structlog
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from mauzo_common.audit_trail import AuditTrail
+from mauzo_common.auth.service import service_auth
+from mauzo_common.auth.tokens import Tokens
 from mauzo_common.druid.client import DruidClient
 from mauzo_common.events import Envelope, FileValidated, StreamOpened
 from mauzo_common.http_errors import install_error_handlers
@@ -51,12 +54,15 @@ def create_app(settings: SpecBuilderSettings | None = None) -> FastAPI:
             )
             app.state.streams = streams
             app.state.broker = broker
+            audit_client = httpx.AsyncClient(auth=service_auth(Tokens(settings), "spec-builder"))
+            app.state.audit = AuditTrail(settings.tracker_url, audit_client)
             await broker.start()
             log.info("started", overlord_url=settings.overlord_url, object_store=store.kind)
             try:
                 yield
             finally:
                 await broker.stop()
+                await audit_client.aclose()
                 log.info("stopped")
 
     app = FastAPI(title="Mauzo spec-builder", lifespan=lifespan)

@@ -10,6 +10,8 @@ import httpx
 import structlog
 from fastapi import FastAPI
 
+from mauzo_common.auth.middleware import install_authentication
+from mauzo_common.auth.tokens import Tokens
 from mauzo_common.db import make_engine
 from mauzo_common.druid.client import DruidClient
 from mauzo_common.http_errors import install_error_handlers
@@ -21,6 +23,10 @@ from mauzo_task_tracker.api import router
 from mauzo_task_tracker.changes import TaskChanges
 from mauzo_task_tracker.follower import OverlordFollower
 from mauzo_task_tracker.handlers import register_handlers
+from mauzo_task_tracker.identity import admin_api, signin
+from mauzo_task_tracker.identity.accounts import Accounts
+from mauzo_task_tracker.identity.audit import AuditLog
+from mauzo_task_tracker.identity.bootstrap import bootstrap_admin
 from mauzo_task_tracker.lifecycle import PRODUCER
 from mauzo_task_tracker.migrate import upgrade_database
 from mauzo_task_tracker.nudges import Nudges
@@ -36,7 +42,10 @@ GROUP = "mauzo-task-tracker"
 
 def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     settings = settings or TrackerSettings()
+    tokens = Tokens(settings)
     engine = make_engine(settings.sqlalchemy_url)
+    accounts = Accounts(engine)
+    audit = AuditLog(engine)
     repository = TaskRepository(engine)
     broker = make_broker(settings)
     client = httpx.AsyncClient()
@@ -61,6 +70,7 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(upgrade_database, engine)
+        await asyncio.to_thread(bootstrap_admin, accounts, audit, settings)
         app.state.store = await asyncio.to_thread(open_object_store, settings)
         await broker.start()
         following = asyncio.create_task(follower.run(), name="overlord-follower")
@@ -86,9 +96,15 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     app.state.changes = changes
     app.state.retractor = retractor
     app.state.reconciler = reconciler
+    app.state.accounts = accounts
+    app.state.audit = audit
+    app.state.signin = signin.SignIn(accounts, tokens, audit)
     app.include_router(router)
+    app.include_router(signin.router)
+    app.include_router(admin_api.router)
     # ORDER: install_limits before the auth gate's install (the last added runs outermost),
     # so the limiter runs inside the gate and sees the principal.
     install_limits(app, settings, "task-tracker")
+    install_authentication(app, tokens)
     install_error_handlers(app, "task-tracker")
     return app

@@ -68,7 +68,7 @@ class TaskRepository:
             if task is None:
                 task = Task(task_id=registration.task_id, state=TaskState.RECEIVED)
                 session.add(task)
-            for name in ("datasource", "file_name", "object_key", "size_bytes", "sha256"):
+            for name in ("datasource", "file_name", "object_key", "size_bytes", "sha256", "owner"):
                 if getattr(task, name) in (None, ""):
                     setattr(task, name, getattr(registration, name))
             if task.mapping is None and registration.mapping:
@@ -199,9 +199,12 @@ class TaskRepository:
         datasource: str | None = None,
         state: str | None = None,
         sha256: str | None = None,
+        owner: str | None = None,
         limit: int = 50,
     ) -> list[TaskStatus]:
         query = select(Task).order_by(Task.created_at.desc(), Task.task_id).limit(limit)
+        if owner is not None:
+            query = query.where(Task.owner == owner)
         if datasource is not None:
             query = query.where(Task.datasource == datasource)
         if state is not None:

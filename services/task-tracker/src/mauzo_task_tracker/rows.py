@@ -90,6 +90,7 @@ def status_of(task: Task) -> TaskStatus:
     history = history_of(task)
     return TaskStatus(
         task_id=task.task_id,
+        owner=task.owner,
         kind=task.kind or "load",
         retracts_task_id=task.retracts_task_id,
         stage=task.state,

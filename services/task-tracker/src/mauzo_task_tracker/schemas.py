@@ -66,6 +66,7 @@ class TaskStatus(BaseModel):
         "rows it replaces (each removed by its own retraction task, started once this load "
         "succeeded)",
     )
+    owner: str | None = Field(None, description="Who uploaded the file (null: not recorded)")
     replaced_by: str | None = Field(
         None,
         description="The replace=true load that replaces this load (on the load and on the "

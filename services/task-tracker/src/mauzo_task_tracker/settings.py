@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from mauzo_common.settings import MauzoSettings
 
@@ -46,4 +46,9 @@ class TrackerSettings(MauzoSettings):
         ge=0,
         description="A load whose Druid task failed is submitted again this many times (a "
         "failed batch task published nothing, so a new attempt cannot double its rows)",
+    )
+    admin_password: SecretStr | None = Field(
+        None,
+        description="Password of the `admin` user created when the database has no user yet; "
+        "unset: one is generated and written to <data_dir>/secrets/admin-password (0600)",
     )

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 
-from mauzo_common.auth.principal import Principal
+from mauzo_common.auth.dependencies import principal_of
 from mauzo_upload.deps import UploaderDep
 from mauzo_upload.quotas import Tally, UploadQuotas
 from mauzo_upload.receiving import too_large
@@ -33,8 +33,7 @@ async def upload_file(
     limit = uploader.settings.max_upload_bytes
     if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
         raise too_large(limit)  # refused before a byte of the body is read
-    who = request.scope.get("state", {}).get("principal")
-    principal = who if isinstance(who, Principal) else None
+    principal = principal_of(request)
     quotas: UploadQuotas = request.app.state.quotas
     await quotas.admit(principal, int(declared) if declared.isdigit() else 0)
     received = Tally(request.stream())
@@ -44,6 +43,8 @@ async def upload_file(
             request.headers.get("content-type", ""),
             datasource=datasource,
             replace=replace,
+            # The task is the caller's: task-tracker shows an uploader only the tasks it owns.
+            owner=principal.subject,
         )
     finally:
         await quotas.spend(principal, received.total)

@@ -65,6 +65,7 @@ class Uploader:
         *,
         datasource: str | None = None,
         replace: bool = False,
+        owner: str | None = None,
     ) -> Outcome:
         task_id = uuid.uuid4().hex
         bind(task_id=task_id)
@@ -108,11 +109,11 @@ class Uploader:
             if is_disk_full(exc):
                 raise StorageFull("The uploaded file") from exc
             raise
-        await self._announce(upload)
+        await self._announce(upload, owner)
         log.info("upload_received", size=upload.size_bytes, kind=upload.kind, key=upload.object_key)
         return Outcome(task_id, self.tracker.status_url(task_id), "received")
 
-    async def _announce(self, upload: Received) -> None:
+    async def _announce(self, upload: Received, owner: str | None = None) -> None:
         try:
             await _recorded(
                 self.tracker.register(
@@ -127,6 +128,7 @@ class Uploader:
                         options=upload.options or None,
                         replace=upload.replace,
                         file_kind=upload.kind,
+                        owner=owner,
                     )
                 )
             )

@@ -8,22 +8,44 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
+import httpx
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
-from mauzo_cli import demo, status_report
+from mauzo_cli import admin, demo, status_report
+from mauzo_cli.credentials import NoCredentials, cli_auth
 from mauzo_cli.drop import DropRefused, follow, upload
 from mauzo_cli.launcher import StackError, running_stack
 from mauzo_cli.produce import DemoProducer, FileRefused, produce_file
 from mauzo_cli.settings import LauncherSettings
 from mauzo_cli.watch import DropFolder
+from mauzo_common.auth.local_secrets import take_admin_password
 from mauzo_common.settings import MauzoSettings
 
 app = typer.Typer(
     help="Mauzo: sales files and events in, dashboard answers out.", no_args_is_help=True
 )
 console = Console()
+app.add_typer(admin.users, name="user")
+app.add_typer(admin.keys, name="apikey")
+ApiKeyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--api-key",
+        envvar="MAUZO_API_KEY",
+        help="Sign in with this API key (<client_id>.<secret>); default: the operator's token "
+        "from this machine's stack keys",
+    ),
+]
+
+
+def _auth(settings: MauzoSettings, api_key: str | None) -> httpx.Auth:
+    try:
+        return cli_auth(settings, api_key)
+    except NoCredentials as exc:
+        console.print(f"[red]Cannot authenticate:[/] {exc}")
+        raise typer.Exit(1) from exc
 
 
 @app.command()
@@ -48,11 +70,18 @@ def up(
                 console.print(f"  {spec.name:<13} {where}")
             console.print(f"  GraphQL       http://127.0.0.1:{settings.query_api_port}/graphql")
             console.print(f"  logs          {settings.data_dir.resolve() / 'logs'}")
+            first_password = take_admin_password(settings.data_dir)
+            if first_password is not None:
+                console.print(
+                    "[yellow]First start: sign in as[/] admin [yellow]with the password[/] "
+                    f"{first_password} [yellow](shown this once; change it with PATCH "
+                    "/api/users/admin)[/]"
+                )
             if with_demo:
                 path = settings.data_dir / "demo" / "mauzo_demo_sales.csv"
                 console.print(f"Generating {demo_rows:,} demo lines into {path} ...")
                 demo.generate(path, demo.DemoConfig(lines=demo_rows))
-                _drop(settings, path, "sales", timeout=900)
+                _drop(settings, path, "sales", 900, _auth(settings, None))
                 live = DemoProducer(settings.bootstrap_servers)
                 live.start()
                 stack_stops.append(live.stop)
@@ -79,11 +108,13 @@ def drop(
     datasource: Annotated[str, typer.Option(help="Datasource to load into")] = "sales",
     timeout: Annotated[float, typer.Option(help="Seconds to wait for each task")] = 600,
     watch: Annotated[bool, typer.Option(help="Keep watching the folder for new files")] = False,
+    api_key: ApiKeyOption = None,
 ) -> None:
     """Upload a sales file (or every file of a folder) to a running stack and follow it."""
     settings = MauzoSettings()
+    auth = _auth(settings, api_key)
     if path.is_file():
-        if _drop(settings, path, datasource, timeout).get("state") != "succeeded":
+        if _drop(settings, path, datasource, timeout, auth).get("state") != "succeeded":
             raise typer.Exit(1)
         return
     folder = DropFolder(path, settings.data_dir / "drop-ledger" / f"{_ledger_name(path)}.json")
@@ -93,7 +124,7 @@ def drop(
             time.sleep(1)
             for file in folder.ready():
                 try:
-                    _drop(settings, file, datasource, timeout)
+                    _drop(settings, file, datasource, timeout, auth)
                 except typer.Exit:
                     console.print(f"[yellow]{file.name} was refused; see above[/]")
                 folder.mark_dropped(file)
@@ -114,13 +145,21 @@ def produce(
     rate: Annotated[
         float | None, typer.Option(help="Events a second (default: as fast as possible)")
     ] = None,
+    api_key: ApiKeyOption = None,
 ) -> None:
     """Publish each row of a sales file as a sale event on mauzo.sales-events.v1, mapped as a
     drop would map it, and print a summary."""
     settings = MauzoSettings()
     try:
         validator = f"http://127.0.0.1:{settings.validator_port}"
-        produced = produce_file(settings.bootstrap_servers, validator, path, datasource, rate=rate)
+        produced = produce_file(
+            settings.bootstrap_servers,
+            validator,
+            path,
+            datasource,
+            rate=rate,
+            auth=_auth(settings, api_key),
+        )
     except FileRefused as exc:
         console.print(f"[red]Not produced:[/] {exc}")
         raise typer.Exit(1) from exc
@@ -133,10 +172,14 @@ def produce(
 
 
 @app.command()
-def status() -> None:
+def status(api_key: ApiKeyOption = None) -> None:
     """Each service's health and restarts, tasks by state and the latest failures."""
     settings = MauzoSettings()
-    report = status_report.collect(settings, settings.data_dir / "logs" / "stack.json")
+    try:
+        auth: httpx.Auth | None = cli_auth(settings, api_key)
+    except NoCredentials:
+        auth = None  # health still shows; the task counts say why they are missing
+    report = status_report.collect(settings, settings.data_dir / "logs" / "stack.json", auth)
     console.print(status_report.render(report))
     if not report.all_healthy:
         raise typer.Exit(1)
@@ -152,7 +195,9 @@ def demo_data(
     console.print(f"wrote {written:,} lines to {path}")
 
 
-def _drop(settings: MauzoSettings, path: Path, datasource: str, timeout: float) -> dict[str, Any]:
+def _drop(
+    settings: MauzoSettings, path: Path, datasource: str, timeout: float, auth: httpx.Auth
+) -> dict[str, Any]:
     size = path.stat().st_size
     columns = (
         *Progress.get_default_columns()[:1],
@@ -164,10 +209,17 @@ def _drop(settings: MauzoSettings, path: Path, datasource: str, timeout: float) 
         bar = progress.add_task(f"uploading {path.name}", total=size)
         try:
             accepted = upload(
-                settings.uploader_url, path, datasource, lambda n: progress.advance(bar, n)
+                settings.uploader_url,
+                path,
+                datasource,
+                lambda n: progress.advance(bar, n),
+                auth=auth,
             )
         except DropRefused as exc:
             console.print(f"[red]Refused:[/] {exc}")
+            raise typer.Exit(1) from exc
+        except NoCredentials as exc:
+            console.print(f"[red]Cannot authenticate:[/] {exc}")
             raise typer.Exit(1) from exc
     task_id = accepted["task_id"]
     console.print(f"task {task_id} accepted; following {accepted['status_url']}")
@@ -179,7 +231,7 @@ def _drop(settings: MauzoSettings, path: Path, datasource: str, timeout: float) 
             seen.add(state)
             console.print(f"  {state}")
 
-    outcome = follow(accepted["status_url"], timeout, show)
+    outcome = follow(accepted["status_url"], timeout, show, auth)
     state = outcome.get("state")
     if state == "succeeded":
         console.print(f"[green]Loaded {outcome.get('rows_ingested')} rows[/] into {datasource!r}")

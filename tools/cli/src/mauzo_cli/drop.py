@@ -43,6 +43,7 @@ def upload(
     datasource: str,
     on_chunk: Callable[[int], None],
     extra: dict[str, str] | None = None,
+    auth: httpx.Auth | None = None,
 ) -> dict[str, Any]:
     boundary = uuid.uuid4().hex
     fields = {"datasource": datasource, **(extra or {})}
@@ -51,6 +52,7 @@ def upload(
         content=multipart_body(path, fields, boundary, on_chunk),
         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
         timeout=httpx.Timeout(60, read=600),
+        auth=auth,
     )
     body: dict[str, Any] = response.json()
     if response.status_code >= 400:
@@ -67,13 +69,16 @@ class DropRefused(Exception):
 
 
 def follow(
-    status_url: str, timeout: float, on_state: Callable[[dict[str, Any]], None]
+    status_url: str,
+    timeout: float,
+    on_state: Callable[[dict[str, Any]], None],
+    auth: httpx.Auth | None = None,
 ) -> dict[str, Any]:
     """Poll the task until it reaches a terminal state (or the deadline passes)."""
     deadline = time.monotonic() + timeout
     last: dict[str, Any] = {}
     while time.monotonic() < deadline:
-        response = httpx.get(status_url, timeout=10)
+        response = httpx.get(status_url, timeout=10, auth=auth)
         if response.status_code == 200:
             last = response.json()
             on_state(last)

@@ -26,6 +26,8 @@ import structlog
 from mauzo_cli.processes import ServiceSpec, broker_spec, service_specs
 from mauzo_cli.settings import LauncherSettings
 from mauzo_cli.supervisor import RestartPolicy, SupervisionEvent, Supervisor
+from mauzo_common.auth import local_secrets
+from mauzo_common.settings import MauzoSettings
 from mauzo_common.testing.components import port_open
 
 PR_SET_PDEATHSIG = 1
@@ -66,6 +68,7 @@ class Stack:
         env = dict(os.environ)
         env["MAUZO_KAFKA_BOOTSTRAP"] = self.settings.bootstrap_servers
         env["MAUZO_DATA_DIR"] = str(self.settings.data_dir.resolve())
+        env.update(stack_secrets(self.settings))
         # The venv's scripts must be found even when `mauzo` was started by absolute path.
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
         return env
@@ -186,6 +189,17 @@ class Stack:
                 proc.wait()
         self.children.clear()
         self.status_path.unlink(missing_ok=True)
+
+
+def stack_secrets(settings: MauzoSettings) -> dict[str, str]:
+    """The signing keys and the Druid password every child shares: the operator's own when set
+    in the environment, else kept in <data_dir>/secrets (made on the first start)."""
+    env: dict[str, str] = {}
+    if not settings.auth_keys:
+        env["MAUZO_AUTH_KEYS"] = json.dumps(local_secrets.auth_keys(settings.data_dir))
+    if settings.druid_password is None:
+        env["MAUZO_DRUID_PASSWORD"] = local_secrets.druid_password(settings.data_dir)
+    return env
 
 
 def healthy(spec: ServiceSpec) -> bool:

@@ -42,7 +42,9 @@ class FileRefused(Exception):
     """The file rules refuse the whole file (the same answer a drop would get)."""
 
 
-def sale_events(validator_url: str, path: Path, datasource: str) -> tuple[pl.DataFrame, int, int]:
+def sale_events(
+    validator_url: str, path: Path, datasource: str, auth: httpx.Auth | None = None
+) -> tuple[pl.DataFrame, int, int]:
     """The validator maps and checks the file as for a drop and answers contract events."""
     with path.open("rb") as handle:
         answer = httpx.post(
@@ -50,6 +52,7 @@ def sale_events(validator_url: str, path: Path, datasource: str) -> tuple[pl.Dat
             files={"file": (path.name, handle)},
             data={"datasource": datasource},
             timeout=600,
+            auth=auth,
         )
     if answer.status_code != 200:
         try:
@@ -96,9 +99,15 @@ async def publish_events(
 
 
 def produce_file(
-    bootstrap: str, validator_url: str, path: Path, datasource: str, *, rate: float | None = None
+    bootstrap: str,
+    validator_url: str,
+    path: Path,
+    datasource: str,
+    *,
+    rate: float | None = None,
+    auth: httpx.Auth | None = None,
 ) -> Produced:
-    events, read, refused = sale_events(validator_url, path, datasource)
+    events, read, refused = sale_events(validator_url, path, datasource, auth)
     seconds = asyncio.run(publish_events(bootstrap, events, rate=rate))
     return Produced(read, events.height, refused, seconds)
 

@@ -13,6 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from rich.console import Group
 from rich.table import Table
 
+from mauzo_cli.credentials import NoCredentials
 from mauzo_cli.launcher import healthy
 from mauzo_cli.processes import broker_spec, service_specs
 from mauzo_common.settings import MauzoSettings
@@ -44,7 +45,9 @@ class StatusReport:
         return all(s.healthy for s in self.services)
 
 
-def collect(settings: MauzoSettings, stack_json: Path) -> StatusReport:
+def collect(
+    settings: MauzoSettings, stack_json: Path, auth: httpx.Auth | None = None
+) -> StatusReport:
     supervised = _supervised(stack_json)
     specs = ([] if settings.kafka_bootstrap else [broker_spec(settings)]) + service_specs(settings)
     services = []
@@ -65,11 +68,17 @@ def collect(settings: MauzoSettings, stack_json: Path) -> StatusReport:
     report = StatusReport(services)
     try:
         response = httpx.get(
-            f"{settings.tracker_url}/api/ingest/tasks", params={"limit": RECENT_TASKS}, timeout=5
+            f"{settings.tracker_url}/api/ingest/tasks",
+            params={"limit": RECENT_TASKS},
+            timeout=5,
+            auth=auth,
         )
         response.raise_for_status()
     except httpx.HTTPError as exc:
         report.tracker_error = f"task-tracker did not answer: {exc}"
+        return report
+    except NoCredentials as exc:
+        report.tracker_error = f"cannot sign in to task-tracker: {exc}"
         return report
     tasks: list[dict[str, Any]] = response.json()["tasks"]
     report.tasks_by_state = Counter(str(t["state"]) for t in tasks)
