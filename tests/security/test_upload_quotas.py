@@ -10,6 +10,8 @@ import httpx
 import pytest
 
 from mauzo_common.auth.principal import Role
+from mauzo_common.auth.service import service_auth
+from mauzo_common.testing.auth import test_tokens as signing_keys
 from mauzo_common.testing.components import free_port
 from mauzo_common.testing.services import Served
 from mauzo_task_tracker.app import create_app as create_tracker
@@ -56,7 +58,11 @@ def upload(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> It
             upload_quota_files_per_hour=FILES_PER_HOUR,
             upload_quota_bytes_per_day=BYTES_PER_DAY,
         )
-        with Served(gated(create_upload(settings))) as served:
+        app = gated(create_upload(settings))
+        # The upload service's own credentials towards task-tracker (what its app.py sets once
+        # service-to-service auth is in; setting them again changes nothing).
+        app.state.uploader.tracker.client.auth = service_auth(signing_keys(), "upload")
+        with Served(app) as served:
             yield served.url
 
 
