@@ -32,6 +32,7 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 
 from mauzo_query_api.errors import InvalidArgument, ServiceUnavailable
+from mauzo_query_api.page_policy import index_policy
 from mauzo_query_api.settings import QueryApiSettings
 
 log = structlog.get_logger(__name__)
@@ -96,10 +97,12 @@ def files(settings: QueryApiSettings) -> APIRouter:
                 404, "the dashboard is not built: run `make install` (npm ci + build)"
             )
         found = built_file(dist, path)
+        if found is not None and found.name == "index.html":
+            return FileResponse(found, headers=page_headers(found))
         if found is None:
             if "." in path.rsplit("/", 1)[-1]:
                 raise HTTPException(404)
-            return FileResponse(index, headers={"cache-control": "no-cache"})
+            return FileResponse(index, headers=page_headers(index))
         headers = {"vary": "accept-encoding"}
         headers["cache-control"] = (
             "public, max-age=31536000, immutable" if path.startswith("assets/") else "no-cache"
@@ -111,6 +114,10 @@ def files(settings: QueryApiSettings) -> APIRouter:
         return FileResponse(found, headers=headers)
 
     return router
+
+
+def page_headers(index: Path) -> dict[str, str]:
+    return {"cache-control": "no-cache", "content-security-policy": index_policy(index)}
 
 
 def media_type(path: Path) -> str:
