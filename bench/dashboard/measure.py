@@ -7,12 +7,19 @@
    next animation frame), on a fresh browser context (cold HTTP cache), median of --runs.
 
     uv run python bench/dashboard/measure.py                # own stack, 120 000 demo lines
-    uv run python bench/dashboard/measure.py --url http://127.0.0.1:8000  # `mauzo up --demo`
+    uv run python bench/dashboard/measure.py --url http://127.0.0.1:8000 --user admin
+        # `mauzo up --demo`; the password from MAUZO_BENCH_PASSWORD
+
+Every browser context opens signed in (the session the sign-in page would store), so the
+figures are the pages' own and the sign-in happens once, outside them: on its own stack with a
+test token, on a running one with the password grant (without --user, the pages are opened
+as they are, for a stack that needs no sign-in).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -22,8 +29,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, sync_playwright
+import httpx
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
+from mauzo_common.testing.auth import install_test_keys
+from mauzo_common.testing.dashboard import minted_session, session_of, session_script
 from mauzo_common.testing.stack import start_stack
 
 CHROMIUM = "/usr/bin/chromium"
@@ -59,8 +69,9 @@ SCRIPTS_KB = """
 
 @contextmanager
 def demo_stack(lines: int) -> Iterator[str]:
+    install_test_keys()  # the stack verifies the bench's test token
     with tempfile.TemporaryDirectory(prefix="mauzo-dash-bench-") as tmp:
-        stack = start_stack(Path(tmp))
+        stack = start_stack(Path(tmp), {"MAUZO_AUTH_KEYS": os.environ["MAUZO_AUTH_KEYS"]})
         try:
             demo = Path(tmp) / "demo.csv"
             mauzo = Path(sys.executable).parent / "mauzo"
@@ -72,10 +83,30 @@ def demo_stack(lines: int) -> Iterator[str]:
             stack.stop()
 
 
-def js_per_page(browser: Browser, url: str, query: str) -> dict[str, float]:
+def signed_in_by_password(url: str, user: str, password: str) -> dict[str, Any]:
+    answer = httpx.post(
+        f"{url}/api/auth/token",
+        data={"grant_type": "password", "username": user, "password": password},
+        timeout=30,
+    )
+    if answer.status_code != 200:
+        raise SystemExit(f"sign-in as {user} failed: HTTP {answer.status_code} {answer.text}")
+    return session_of(answer.json(), user)
+
+
+def fresh_context(browser: Browser, session: dict[str, Any] | None) -> BrowserContext:
+    context = browser.new_context()
+    if session is not None:
+        context.add_init_script(session_script(session))
+    return context
+
+
+def js_per_page(
+    browser: Browser, url: str, query: str, session: dict[str, Any] | None
+) -> dict[str, float]:
     sizes = {}
     for name in PAGES:
-        context = browser.new_context()
+        context = fresh_context(browser, session)
         page = context.new_page()
         page.goto(f"{url}/{name}{query}")
         page.wait_for_selector("main h1", timeout=60_000)
@@ -86,10 +117,12 @@ def js_per_page(browser: Browser, url: str, query: str) -> dict[str, float]:
     return sizes
 
 
-def kpis_painted(browser: Browser, url: str, query: str, runs: int) -> list[float]:
+def kpis_painted(
+    browser: Browser, url: str, query: str, runs: int, session: dict[str, Any] | None
+) -> list[float]:
     times = []
     for _ in range(runs + 1):  # the first run warms the server's caches and is dropped
-        context = browser.new_context()
+        context = fresh_context(browser, session)
         context.add_init_script(WATCH_KPIS)
         page = context.new_page()
         page.goto(f"{url}/overview{query}")
@@ -99,14 +132,14 @@ def kpis_painted(browser: Browser, url: str, query: str, runs: int) -> list[floa
     return times[1:]
 
 
-def measure(url: str, runs: int, query: str) -> dict[str, Any]:
+def measure(url: str, runs: int, query: str, session: dict[str, Any] | None) -> dict[str, Any]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
         )
         try:
-            sizes = js_per_page(browser, url, query)
-            times = kpis_painted(browser, url, query, runs)
+            sizes = js_per_page(browser, url, query, session)
+            times = kpis_painted(browser, url, query, runs, session)
         finally:
             browser.close()
     return {"js_kb": sizes, "kpi_ms": times}
@@ -120,12 +153,20 @@ def main() -> None:
     parser.add_argument(
         "--query", default="?dateFrom=2025-01-01&dateTo=2025-12-31", help="the view's filter"
     )
+    parser.add_argument("--user", help="sign in as this user on --url (password grant)")
     args = parser.parse_args()
     if args.url:
-        result = measure(args.url.rstrip("/"), args.runs, args.query)
+        url = args.url.rstrip("/")
+        session = None
+        if args.user:
+            password = os.environ.get("MAUZO_BENCH_PASSWORD")
+            if not password:
+                raise SystemExit("--user needs the password in MAUZO_BENCH_PASSWORD")
+            session = signed_in_by_password(url, args.user, password)
+        result = measure(url, args.runs, args.query, session)
     else:
         with demo_stack(args.lines) as url:
-            result = measure(url, args.runs, args.query)
+            result = measure(url, args.runs, args.query, minted_session())
     for name, kb in result["js_kb"].items():
         print(f"JS gzip  /{name:<14} {kb:7.1f} kB")
     times = result["kpi_ms"]

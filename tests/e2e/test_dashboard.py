@@ -3,6 +3,8 @@
 Every page renders without an error; the KPI values it shows (data-kpi / data-value) equal the
 GraphQL answers for the same filter; a file dropped on the Data page reaches `succeeded` and its
 rows show on Overview. Screenshots of each page go to tests/e2e/screenshots/ (git-ignored).
+Each browser context opens signed in as an admin (a test token in the dashboard's session
+storage); signing in itself is test_dashboard_signin.py's.
 
 Chromium is Debian's (/usr/bin/chromium), driven by the PyPI `playwright` package; no browser is
 downloaded. The tests skip with the reason when it or the built dashboard is missing.
@@ -11,6 +13,7 @@ downloaded. The tests skip with the reason when it or the built dashboard is mis
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 import uuid
@@ -20,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from mauzo_common.testing.dashboard import minted_session, session_script
 from mauzo_common.testing.stack import RunningStack, start_stack
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -67,7 +71,7 @@ query ($filter: SalesFilterInput) {
 def demo_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     """An embedded stack of its own with demo data in the default datasource."""
     data_dir = tmp_path_factory.mktemp("dashboard")
-    running = start_stack(data_dir)
+    running = start_stack(data_dir, {"MAUZO_AUTH_KEYS": os.environ["MAUZO_AUTH_KEYS"]})
     try:
         demo = data_dir / "demo.csv"
         mauzo = Path(sys.executable).parent / "mauzo"
@@ -96,6 +100,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    context.add_init_script(session_script(minted_session()))
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
@@ -200,6 +205,7 @@ def test_phone_and_dark_theme(demo_stack: RunningStack, browser: Any) -> None:
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, color_scheme="dark", is_mobile=True
     )
+    context.add_init_script(session_script(minted_session()))
     phone = context.new_page()
     phone.goto(base(demo_stack) + link("overview", *FILTERS[0]))
     settle(phone)

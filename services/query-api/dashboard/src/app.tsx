@@ -1,7 +1,9 @@
-import type { ComponentType } from "preact";
+import type { ComponentChildren, ComponentType } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { FilterBar } from "./components/FilterBar";
+import { SignIn } from "./components/SignIn";
 import { ErrorBox, Loading } from "./components/State";
+import { may, signOut, useSession, type Role, type Session } from "./lib/auth";
 import { filtersToSearch, parseFilters, presetRange, wantsAllData } from "./lib/filters";
 import { day } from "./lib/format";
 import { navigate, useLocation } from "./lib/location";
@@ -18,19 +20,22 @@ interface PageInfo {
   load: Loader;
   /** Pages that read the sales filter show the filter bar. */
   filtered: boolean;
+  /** The least role the page's API calls need; the server enforces it, the nav only hides it. */
+  role: Role;
 }
 
 export const PAGES: PageInfo[] = [
-  { path: "/overview", title: "Overview", load: () => import("./pages/Overview"), filtered: true },
-  { path: "/sales", title: "Sales", load: () => import("./pages/Sales"), filtered: true },
-  { path: "/products", title: "Products", load: () => import("./pages/Products"), filtered: true },
-  { path: "/branches", title: "Branches", load: () => import("./pages/Branches"), filtered: true },
-  { path: "/profitability", title: "Profitability", load: () => import("./pages/Profitability"), filtered: true },
-  { path: "/customers", title: "Customers", load: () => import("./pages/Customers"), filtered: true },
-  { path: "/returns", title: "Returns", load: () => import("./pages/Returns"), filtered: true },
-  { path: "/explore", title: "Explore", load: () => import("./pages/Explore"), filtered: true },
-  { path: "/data", title: "Data", load: () => import("./pages/Data"), filtered: false },
-  { path: "/diagnostics", title: "Diagnostics", load: () => import("./pages/Diagnostics"), filtered: false },
+  { path: "/overview", title: "Overview", load: () => import("./pages/Overview"), filtered: true, role: "viewer" },
+  { path: "/sales", title: "Sales", load: () => import("./pages/Sales"), filtered: true, role: "viewer" },
+  { path: "/products", title: "Products", load: () => import("./pages/Products"), filtered: true, role: "viewer" },
+  { path: "/branches", title: "Branches", load: () => import("./pages/Branches"), filtered: true, role: "viewer" },
+  { path: "/profitability", title: "Profitability", load: () => import("./pages/Profitability"), filtered: true, role: "viewer" },
+  { path: "/customers", title: "Customers", load: () => import("./pages/Customers"), filtered: true, role: "viewer" },
+  { path: "/returns", title: "Returns", load: () => import("./pages/Returns"), filtered: true, role: "viewer" },
+  { path: "/explore", title: "Explore", load: () => import("./pages/Explore"), filtered: true, role: "admin" },
+  { path: "/data", title: "Data", load: () => import("./pages/Data"), filtered: false, role: "uploader" },
+  { path: "/diagnostics", title: "Diagnostics", load: () => import("./pages/Diagnostics"), filtered: false, role: "admin" },
+  { path: "/audit", title: "Audit", load: () => import("./pages/Audit"), filtered: false, role: "admin" },
 ];
 
 function usePage(page: PageInfo | undefined): { component?: ComponentType; error?: Error } {
@@ -50,9 +55,35 @@ function usePage(page: PageInfo | undefined): { component?: ComponentType; error
 }
 
 export function App() {
+  const { session, notice } = useSession();
+  return session ? <Dashboard session={session} /> : <SignIn notice={notice} />;
+}
+
+function Account({ session, children }: { session: Session; children: ComponentChildren }) {
+  return (
+    <div class="account">
+      <span class="badge" data-role={session.role} title="Signed in as">
+        {session.username} · {session.role}
+      </span>
+      {session.branches && (
+        <span class="badge" data-testid="branch-scope" title="Every answer covers these branches only">
+          Branches: {session.branches.join(", ")}
+        </span>
+      )}
+      <button type="button" class="small" onClick={() => signOut("You signed out.")}>
+        Sign out
+      </button>
+      {children}
+    </div>
+  );
+}
+
+function Dashboard({ session }: { session: Session }) {
   const { path, search } = useLocation();
   const theme = useTheme();
-  const page = PAGES.find((p) => p.path === path);
+  const pages = PAGES.filter((p) => may(session, p.role));
+  const known = PAGES.find((p) => p.path === path);
+  const page = pages.find((p) => p.path === path);
   const filters = parseFilters(search);
   const options = useQuery(FilterOptionsQuery, { datasource: filters.datasource });
 
@@ -101,7 +132,7 @@ export function App() {
         </p>
         <nav aria-label="Pages">
           <ul>
-            {PAGES.map((p) => (
+            {pages.map((p) => (
               <li>
                 <a
                   href={`${p.path}${search}`}
@@ -118,14 +149,16 @@ export function App() {
             ))}
           </ul>
         </nav>
-        <button
-          type="button"
-          class="small theme"
-          aria-pressed={theme === "dark"}
-          onClick={() => setTheme(theme === "dark" ? "light" : "dark")}
-        >
-          {theme === "dark" ? "Light theme" : "Dark theme"}
-        </button>
+        <Account session={session}>
+          <button
+            type="button"
+            class="small theme"
+            aria-pressed={theme === "dark"}
+            onClick={() => setTheme(theme === "dark" ? "light" : "dark")}
+          >
+            {theme === "dark" ? "Light theme" : "Dark theme"}
+          </button>
+        </Account>
       </header>
       {page?.filtered && (
         <div class="filter-row">
@@ -140,7 +173,14 @@ export function App() {
       )}
       <main id="main" tabIndex={-1}>
         {!page ? (
-          path === "/" ? null : (
+          path === "/" ? null : known ? (
+            <div class="state empty" role="status" data-testid="needs-role">
+              <strong>
+                {known.title} needs the {known.role} role; you are signed in as a {session.role}.
+              </strong>{" "}
+              Ask an admin, or pick a page above.
+            </div>
+          ) : (
             <div class="state empty" role="status">
               <strong>No such page.</strong> Pick one above.
             </div>

@@ -188,3 +188,12 @@ export const TasksQuery = graphql(`
     }
   }
 `);
+
+export const StreamsQuery = graphql(`
+  query Streams {
+    streams {
+      datasource topic state recordsIn valid rejected duplicate loaded lag rate
+      lastError { code message }
+    }
+  }
+`);

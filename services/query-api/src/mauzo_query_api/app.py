@@ -17,17 +17,20 @@ from mauzo_common.auth.on_behalf import OnBehalf, acting_for
 from mauzo_common.auth.principal import Role
 from mauzo_common.auth.service import service_auth
 from mauzo_common.auth.tokens import Tokens
+from mauzo_common.cors import install_cors
 from mauzo_common.druid.client import DruidClient
 from mauzo_common.druid.errors import DruidError
 from mauzo_common.http_errors import ErrorObject, ErrorStyle, install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.observability.asgi import install_observability
+from mauzo_common.throttle.middleware import install_limits
 from mauzo_common.tracker_client import TaskTrackerClient
 from mauzo_query_api import api, dashboard
 from mauzo_query_api.clients.upload import UploadForwarder
 from mauzo_query_api.deps import Ask, Services
 from mauzo_query_api.errors import InvalidArgument, QueryError
 from mauzo_query_api.graphql.schema import build_schema
+from mauzo_query_api.graphql_router import MauzoGraphQLRouter
 from mauzo_query_api.handlers import subscribe
 from mauzo_query_api.middleware.no_sockets import NoSockets
 from mauzo_query_api.middleware.response_caching import ResponseCaching
@@ -153,7 +156,7 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     # Uploads (GraphQL multipart request spec) are on; UploadPreflight enforces the CSRF preflight.
     # No WebSocket protocols (and NoSockets below): the schema has no subscriptions, and the
     # authentication gate checks HTTP requests only, so a socket must not run queries.
-    graphql: GraphQLRouter[Ask, None] = GraphQLRouter(
+    graphql: GraphQLRouter[Ask, None] = MauzoGraphQLRouter(
         build_schema(settings),
         context_getter=context,
         multipart_uploads_enabled=True,
@@ -170,12 +173,16 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     app.add_middleware(NoSockets)
     app.add_middleware(ResponseCaching)
     app.add_middleware(UploadPreflight)
+    # ORDER: install_limits before the auth gate's install (the last added runs outermost),
+    # so the limiter runs inside the gate and sees the principal.
+    install_limits(app, settings, "query-api", ERROR_STYLE)
     # Outside the response cache, so a cached answer is never given without a verified token
     # (and the cache can key answers by the caller's role and branch scope).
     install_authentication(
         app, Tokens(settings), is_public=dashboard.is_public_path, style=ERROR_STYLE
     )
     install_error_handlers(app, "query-api", ERROR_STYLE)
+    install_cors(app, settings, ERROR_STYLE)
     # Outermost, so that answers the response cache gives are timed and traced too.
     install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
 

@@ -10,6 +10,11 @@ retraction are REST endpoints of upload, validator and task-tracker on their own
 browser reaches them through `/api/ingest/...` here, so the app needs one origin and no CORS;
 `/api/stack/health` gathers every service's health for the Diagnostics page. Changing requests
 (POST, DELETE) must carry the header `x-mauzo-client`, which a cross-site form cannot send.
+
+Sign-in (`POST /api/auth/token`, the OAuth2 token endpoint) and the audit log (`GET /api/audit`)
+are task-tracker's, reached the same way. The caller's bearer token passes through untouched:
+each service behind checks it itself. Every forwarded request names the caller's address in
+X-Forwarded-For, so sign-in limits and the audit log see the browser, not query-api.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from starlette.exceptions import HTTPException
 from mauzo_common.auth.dependencies import guarded
 from mauzo_common.auth.principal import Role
 from mauzo_query_api.errors import InvalidArgument, ServiceUnavailable
+from mauzo_query_api.page_policy import index_policy
 from mauzo_query_api.settings import QueryApiSettings
 
 log = structlog.get_logger(__name__)
@@ -45,6 +51,11 @@ HOP_HEADERS = {
     "proxy-authorization",
     "proxy-authenticate",
     "trailer",
+    # Set by the gateway from the connection, never taken from the caller (who could name any
+    # address to dodge a per-address sign-in limit or blur the audit log).
+    "x-forwarded-for",
+    "x-real-ip",
+    "forwarded",
 }
 # The status long-poll waits up to 60 s on task-tracker.
 GATEWAY_TIMEOUT = httpx.Timeout(90, connect=5)
@@ -92,10 +103,12 @@ def files(settings: QueryApiSettings) -> APIRouter:
                 404, "the dashboard is not built: run `make install` (npm ci + build)"
             )
         found = built_file(dist, path)
+        if found is not None and found.name == "index.html":
+            return FileResponse(found, headers=page_headers(found))
         if found is None:
             if "." in path.rsplit("/", 1)[-1]:
                 raise HTTPException(404)
-            return FileResponse(index, headers={"cache-control": "no-cache"})
+            return FileResponse(index, headers=page_headers(index))
         headers = {"vary": "accept-encoding"}
         headers["cache-control"] = (
             "public, max-age=31536000, immutable" if path.startswith("assets/") else "no-cache"
@@ -107,6 +120,10 @@ def files(settings: QueryApiSettings) -> APIRouter:
         return FileResponse(found, headers=headers)
 
     return router
+
+
+def page_headers(index: Path) -> dict[str, str]:
+    return {"cache-control": "no-cache", "content-security-policy": index_policy(index)}
 
 
 def media_type(path: Path) -> str:
@@ -134,10 +151,17 @@ def gateway(settings: QueryApiSettings) -> APIRouter:
     targets = upstreams(settings)
     client = httpx.AsyncClient(timeout=GATEWAY_TIMEOUT)
 
-    async def forward(request: Request, service: str, path: str) -> Response:
-        if request.method in ("POST", "DELETE") and not request.headers.get(CLIENT_HEADER):
+    async def forward(
+        request: Request, service: str, path: str, *, csrf_guard: bool = True
+    ) -> Response:
+        changing = request.method in ("POST", "DELETE")
+        if csrf_guard and changing and not request.headers.get(CLIENT_HEADER):
             raise InvalidArgument(f"changing requests need the header `{CLIENT_HEADER}`")
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_HEADERS}
+        if request.client is not None:
+            # query-api's own server already resolved a trusted proxy in front of it (uvicorn's
+            # proxy headers), so the connection's address is the caller's.
+            headers["x-forwarded-for"] = request.client.host
         body: AsyncIterator[bytes] | None = (
             request.stream() if request.method in ("POST", "PUT") else None
         )
@@ -190,6 +214,17 @@ def gateway(settings: QueryApiSettings) -> APIRouter:
         return JSONResponse(
             {"services": [{"name": n} | a for n, a in zip(names, answers, strict=True)]}
         )
+
+    @router.post("/auth/token")
+    async def token(request: Request) -> Response:
+        # Public, and without the client-header guard: a standard OAuth2 client does not send
+        # it, and a cross-site form gains nothing here (the answer goes to the page that posted,
+        # and a session is a header this origin's script adds, never a cookie).
+        return await forward(request, "task-tracker", "/api/auth/token", csrf_guard=False)
+
+    @router.get("/audit")
+    async def audit(request: Request) -> Response:
+        return await forward(request, "task-tracker", "/api/audit")
 
     return router
 

@@ -20,6 +20,7 @@ from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_common.observability.asgi import install_observability
+from mauzo_common.throttle.middleware import install_limits
 from mauzo_task_tracker.api import router
 from mauzo_task_tracker.changes import TaskChanges
 from mauzo_task_tracker.follower import OverlordFollower
@@ -103,6 +104,9 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(signin.router)
     app.include_router(admin_api.router)
+    # ORDER: install_limits before the auth gate's install (the last added runs outermost),
+    # so the limiter runs inside the gate and sees the principal.
+    install_limits(app, settings, "task-tracker")
     install_authentication(app, tokens)
     install_error_handlers(app, "task-tracker")
     return app

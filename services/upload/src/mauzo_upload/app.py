@@ -18,9 +18,11 @@ from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_common.observability.asgi import install_observability
+from mauzo_common.throttle.middleware import install_limits
 from mauzo_common.tracker_client import TaskTrackerClient
 from mauzo_upload.api import router
 from mauzo_upload.ingest import Uploader
+from mauzo_upload.quotas import UploadQuotas
 from mauzo_upload.settings import UploadSettings
 
 log = structlog.get_logger(__name__)
@@ -51,7 +53,11 @@ def create_app(settings: UploadSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.broker = broker
     app.state.uploader = Uploader(store, tracker, broker, settings)
+    app.state.quotas = UploadQuotas(settings)
     app.include_router(router)
+    # ORDER: install_limits before the auth gate's install (the last added runs outermost),
+    # so the limiter runs inside the gate and sees the principal.
+    install_limits(app, settings, "upload")
     install_authentication(app, tokens)
     install_error_handlers(app, "upload")
     return app

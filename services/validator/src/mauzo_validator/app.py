@@ -17,6 +17,7 @@ from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_common.observability.asgi import install_observability
+from mauzo_common.throttle.middleware import install_limits
 from mauzo_validator.api import router
 from mauzo_validator.handlers import register
 from mauzo_validator.schema import warm_up
@@ -52,6 +53,9 @@ def create_app(settings: ValidatorSettings | None = None) -> FastAPI:
     app.state.broker = broker
     app.state.settings = settings
     app.include_router(router)
+    # ORDER: install_limits before the auth gate's install (the last added runs outermost),
+    # so the limiter runs inside the gate and sees the principal.
+    install_limits(app, settings, "validator")
     install_authentication(app, Tokens(settings))
     install_error_handlers(app, "validator")
 

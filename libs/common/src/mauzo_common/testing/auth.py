@@ -21,6 +21,9 @@ TEST_DRUID_PASSWORD = "mauzo-test-druid-password"  # noqa: S105 - the same: test
 def install_test_keys() -> None:
     os.environ.setdefault("MAUZO_AUTH_KEYS", json.dumps({TEST_KEY_ID: TEST_KEY}))
     os.environ.setdefault("MAUZO_DRUID_PASSWORD", TEST_DRUID_PASSWORD)
+    # Suites fire hundreds of requests a second as one test identity (load, chaos, benches):
+    # off unless a test turns the limits on in its own settings (tests/security does).
+    os.environ.setdefault("MAUZO_LIMITS_ENABLED", "false")
 
 
 def test_tokens() -> Tokens:

@@ -1,6 +1,7 @@
 // One fetch per question to the same-origin /graphql; typed by the documents graphql-codegen
 // generates from services/query-api/schema.graphql.
 import type { TypedDocumentString } from "../gql/graphql";
+import { authFetch } from "./auth";
 
 export class ApiError extends Error {
   constructor(
@@ -25,7 +26,7 @@ export async function request<TResult, TVariables>(
 ): Promise<TResult> {
   let response: Response;
   try {
-    response = await fetch("/graphql", {
+    response = await authFetch("/graphql", {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
       body: JSON.stringify({ query: document.toString(), variables }),

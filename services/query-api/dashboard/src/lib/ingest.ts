@@ -1,4 +1,5 @@
 // The ingest REST endpoints, reached through query-api's same-origin gateway (/api/ingest).
+import { authFetch } from "./auth";
 
 export const CLIENT_HEADER = { "x-mauzo-client": "dashboard" };
 export const TERMINAL = new Set(["succeeded", "rejected", "failed", "duplicate", "retracted"]);
@@ -60,7 +61,7 @@ async function json<T>(response: Response): Promise<T> {
 export async function analyze(file: File): Promise<Analysis> {
   const form = new FormData();
   form.append("file", file);
-  return json(await fetch("/api/ingest/analyze-schema", { method: "POST", body: form, headers: CLIENT_HEADER }));
+  return json(await authFetch("/api/ingest/analyze-schema", { method: "POST", body: form, headers: CLIENT_HEADER }));
 }
 
 export async function upload(
@@ -72,18 +73,18 @@ export async function upload(
   form.append("datasource", datasource);
   if (mapping) form.append("mapping", JSON.stringify(mapping));
   form.append("file", file);
-  return json(await fetch("/api/ingest/upload", { method: "POST", body: form, headers: CLIENT_HEADER }));
+  return json(await authFetch("/api/ingest/upload", { method: "POST", body: form, headers: CLIENT_HEADER }));
 }
 
 /** The task's status once it differs from `seen` (the tracker holds the answer up to `wait` s). */
 export async function status(taskId: string, seen: string | null, wait = 30, signal?: AbortSignal): Promise<TaskStatus> {
   const query = seen ? `?changed_from=${encodeURIComponent(seen)}&wait_seconds=${wait}` : "";
-  return json(await fetch(`/api/ingest/status/${encodeURIComponent(taskId)}${query}`, { signal: signal ?? null }));
+  return json(await authFetch(`/api/ingest/status/${encodeURIComponent(taskId)}${query}`, { signal: signal ?? null }));
 }
 
 export async function retract(taskId: string): Promise<TaskStatus> {
   return json(
-    await fetch(`/api/ingest/tasks/${encodeURIComponent(taskId)}/data`, { method: "DELETE", headers: CLIENT_HEADER }),
+    await authFetch(`/api/ingest/tasks/${encodeURIComponent(taskId)}/data`, { method: "DELETE", headers: CLIENT_HEADER }),
   );
 }
 

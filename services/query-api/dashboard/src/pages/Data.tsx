@@ -1,6 +1,8 @@
+import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { Answer } from "../components/State";
 import { Table } from "../components/Table";
+import { may, openAuthed, useSession } from "../lib/auth";
 import { bytes, count, dateTime } from "../lib/format";
 import { analyze, follow, retract, TERMINAL, upload, type Analysis, type TaskStatus } from "../lib/ingest";
 import { useQuery } from "../lib/useQuery";
@@ -147,6 +149,26 @@ export default function Data() {
   );
 }
 
+/** A link to an API file: the bearer token goes in a header, which a plain <a href> cannot send. */
+function AuthedLink({ url, fileName, children }: { url: string; fileName?: string; children: ComponentChildren }) {
+  const [failed, setFailed] = useState<string | null>(null);
+  return (
+    <>
+      <a
+        href={url}
+        onClick={(e) => {
+          e.preventDefault();
+          setFailed(null);
+          openAuthed(url, fileName).catch((error: Error) => setFailed(error.message));
+        }}
+      >
+        {children}
+      </a>
+      {failed && <span class="warn"> {failed}</span>}
+    </>
+  );
+}
+
 function FileCard({
   item,
   onMapping,
@@ -161,6 +183,8 @@ function FileCard({
   onRemove: () => void;
 }) {
   const task = item.task;
+  // Retraction is an admin's; the server refuses it to anyone else, so the button is not shown.
+  const canRetract = may(useSession().session, "admin");
   const columns = item.analysis?.columns ?? [];
   const setField = (field: string, source: string) => {
     const next = { ...item.mapping };
@@ -248,17 +272,13 @@ function FileCard({
           )}
           {TERMINAL.has(task.state) && (
             <p class="actions">
-              {task.links?.report && (
-                <a href={task.links.report} target="_blank" rel="noopener">
-                  Quality report
-                </a>
-              )}
+              {task.links?.report && <AuthedLink url={task.links.report}>Quality report</AuthedLink>}
               {task.links?.rejected_rows && (
-                <a href={task.links.rejected_rows} download>
+                <AuthedLink url={task.links.rejected_rows} fileName={`${item.file.name}.rejected.csv`}>
                   Rejected rows (CSV)
-                </a>
+                </AuthedLink>
               )}
-              {task.state === "succeeded" && (
+              {task.state === "succeeded" && canRetract && (
                 <button type="button" class="small danger" onClick={onRetract}>
                   Retract this upload
                 </button>
@@ -279,11 +299,13 @@ function FileCard({
 
 function TaskHistory({ refresh }: { refresh: number }) {
   const state = useQuery(TasksQuery, { limit: 50, state: null }, { refresh });
+  // An uploader is answered with their own tasks only (the server's rule); say so.
+  const everyone = may(useSession().session, "admin");
   return (
     <Answer state={state} what="the task history">
       {({ ingestionTasks }) => (
         <Table
-          title="Task history"
+          title={everyone ? "Task history" : "Your uploads"}
           rows={ingestionTasks}
           empty="No uploads yet."
           columns={[
@@ -298,7 +320,12 @@ function TaskHistory({ refresh }: { refresh: number }) {
             {
               label: "Report",
               value: (r) => `/api/ingest/tasks/${r.taskId}/report`,
-              render: (r) => (TERMINAL.has(r.state) && r.state !== "duplicate" ? <a href={`/api/ingest/tasks/${r.taskId}/report`}>report</a> : "—"),
+              render: (r) =>
+                TERMINAL.has(r.state) && r.state !== "duplicate" ? (
+                  <AuthedLink url={`/api/ingest/tasks/${r.taskId}/report`}>report</AuthedLink>
+                ) : (
+                  "—"
+                ),
             },
           ]}
         />

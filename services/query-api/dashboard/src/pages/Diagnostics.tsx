@@ -1,9 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
 import { Answer, ErrorBox, Loading } from "../components/State";
 import { Table } from "../components/Table";
+import { authFetch } from "../lib/auth";
 import { count, dateTime, day } from "../lib/format";
 import { useQuery } from "../lib/useQuery";
-import { DatasourcesQuery, TasksQuery } from "../queries";
+import { DatasourcesQuery, StreamsQuery, TasksQuery } from "../queries";
 
 interface Health {
   name: string;
@@ -26,10 +27,10 @@ export default function Diagnostics() {
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let live = true;
-    const self = fetch("/api/health").then(
+    const self = authFetch("/api/health").then(
       async (r): Promise<Health> => ({ name: "query-api", status: r.ok ? "ok" : "unavailable", httpStatus: r.status, body: await r.json(), url: "/api/health" }),
     );
-    fetch("/api/stack/health")
+    authFetch("/api/stack/health")
       .then((r) => (r.ok ? (r.json() as Promise<{ services: Health[] }>) : Promise.reject(new Error(`HTTP ${r.status}`))))
       .then(async (b) => ({ services: [await self, ...b.services] }))
       .then(
@@ -43,6 +44,7 @@ export default function Diagnostics() {
     };
   }, [tick]);
   const sources = useQuery(DatasourcesQuery, {}, { refresh: tick });
+  const streams = useQuery(StreamsQuery, {}, { refresh: tick });
   const failed = useQuery(TasksQuery, { state: "FAILED", limit: 20 });
   const rejected = useQuery(TasksQuery, { state: "REJECTED", limit: 20 });
   const services: Health[] = health.services ?? [];
@@ -79,6 +81,27 @@ export default function Diagnostics() {
               { label: "First day", value: (r) => r.dataRange.firstDate, render: (r) => day(r.dataRange.firstDate) },
               { label: "Last day", value: (r) => r.dataRange.lastDate, render: (r) => day(r.dataRange.lastDate) },
               { label: "Columns", value: (r) => r.columns.map((c) => `${c.name}:${c.role}`).join(" ") },
+            ]}
+          />
+        )}
+      </Answer>
+      <Answer state={streams} what="streams">
+        {({ streams: list }) => (
+          <Table
+            title="Streams"
+            rows={list}
+            empty="No streamed datasource."
+            columns={[
+              { label: "Datasource", value: (r) => r.datasource },
+              { label: "State", value: (r) => r.state },
+              { label: "Records in", numeric: true, value: (r) => r.recordsIn, render: (r) => count(r.recordsIn) },
+              { label: "Valid", numeric: true, value: (r) => r.valid, render: (r) => count(r.valid) },
+              { label: "Rejected", numeric: true, value: (r) => r.rejected, render: (r) => count(r.rejected) },
+              { label: "Duplicate", numeric: true, value: (r) => r.duplicate, render: (r) => count(r.duplicate) },
+              { label: "Loaded", numeric: true, value: (r) => r.loaded, render: (r) => count(r.loaded) },
+              { label: "Lag", numeric: true, value: (r) => r.lag, render: (r) => count(r.lag) },
+              { label: "Valid/s", numeric: true, value: (r) => r.rate, render: (r) => r.rate.toFixed(1) },
+              { label: "Last rejection", value: (r) => (r.lastError ? `${r.lastError.code}: ${r.lastError.message}` : null) },
             ]}
           />
         )}
