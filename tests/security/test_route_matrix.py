@@ -113,6 +113,8 @@ ROUTES: dict[str, dict[tuple[str, str], Minimum]] = {
         ("GET", "/api/ingest/{rest:path}"): V,  # gateway to task-tracker's reads
         ("DELETE", "/api/ingest/{rest:path}"): A,  # gateway to retraction
         ("GET", "/api/stack/health"): A,  # every internal address: the operator's page
+        ("POST", "/api/auth/token"): PUBLIC,  # gateway to task-tracker's sign-in
+        ("GET", "/api/audit"): A,  # gateway to task-tracker's audit log
         **DOCS,
     },
 }

@@ -222,7 +222,7 @@ def gateway(settings: QueryApiSettings) -> APIRouter:
         # and a session is a header this origin's script adds, never a cookie).
         return await forward(request, "task-tracker", "/api/auth/token", csrf_guard=False)
 
-    @router.get("/audit")
+    @router.get("/audit", dependencies=guarded(Role.ADMIN))  # task-tracker checks it again
     async def audit(request: Request) -> Response:
         return await forward(request, "task-tracker", "/api/audit")
 
