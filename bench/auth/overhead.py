@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "ingest"))
 
 from sales_csv import write_sales_csv
 
+from mauzo_common.auth.local_secrets import druid_password
 from mauzo_common.auth.principal import Role
-from mauzo_common.testing.auth import bearer
 from mauzo_common.testing.components import free_port, wait_until
 from mauzo_common.testing.stack import RunningStack, start_stack
 
@@ -45,7 +45,9 @@ def latencies(url: str, headers: dict[str, str], requests: int) -> list[float]:
 
 def start_gateless(stack: RunningStack, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = {**stack.env, "MAUZO_QUERY_API_PORT": str(port)}
+    # The stack made its own secrets: the gateless query-api needs its olap-lite password too.
+    password = druid_password(stack.data_dir)
+    env = {**stack.env, "MAUZO_QUERY_API_PORT": str(port), "MAUZO_DRUID_PASSWORD": password}
     process = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("gateless.py"))],
         env=env,
@@ -83,7 +85,7 @@ def main() -> None:
                 raise SystemExit(f"the bench data did not load: {status}")
             gateless, gateless_url = start_gateless(stack, work / "gateless.log")
             sides = {
-                "with": (stack.url("QUERY_API") + "/graphql", bearer(Role.VIEWER)),
+                "with": (stack.url("QUERY_API") + "/graphql", stack.bearer(Role.VIEWER)),
                 "without": (gateless_url, {}),
             }
             p50: dict[str, list[float]] = {name: [] for name in sides}

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import httpx
 
-from mauzo_common.testing.auth import druid_auth, druid_headers, install_test_keys
+from mauzo_common.testing.auth import druid_basic, druid_headers, install_test_keys
 from mauzo_common.testing.druid import parquet_index_spec
 
 SEED = 7
@@ -104,7 +104,7 @@ def olap_lite_process(data_dir: Path) -> Iterator[httpx.Client]:
         "MAUZO_LOG_LEVEL": "WARNING",
     }
     proc = subprocess.Popen([script], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600, auth=druid_auth())
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600, auth=druid_basic())
     try:
         deadline = time.monotonic() + 60
         while True:

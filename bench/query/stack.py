@@ -16,10 +16,10 @@ import httpx
 import polars as pl
 
 from mauzo_common.auth.principal import Role
-from mauzo_common.testing.auth import auth, druid_auth, install_test_keys
+from mauzo_common.testing.auth import auth, druid_basic, install_test_keys
 
 ADMIN = auth(Role.ADMIN)  # re-mints: a benchmark outlives one access token
-DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
+DRUID = druid_basic()  # olap-lite's Basic login, as the services present it
 
 
 def free_port() -> int:

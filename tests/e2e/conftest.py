@@ -42,10 +42,7 @@ def stack(
                 "AWS_ACCESS_KEY_ID": "testing",
                 "AWS_SECRET_ACCESS_KEY": "testing",
             }
-        # As a user's first `mauzo up`: it makes its own secrets (test_first_start.py checks
-        # them); the tests sign in with those through the stack's helpers (stack.http, .auth).
-        data_dir = tmp_path_factory.mktemp(request.param.replace("+", "-"))
-        running = start_stack(data_dir, extra, own_secrets=True)
+        running = start_stack(tmp_path_factory.mktemp(request.param.replace("+", "-")), extra)
         yield running
         assert running.stop() == 0, "mauzo up did not exit cleanly on SIGTERM"
         wait_until(lambda: ports_released(running), 15, "every port released after stop")

@@ -14,7 +14,7 @@ import httpx
 import pytest
 import uvicorn
 
-from mauzo_common.testing.auth import druid_auth
+from mauzo_common.testing.auth import druid_basic
 from mauzo_common.testing.components import free_port, wait_until
 from mauzo_olap_lite.app import create_app
 from mauzo_olap_lite.settings import OlapLiteSettings
@@ -122,7 +122,7 @@ def olap_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 
     def healthy() -> bool:
         try:
-            return httpx.get(f"{url}/status/health", timeout=1, auth=druid_auth()).json() is True
+            return httpx.get(f"{url}/status/health", timeout=1).json() is True
         except httpx.HTTPError:
             return False
 
@@ -135,7 +135,7 @@ def olap_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 @pytest.fixture(scope="module")
 def druid(olap_server: tuple[str, Path]) -> Iterator[Druid]:
     url, data_dir = olap_server
-    with httpx.Client(base_url=url, timeout=30, auth=druid_auth()) as client:
+    with httpx.Client(auth=druid_basic(), base_url=url, timeout=30) as client:
         yield Druid(client, data_dir)
 
 

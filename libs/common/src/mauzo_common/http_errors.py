@@ -22,8 +22,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
-from mauzo_common.errors import MauzoError
+from mauzo_common.errors import MauzoError, RateLimited
 from mauzo_common.http import App, Message, Receive, RequestIds, Scope, Send
+from mauzo_common.security_headers import SecurityHeaders
 
 log = structlog.get_logger(__name__)
 
@@ -118,17 +119,19 @@ class UnexpectedErrors:
 
 
 def install_error_handlers(app: FastAPI, service: str, style: ErrorStyle | None = None) -> None:
-    """Request ids plus every error handler; call once in a service's app.py, after adding the
-    service's own middlewares (this puts RequestIds outermost)."""
+    """Request ids, security headers and every error handler; call once in a service's app.py,
+    after adding the service's own middlewares (this puts these outermost)."""
     style = style or ErrorStyle()
     app.add_middleware(UnexpectedErrors, service=service, style=style)
     app.add_middleware(RequestIds)
+    app.add_middleware(SecurityHeaders)  # outside RequestIds: every answer carries them
 
     @app.exception_handler(MauzoError)
     async def refused(request: Request, exc: MauzoError) -> JSONResponse:
         level = log.warning if exc.status >= 500 else log.info
         level("request_refused", code=exc.code, status=exc.status, error=exc.message)
-        return error_response(request, exc.status, exc, style)
+        retry = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return error_response(request, exc.status, exc, style, retry)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from mauzo_common.errors import InputRejected, MauzoError
 from mauzo_common.events import DEAD_LETTER_TOPIC, DeadLettered, Envelope, ErrorInfo, Payload
+from mauzo_common.kafka_security import faststream_security
 from mauzo_common.logging import bind, unbind
 from mauzo_common.observability import metrics
 from mauzo_common.observability.tracing import continued_span, current_traceparent
@@ -42,6 +43,7 @@ def make_broker(settings: MauzoSettings) -> KafkaBroker:
         settings.bootstrap_servers,
         enable_idempotence=settings.kafka_idempotence,
         acks="all" if settings.kafka_idempotence else 1,
+        security=faststream_security(settings),
         logger=None,
     )
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from limits import parse_many
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,6 +46,13 @@ class MauzoSettings(BaseSettings):
     kafka_fetch_max_wait_ms: int = Field(
         50, gt=0, description="Longest wait of a consumer's fetch for new records"
     )
+    # A real cluster's Kafka asks for SASL/SCRAM over TLS (docs/security.md#kafka-broker); the
+    # embedded broker listens on loopback only and takes neither.
+    kafka_sasl_mechanism: Literal["", "SCRAM-SHA-256", "SCRAM-SHA-512"] = ""
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: SecretStr | None = None
+    kafka_tls: bool = Field(False, description="TLS to the brokers (SASL_SSL with SASL)")
+    kafka_tls_cafile: Path | None = Field(None, description="CA bundle; default: the system's")
 
     # Object store: a local directory (embedded) or S3 through boto3.
     object_store: Literal["local", "s3"] = "local"
@@ -92,6 +100,26 @@ class MauzoSettings(BaseSettings):
     druid_username: str = "mauzo"
     druid_password: SecretStr | None = None
 
+    # Limits (docs/security.md#limits-and-headers). Rates are `limits` strings, several joined
+    # by ";" (a burst and a sustained rate), counted per identity (the token's subject) and
+    # per service; a Mauzo service's own calls are never limited. The sign-in route, which has
+    # no identity yet, is limited per client IP: the brute-force guard.
+    limits_enabled: bool = Field(True, description="Rate limits and upload quotas on or off")
+    rate_limit_storage: str = Field(
+        "memory://", description="memory:// (one process) or redis://host:port/db (shared)"
+    )
+    rate_limit_viewer: str = "600/minute"
+    rate_limit_uploader: str = "600/minute"
+    rate_limit_admin: str = "1200/minute"
+    sign_in_rate_limit: str = Field("20/minute;200/hour", description="Per client IP")
+    # Request bodies other than file uploads (multipart): GraphQL, REST, registrations.
+    max_request_bytes: int = Field(1024 * 1024, gt=0, description="413 above (not uploads)")
+    # Peers whose X-Forwarded-For is believed (query-api's gateway, a reverse proxy).
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+    # Origins a browser may call the APIs from; empty = the dashboard's own origin
+    # (http://127.0.0.1:<query_api_port> and http://localhost:<query_api_port>).
+    cors_origins: list[str] = Field(default_factory=list)
+
     # Service URLs other services call; empty means "the local one on its default port".
     task_tracker_url: str = ""
     upload_url: str = ""
@@ -123,6 +151,24 @@ class MauzoSettings(BaseSettings):
     @property
     def uploader_url(self) -> str:
         return (self.upload_url or f"http://127.0.0.1:{self.upload_port}").rstrip("/")
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        if self.cors_origins:
+            return [origin.rstrip("/") for origin in self.cors_origins]
+        port = self.query_api_port
+        return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+
+    @field_validator(
+        "rate_limit_viewer", "rate_limit_uploader", "rate_limit_admin", "sign_in_rate_limit"
+    )
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        try:
+            parse_many(value)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a rate such as '600/minute': {exc}") from None
+        return value
 
     def currency_of(self, datasource: str) -> str:
         """The datasource's currency (docs/sales-model.md#money-and-currency)."""

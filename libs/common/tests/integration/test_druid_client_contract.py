@@ -19,7 +19,7 @@ from mauzo_common.druid.answers import TaskStatus
 from mauzo_common.druid.client import DruidClient, SqlParameter
 from mauzo_common.druid.errors import DruidRefused
 from mauzo_common.druid.transport import Retry
-from mauzo_common.testing.auth import druid_auth
+from mauzo_common.testing.auth import druid_basic
 
 DRUID_URL = os.environ.get("MAUZO_TEST_DRUID_URL", "")
 SALES = [
@@ -41,14 +41,14 @@ def router_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 async def druid(router_url: str) -> AsyncIterator[DruidClient]:
-    # olap-lite's Basic login; an unsecured Druid ignores it
-    async with httpx.AsyncClient(auth=druid_auth()) as http:
+    async with httpx.AsyncClient() as http:
         yield DruidClient(
             http,
             overlord_url=router_url,
             router_url=router_url,
             retry=Retry(retries=2, backoff=0.05),
             timeout=30,
+            auth=druid_basic(),
         )
 
 

@@ -20,6 +20,7 @@ from mauzo_olap_lite.api.deps import Components
 from mauzo_olap_lite.database import Database
 from mauzo_olap_lite.errors import DruidError, OverlordError
 from mauzo_olap_lite.native.engine import NativeEngine
+from mauzo_olap_lite.security import BasicAuthentication, credentials
 from mauzo_olap_lite.settings import OlapLiteSettings
 from mauzo_olap_lite.sql.engine import SqlEngine
 from mauzo_olap_lite.sql.system_tables import create_views
@@ -47,6 +48,7 @@ def open_components(settings: OlapLiteSettings) -> Components:
 
 def create_app(settings: OlapLiteSettings | None = None) -> FastAPI:
     settings = settings or OlapLiteSettings()
+    username, password = credentials(settings)  # first: no password, no start
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -69,6 +71,7 @@ def create_app(settings: OlapLiteSettings | None = None) -> FastAPI:
 
     app = FastAPI(title="Mauzo olap-lite", lifespan=lifespan)
     install_observability(app, settings.observability)
+    app.add_middleware(BasicAuthentication, username=username, password=password)
     app.include_router(tasks.router)
     app.include_router(sql.router)
     app.include_router(native.router)

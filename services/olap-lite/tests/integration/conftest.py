@@ -22,7 +22,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from mauzo_common.testing.auth import druid_auth
+from mauzo_common.testing.auth import druid_basic
 from mauzo_common.testing.components import free_port, port_open, wait_until
 
 
@@ -164,9 +164,7 @@ class OlapLiteProcess:
 
     def _healthy(self) -> bool:
         try:
-            return (
-                httpx.get(f"{self.url}/status/health", timeout=1, auth=druid_auth()).json() is True
-            )
+            return httpx.get(f"{self.url}/status/health", timeout=1).json() is True
         except httpx.HTTPError:
             return False
 
@@ -200,7 +198,7 @@ def olap_process_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _load_task(url: str, spec: dict[str, Any], timeout: float = 60) -> None:
-    with httpx.Client(base_url=url, timeout=30, auth=druid_auth()) as client:
+    with httpx.Client(auth=druid_basic(), base_url=url, timeout=30) as client:
         response = client.post("/druid/indexer/v1/task", json=spec)
         assert response.status_code == 200, response.text
         task = response.json()["task"]

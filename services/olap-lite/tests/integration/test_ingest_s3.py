@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 import uvicorn
 
-from mauzo_common.testing.auth import druid_auth
+from mauzo_common.testing.auth import druid_basic
 from mauzo_common.testing.components import free_port, wait_until
 from mauzo_olap_lite.app import create_app
 from mauzo_olap_lite.settings import OlapLiteSettings
@@ -64,7 +64,7 @@ def s3_druid(s3_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     thread.start()
     url = f"http://127.0.0.1:{port}"
     wait_until(lambda: _healthy(url), 20, "olap-lite healthy")
-    with httpx.Client(base_url=url, timeout=30, auth=druid_auth()) as http:
+    with httpx.Client(auth=druid_basic(), base_url=url, timeout=30) as http:
         yield http
     server.should_exit = True
     thread.join(20)
@@ -72,7 +72,7 @@ def s3_druid(s3_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 def _healthy(url: str) -> bool:
     try:
-        return httpx.get(f"{url}/status/health", timeout=1, auth=druid_auth()).status_code == 200
+        return httpx.get(f"{url}/status/health", timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
 

@@ -14,7 +14,7 @@ import duckdb
 import httpx
 import pytest
 
-from mauzo_common.testing.auth import druid_auth
+from mauzo_common.testing.auth import druid_basic
 from mauzo_common.testing.components import wait_until
 
 DS = "many_keys"
@@ -75,7 +75,7 @@ def http(
         },
         timeout=120,
     )
-    with httpx.Client(base_url=olap_process_url, timeout=120, auth=druid_auth()) as client:
+    with httpx.Client(auth=druid_basic(), base_url=olap_process_url, timeout=120) as client:
         yield client
 
 
@@ -96,7 +96,7 @@ def test_cancel_a_running_query(http: httpx.Client) -> None:
     result: dict[str, httpx.Response] = {}
 
     def run() -> None:
-        with httpx.Client(base_url=str(http.base_url), timeout=120, auth=druid_auth()) as client:
+        with httpx.Client(auth=druid_basic(), base_url=str(http.base_url), timeout=120) as client:
             result["r"] = client.post(
                 "/druid/v2", json={**SLOW, "context": {"queryId": "native-cancel"}}
             )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 import pytest
@@ -16,7 +15,16 @@ from pydruid.db import connect
 from pydruid.utils.aggregators import count, doublesum
 from pydruid.utils.filters import Dimension
 
-from mauzo_common.testing.auth import druid_auth, druid_credentials
+from mauzo_common.testing.auth import druid_basic, druid_credentials
+
+USER, PASSWORD = druid_credentials()
+
+
+def pydruid_client(url: str) -> PyDruid:
+    client = PyDruid(url, "druid/v2")
+    client.set_basic_auth_credentials(USER, PASSWORD)  # type: ignore[no-untyped-call]
+    return client
+
 
 # pydruid's dialect predates SQLAlchemy's statement cache flag; the warning is about its speed
 pytestmark = pytest.mark.filterwarnings(
@@ -25,14 +33,6 @@ pytestmark = pytest.mark.filterwarnings(
 )
 DS = "native_sales"
 INTERVALS = "2024-01-01/2024-05-01"
-USER, PASSWORD = druid_credentials()  # the Basic login the services present to olap-lite
-
-
-def pydruid_client(url: str) -> PyDruid:
-    """pydruid's native client, signed in as the services sign in to olap-lite."""
-    client = PyDruid(url, "druid/v2")
-    client.set_basic_auth_credentials(USER, PASSWORD)
-    return client
 
 
 @pytest.fixture(scope="module")
@@ -42,14 +42,15 @@ def url(sales_url: str) -> str:
 
 @pytest.fixture(scope="module")
 def http(url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=url, timeout=60, auth=druid_auth()) as client:
+    with httpx.Client(auth=druid_basic(), base_url=url, timeout=60) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
 def engine(url: str) -> Iterator[sa.Engine]:
-    login = f"{quote(USER)}:{quote(PASSWORD)}"
-    engine = sa.create_engine(f"druid://{login}@{url.removeprefix('http://')}/druid/v2/sql/")
+    engine = sa.create_engine(
+        f"druid://{USER}:{PASSWORD}@{url.removeprefix('http://')}/druid/v2/sql/"
+    )
     yield engine
     engine.dispose()
 

@@ -10,7 +10,9 @@ import httpx
 import pytest
 from pydruid.db import connect
 
-from mauzo_common.testing.auth import druid_auth, druid_credentials
+from mauzo_common.testing.auth import druid_basic, druid_credentials
+
+USER, PASSWORD = druid_credentials()
 
 DS = "native_sales"
 INTERVALS = ["2024-01-01/2024-05-01"]
@@ -123,7 +125,6 @@ FILTERS: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("true", {"type": "true"}, "TRUE"),
 ]
-USER, PASSWORD = druid_credentials()  # the Basic login the services present to olap-lite
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +134,7 @@ def url(sales_url: str) -> str:
 
 @pytest.fixture(scope="module")
 def http(url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=url, timeout=60, auth=druid_auth()) as client:
+    with httpx.Client(auth=druid_basic(), base_url=url, timeout=60) as client:
         yield client
 
 

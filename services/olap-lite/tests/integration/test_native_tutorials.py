@@ -15,6 +15,15 @@ from pydruid.utils.postaggregator import Field
 
 from mauzo_common.testing.auth import druid_credentials
 
+USER, PASSWORD = druid_credentials()
+
+
+def pydruid_client(url: str) -> PyDruid:
+    client = PyDruid(url, "druid/v2")
+    client.set_basic_auth_credentials(USER, PASSWORD)  # type: ignore[no-untyped-call]
+    return client
+
+
 FIXTURES = Path(__file__).parent / "fixtures"
 DS = "rollup-tutorial"
 ROLLED = [  # the tutorial's table after rollup
@@ -25,14 +34,6 @@ ROLLED = [  # the tutorial's table after rollup
     ["2018-01-02T21:35:00.000Z", 2818, 1, "8.8.8.8", 12, "7.7.7.7"],
 ]
 INTERVALS = "2018-01-01/2018-01-03"
-USER, PASSWORD = druid_credentials()  # the Basic login the services present to olap-lite
-
-
-def pydruid_client(url: str) -> PyDruid:
-    """pydruid's native client, signed in as the services sign in to olap-lite."""
-    client = PyDruid(url, "druid/v2")
-    client.set_basic_auth_credentials(USER, PASSWORD)
-    return client
 
 
 @pytest.fixture(scope="module")

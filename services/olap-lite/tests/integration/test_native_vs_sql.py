@@ -15,18 +15,19 @@ from pydruid.utils.aggregators import count, doublesum, longsum
 from pydruid.utils.filters import Dimension, Filter
 from pydruid.utils.postaggregator import Field
 
-from mauzo_common.testing.auth import druid_auth, druid_credentials
+from mauzo_common.testing.auth import druid_basic, druid_credentials
 
-DS = "native_sales"
-INTERVALS = "2024-01-01/2024-05-01"
-USER, PASSWORD = druid_credentials()  # the Basic login the services present to olap-lite
+USER, PASSWORD = druid_credentials()
 
 
 def pydruid_client(url: str) -> PyDruid:
-    """pydruid's native client, signed in as the services sign in to olap-lite."""
     client = PyDruid(url, "druid/v2")
-    client.set_basic_auth_credentials(USER, PASSWORD)
+    client.set_basic_auth_credentials(USER, PASSWORD)  # type: ignore[no-untyped-call]
     return client
+
+
+DS = "native_sales"
+INTERVALS = "2024-01-01/2024-05-01"
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,7 @@ def pydruid(url: str) -> PyDruid:
 
 @pytest.fixture(scope="module")
 def http(url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=url, timeout=60, auth=druid_auth()) as client:
+    with httpx.Client(auth=druid_basic(), base_url=url, timeout=60) as client:
         yield client
 
 

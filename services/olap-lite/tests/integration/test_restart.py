@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from mauzo_common.testing.auth import druid_auth
+from mauzo_common.testing.auth import druid_basic
 from mauzo_common.testing.components import wait_until
 
 
@@ -41,7 +41,7 @@ def test_restart_keeps_data_and_fails_interrupted_tasks(
     process = olap_lite_process(tmp_path / "state")
     process.start()
     try:
-        with httpx.Client(base_url=process.url, timeout=10, auth=druid_auth()) as http:
+        with httpx.Client(auth=druid_basic(), base_url=process.url, timeout=10) as http:
             http.post(
                 "/druid/indexer/v1/task",
                 json=_spec("kept", {"type": "local", "files": [str(data)]}, "done"),
@@ -70,7 +70,7 @@ def test_restart_keeps_data_and_fails_interrupted_tasks(
             )
         process.kill()
         process.start()
-        with httpx.Client(base_url=process.url, timeout=10, auth=druid_auth()) as http:
+        with httpx.Client(auth=druid_basic(), base_url=process.url, timeout=10) as http:
             stuck = http.get("/druid/indexer/v1/task/stuck/status").json()["status"]
             assert stuck["statusCode"] == "FAILED"
             assert "stopped while this task was running" in stuck["errorMsg"]

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mauzo_common.testing.auth import druid_auth
+from mauzo_common.testing.auth import druid_basic
 from mauzo_common.testing.components import wait_until
 
 DS = "api_ds"
@@ -119,7 +119,7 @@ def test_cancel_a_running_query(druid: Any, loaded: str) -> None:
 
     def run() -> None:
         with httpx.Client(
-            base_url=str(druid.http.base_url), timeout=60, auth=druid_auth()
+            auth=druid_basic(), base_url=str(druid.http.base_url), timeout=60
         ) as client:
             result["r"] = client.post(
                 "/druid/v2/sql", json={"query": slow, "context": {"sqlQueryId": "to-cancel"}}

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mauzo_common.testing.auth import druid_auth
+from mauzo_common.testing.auth import druid_basic
 from mauzo_common.testing.components import wait_until
 
 pytestmark = pytest.mark.kafka
@@ -46,7 +46,7 @@ def test_each_record_lands_once_across_a_kill(
 
     feeding = threading.Thread(target=producer)
     try:
-        with httpx.Client(base_url=process.url, timeout=10, auth=druid_auth()) as http:
+        with httpx.Client(auth=druid_basic(), base_url=process.url, timeout=10) as http:
             spec = streams.supervisor(unique_name, topic)
             assert http.post(API, json=spec).json() == {"id": unique_name}
             paused = streams.supervisor("paused", paused_topic, suspended=True)
@@ -59,7 +59,7 @@ def test_each_record_lands_once_across_a_kill(
         process.start()
         before.stop()
         feeding.join(60)
-        with httpx.Client(base_url=process.url, timeout=10, auth=druid_auth()) as http:
+        with httpx.Client(auth=druid_basic(), base_url=process.url, timeout=10) as http:
             assert sorted(http.get(API).json()) == sorted(["paused", unique_name])
             wait_until(lambda: _rows(http, unique_name)[0] >= total, 60, "every record")
             assert _rows(http, unique_name) == (total, total)  # none lost, none twice

@@ -10,7 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from mauzo_common.auth.dependencies import principal_of
+from mauzo_common.auth.dependencies import guarded, principal_of
+from mauzo_common.auth.principal import Role
 from mauzo_query_api.deps import Ask, Services
 from mauzo_query_api.graphql.inputs import ProductGrouping, RankDirection
 from mauzo_query_api.graphql.resolvers import overview, rankings
@@ -19,7 +20,7 @@ from mauzo_query_api.sql.measures import Measure
 from mauzo_query_api.sql.timewindow import Granularity
 
 health = APIRouter(tags=["health"])
-kpis = APIRouter(prefix="/api/kpis", tags=["kpis"])
+kpis = APIRouter(prefix="/api/kpis", tags=["kpis"], dependencies=guarded(Role.VIEWER))
 
 
 def camel(name: str) -> str:
@@ -95,7 +96,8 @@ async def get_health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-@health.get("/api/health/druid")
+# Not public like /api/health: it tells an outsider whether the analytics store is down.
+@health.get("/api/health/druid", dependencies=guarded(Role.VIEWER))
 async def get_olap_health(request: Request) -> JSONResponse:
     services: Services = request.app.state.services
     if await services.olap.healthy():

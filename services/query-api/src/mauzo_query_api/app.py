@@ -11,20 +11,26 @@ import structlog
 from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
-from mauzo_common.auth.dependencies import principal_of
+from mauzo_common.auth.dependencies import guarded, principal_of
 from mauzo_common.auth.middleware import install_authentication
+from mauzo_common.auth.on_behalf import OnBehalf, acting_for
+from mauzo_common.auth.principal import Role
+from mauzo_common.auth.service import service_auth
 from mauzo_common.auth.tokens import Tokens
+from mauzo_common.cors import install_cors
 from mauzo_common.druid.client import DruidClient
 from mauzo_common.druid.errors import DruidError
 from mauzo_common.http_errors import ErrorObject, ErrorStyle, install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.observability.asgi import install_observability
+from mauzo_common.throttle.middleware import install_limits
 from mauzo_common.tracker_client import TaskTrackerClient
 from mauzo_query_api import api, dashboard
 from mauzo_query_api.clients.upload import UploadForwarder
 from mauzo_query_api.deps import Ask, Services
 from mauzo_query_api.errors import InvalidArgument, QueryError
 from mauzo_query_api.graphql.schema import build_schema
+from mauzo_query_api.graphql_router import MauzoGraphQLRouter
 from mauzo_query_api.handlers import subscribe
 from mauzo_query_api.middleware.no_sockets import NoSockets
 from mauzo_query_api.middleware.response_caching import ResponseCaching
@@ -87,7 +93,11 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
-        async with httpx.AsyncClient(limits=limits) as client:
+        # Calls to task-tracker and upload carry the token of the user being served (their
+        # role and task ownership apply there), else this service's; Druid calls carry Druid's
+        # credentials instead (DruidClient sets them per request).
+        service = OnBehalf(service_auth(Tokens(settings), "query-api"))
+        async with httpx.AsyncClient(limits=limits, auth=service) as client:
             timeout = httpx.Timeout(settings.olap_timeout_ms / 1000 + 5, connect=5)
             druid = DruidClient.from_settings(client, settings, timeout=timeout)
             olap = DruidSqlClient(druid, timeout_ms=settings.olap_timeout_ms)
@@ -137,6 +147,7 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     )
 
     async def context(request: Request) -> Ask:
+        acting_for(request.headers.get("authorization"))
         tags = request.scope.get("state", {}).get("response_tags") or ResponseTags()
         return Ask(
             request.app.state.services, request.state.request_id, principal_of(request), tags
@@ -145,11 +156,13 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     # Uploads (GraphQL multipart request spec) are on; UploadPreflight enforces the CSRF preflight.
     # No WebSocket protocols (and NoSockets below): the schema has no subscriptions, and the
     # authentication gate checks HTTP requests only, so a socket must not run queries.
-    graphql: GraphQLRouter[Ask, None] = GraphQLRouter(
+    graphql: GraphQLRouter[Ask, None] = MauzoGraphQLRouter(
         build_schema(settings),
         context_getter=context,
         multipart_uploads_enabled=True,
         subscription_protocols=(),
+        # Reading answers needs a viewer; fields that need more check it in the schema.
+        dependencies=guarded(Role.VIEWER),
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(api.health)
@@ -160,13 +173,17 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     app.add_middleware(NoSockets)
     app.add_middleware(ResponseCaching)
     app.add_middleware(UploadPreflight)
+    # ORDER: install_limits before the auth gate's install (the last added runs outermost),
+    # so the limiter runs inside the gate and sees the principal.
+    install_limits(app, settings, "query-api", ERROR_STYLE)
     # Outside the response cache, so a cached answer is never given without a verified token
     # (and the cache can key answers by the caller's role and branch scope).
     install_authentication(
         app, Tokens(settings), is_public=dashboard.is_public_path, style=ERROR_STYLE
     )
     install_error_handlers(app, "query-api", ERROR_STYLE)
+    install_cors(app, settings, ERROR_STYLE)
     # Outermost, so that answers the response cache gives are timed and traced too.
-    install_observability(app, settings.observability)
+    install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
 
     return app

@@ -31,7 +31,10 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 
+from mauzo_common.auth.dependencies import guarded
+from mauzo_common.auth.principal import Role
 from mauzo_query_api.errors import InvalidArgument, ServiceUnavailable
+from mauzo_query_api.page_policy import index_policy
 from mauzo_query_api.settings import QueryApiSettings
 
 log = structlog.get_logger(__name__)
@@ -60,10 +63,14 @@ HEALTH_TIMEOUT = httpx.Timeout(3, connect=1)
 CLIENT_HEADER = "x-mauzo-client"
 
 
+# Besides the API: the metrics and FastAPI's documentation pages are no dashboard files either.
+PROTECTED_PREFIXES = (*API_PREFIXES, "metrics", "docs", "redoc", "openapi.json")
+
+
 def is_public_path(path: str) -> bool:
     """The dashboard's own files (they hold no data) load without a token, so the sign-in page
     can; every API path, /graphql included (GET runs queries too), needs one."""
-    return not path.lstrip("/").startswith(API_PREFIXES)
+    return not path.lstrip("/").startswith(PROTECTED_PREFIXES)
 
 
 def default_dist() -> Path:
@@ -96,10 +103,12 @@ def files(settings: QueryApiSettings) -> APIRouter:
                 404, "the dashboard is not built: run `make install` (npm ci + build)"
             )
         found = built_file(dist, path)
+        if found is not None and found.name == "index.html":
+            return FileResponse(found, headers=page_headers(found))
         if found is None:
             if "." in path.rsplit("/", 1)[-1]:
                 raise HTTPException(404)
-            return FileResponse(index, headers={"cache-control": "no-cache"})
+            return FileResponse(index, headers=page_headers(index))
         headers = {"vary": "accept-encoding"}
         headers["cache-control"] = (
             "public, max-age=31536000, immutable" if path.startswith("assets/") else "no-cache"
@@ -111,6 +120,10 @@ def files(settings: QueryApiSettings) -> APIRouter:
         return FileResponse(found, headers=headers)
 
     return router
+
+
+def page_headers(index: Path) -> dict[str, str]:
+    return {"cache-control": "no-cache", "content-security-policy": index_policy(index)}
 
 
 def media_type(path: Path) -> str:
@@ -172,19 +185,27 @@ def gateway(settings: QueryApiSettings) -> APIRouter:
             background=BackgroundTask(answer.aclose),
         )
 
-    @router.post("/ingest/upload")
+    # The user's own Authorization header goes through (forward keeps it), so the service
+    # behind applies the user's role and ownership; the roles here refuse early what it would.
+    @router.post("/ingest/upload", dependencies=guarded(Role.UPLOADER))
     async def upload(request: Request) -> Response:
         return await forward(request, "upload", "/api/ingest/upload")
 
-    @router.post("/ingest/analyze-schema")
+    @router.post("/ingest/analyze-schema", dependencies=guarded(Role.UPLOADER))
     async def analyze(request: Request) -> Response:
         return await forward(request, "validator", "/api/ingest/analyze-schema")
 
-    @router.api_route("/ingest/{rest:path}", methods=["GET", "DELETE"])
+    @router.get("/ingest/{rest:path}", dependencies=guarded(Role.VIEWER))
     async def tracker(rest: str, request: Request) -> Response:
         return await forward(request, "task-tracker", f"/api/ingest/{rest}")
 
-    @router.get("/stack/health")
+    @router.delete("/ingest/{rest:path}", dependencies=guarded(Role.ADMIN))
+    async def tracker_change(rest: str, request: Request) -> Response:
+        """Retraction (DELETE /api/ingest/tasks/{id}/data) is the only DELETE behind it."""
+        return await forward(request, "task-tracker", f"/api/ingest/{rest}")
+
+    # Every internal service's address and state: the Diagnostics page is an operator's.
+    @router.get("/stack/health", dependencies=guarded(Role.ADMIN))
     async def stack_health() -> JSONResponse:
         checks = {name: f"{url}/api/health" for name, url in targets.items()}
         checks["olap"] = f"{settings.router_url}/status/health"
@@ -201,7 +222,7 @@ def gateway(settings: QueryApiSettings) -> APIRouter:
         # and a session is a header this origin's script adds, never a cookie).
         return await forward(request, "task-tracker", "/api/auth/token", csrf_guard=False)
 
-    @router.get("/audit")
+    @router.get("/audit", dependencies=guarded(Role.ADMIN))  # task-tracker checks it again
     async def audit(request: Request) -> Response:
         return await forward(request, "task-tracker", "/api/audit")
 

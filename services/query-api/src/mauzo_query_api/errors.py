@@ -75,3 +75,42 @@ class ServiceUnavailable(QueryError):
     code = "SERVICE_UNAVAILABLE"
     status = 502
     hint = "Diagnostics shows which services are up; retry once it is."
+
+
+class QueryTooCostly(QueryError):
+    """The operation's static cost estimate (graphql/cost.py) is over the limit."""
+
+    code = "QUERY_TOO_COSTLY"
+    status = 400
+
+    def __init__(self, cost: int, max_cost: int) -> None:
+        super().__init__(
+            f"The query's estimated cost is {cost}, over the limit of {max_cost}.",
+            hint="Ask for fewer rows (smaller `limit`), fewer fields or fewer aliases, or split "
+            "the query; each field costs 1 and a list multiplies what it selects by its limit.",
+        )
+        self.extensions = {"cost": cost, "maxCost": max_cost}
+
+
+class BadGraphQLRequest(QueryError):
+    """The GraphQL transport refused the request before any operation (batch, mutation over
+    GET, a body that is not a GraphQL request)."""
+
+    code = "BAD_REQUEST"
+    status = 400
+    hint = "Send one operation as a JSON object {query, variables, operationName} by POST."
+
+    @classmethod
+    def of(cls, status: int, reason: str) -> BadGraphQLRequest:
+        kind = {404: GraphQLNotFound, 405: GraphQLMethodNotAllowed}.get(status, cls)
+        return kind(reason)
+
+
+class GraphQLNotFound(BadGraphQLRequest):
+    code = "NOT_FOUND"
+    status = 404
+
+
+class GraphQLMethodNotAllowed(BadGraphQLRequest):
+    code = "METHOD_NOT_ALLOWED"
+    status = 405

@@ -29,6 +29,13 @@ class QueryApiSettings(MauzoSettings):
     graphql_max_depth: int = Field(10, ge=1)
     graphql_max_tokens: int = Field(2_000, ge=1)
     graphql_max_aliases: int = Field(30, ge=1)
+    # The static cost estimate (graphql/cost.py) is about the number of values an answer can
+    # hold (rows × fields): 2 M is some 40 MB of JSON. The largest question the tests ask (ten
+    # breakdowns of 10 000 rows) costs about 1 M; the dashboard's dearest page about 51 000.
+    graphql_max_cost: int = Field(2_000_000, ge=1, description="Largest estimated query cost")
+    graphql_default_list_size: int = Field(
+        100, ge=1, description="Rows a list field without a limit argument is assumed to return"
+    )
     consume_events: bool = Field(True, description="Consume IngestionCompleted for invalidation")
     events_group: str = Field(
         "mauzo-query-api",

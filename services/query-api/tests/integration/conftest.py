@@ -13,14 +13,13 @@ import pytest
 from fastapi import FastAPI
 
 from mauzo_common.auth.principal import Role
-from mauzo_common.testing.auth import auth, druid_auth
+from mauzo_common.testing.auth import auth, druid_basic
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.druid import parquet_index_spec
 from mauzo_common.testing.services import olap_lite_process
 from mauzo_query_api.app import create_app
 from mauzo_query_api.settings import QueryApiSettings
 
-DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
 Serve = Callable[[QueryApiSettings], AbstractAsyncContextManager[tuple[FastAPI, httpx.AsyncClient]]]
 
 
@@ -65,7 +64,7 @@ class OlapLite:
             task_id, datasource, [path], dimensions=dimensions, metrics=metrics
         )
         submitted = httpx.post(
-            f"{self.url}/druid/indexer/v1/task", json=spec, timeout=30, auth=DRUID
+            f"{self.url}/druid/indexer/v1/task", json=spec, timeout=30, auth=druid_basic()
         )
         assert submitted.status_code == 200, submitted.text
         task = submitted.json()["task"]
@@ -73,7 +72,7 @@ class OlapLite:
 
         def finished() -> bool:
             status = httpx.get(
-                f"{self.url}/druid/indexer/v1/task/{task}/status", timeout=10, auth=DRUID
+                f"{self.url}/druid/indexer/v1/task/{task}/status", timeout=10, auth=druid_basic()
             )
             state["code"] = (
                 status.json()["status"]["statusCode"] if status.status_code == 200 else ""

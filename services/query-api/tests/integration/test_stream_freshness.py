@@ -15,10 +15,10 @@ from aiokafka import AIOKafkaProducer
 from mauzo_common.druid.supervisors import kafka_supervisor_spec
 from mauzo_common.events import Envelope, StreamOpened, clean_topic, stream_upload_id
 from mauzo_common.messaging import make_broker, publish
-from mauzo_common.testing.auth import druid_auth
+from mauzo_common.testing.auth import druid_basic
 from mauzo_query_api.settings import QueryApiSettings
 
-DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
+DRUID = druid_basic()  # olap-lite's Basic login, as the services present it
 pytestmark = pytest.mark.kafka
 
 QUERY = "{ salesOverview(datasource: $DS, compare: false) { netSales lines } }"

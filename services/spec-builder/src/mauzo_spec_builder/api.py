@@ -9,9 +9,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from mauzo_common.audit_trail import AuditTrail
+from mauzo_common.auth.dependencies import guarded
+from mauzo_common.auth.principal import Role
 from mauzo_spec_builder.streams import Action, Streams
 
-router = APIRouter(prefix="/api/streams", tags=["streams"])
+router = APIRouter(prefix="/api/streams", tags=["streams"], dependencies=guarded(Role.ADMIN))
 
 
 class StreamRequest(BaseModel):

@@ -12,6 +12,9 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from mauzo_common.audit_trail import AuditTrail
+from mauzo_common.auth.dependencies import guarded
+from mauzo_common.auth.middleware import install_authentication
+from mauzo_common.auth.principal import Role
 from mauzo_common.auth.service import service_auth
 from mauzo_common.auth.tokens import Tokens
 from mauzo_common.druid.client import DruidClient
@@ -20,6 +23,7 @@ from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_common.observability.asgi import install_observability
+from mauzo_common.throttle.middleware import install_limits
 from mauzo_spec_builder.api import router
 from mauzo_spec_builder.handlers import PRODUCER, Handlers
 from mauzo_spec_builder.settings import SpecBuilderSettings
@@ -65,9 +69,13 @@ def create_app(settings: SpecBuilderSettings | None = None) -> FastAPI:
                 log.info("stopped")
 
     app = FastAPI(title="Mauzo spec-builder", lifespan=lifespan)
-    install_observability(app, settings.observability)
+    install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
     app.state.broker = None
     app.include_router(router)
+    # ORDER: install_limits before the auth gate's install (the last added runs outermost),
+    # so the limiter runs inside the gate and sees the principal.
+    install_limits(app, settings, "spec-builder")
+    install_authentication(app, Tokens(settings))
     install_error_handlers(app, "spec-builder")
 
     @app.get("/api/health")

@@ -8,20 +8,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mauzo_common.auth.principal import Role
 from mauzo_common.druid.client import DruidClient
 from mauzo_common.druid.errors import DruidUnavailable
 from mauzo_common.events import ColumnInfo, Envelope, FileValidated
 from mauzo_common.messaging import make_broker
 from mauzo_common.object_store.local import LocalObjectStore
-from mauzo_common.testing.auth import auth, druid_auth
 from mauzo_common.testing.components import free_port
 from mauzo_spec_builder.app import create_app
 from mauzo_spec_builder.handlers import Handlers
 from mauzo_spec_builder.settings import SpecBuilderSettings
-
-ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
-DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
 
 
 def _validated(task_id: str) -> Envelope[FileValidated]:
@@ -43,7 +38,7 @@ def _validated(task_id: str) -> Envelope[FileValidated]:
 async def test_unreachable_overlord_is_a_transient_failure(tmp_path: Path) -> None:
     closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     settings = SpecBuilderSettings(kafka_bootstrap="127.0.0.1:1", druid_overlord_url=closed)
-    async with httpx.AsyncClient(timeout=2, auth=DRUID) as http:
+    async with httpx.AsyncClient(timeout=2) as http:
         handlers = Handlers(
             broker=make_broker(settings),
             store=LocalObjectStore(tmp_path),
@@ -56,9 +51,7 @@ async def test_unreachable_overlord_is_a_transient_failure(tmp_path: Path) -> No
 async def test_health_is_not_ok_until_the_broker_runs(tmp_path: Path) -> None:
     app = create_app(SpecBuilderSettings(data_dir=tmp_path))
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://spec-builder", auth=ADMIN
-    ) as http:
+    async with httpx.AsyncClient(transport=transport, base_url="http://spec-builder") as http:
         response = await http.get("/api/health")
     assert response.status_code == 503
     assert response.json() == {"status": "starting"}

@@ -18,13 +18,12 @@ from aiokafka import AIOKafkaProducer
 from mauzo_common.auth.principal import Role
 from mauzo_common.events import Envelope, StreamOpened, clean_topic, stream_upload_id
 from mauzo_common.messaging import make_broker, publish
-from mauzo_common.testing.auth import auth, druid_auth
+from mauzo_common.testing.auth import auth, druid_basic
 from mauzo_common.testing.errors import assert_error_body
 from mauzo_spec_builder.app import create_app
 from mauzo_spec_builder.settings import SpecBuilderSettings
 
 ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
-DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
 pytestmark = pytest.mark.kafka
 
 
@@ -48,13 +47,13 @@ async def api(
 
 
 async def supervisors(olap_lite: str) -> list[str]:
-    async with httpx.AsyncClient(base_url=olap_lite, auth=DRUID) as http:
+    async with httpx.AsyncClient(base_url=olap_lite, auth=druid_basic()) as http:
         ids: list[str] = (await http.get("/druid/indexer/v1/supervisor")).json()
         return ids
 
 
 async def count(olap_lite: str, datasource: str) -> int:
-    async with httpx.AsyncClient(base_url=olap_lite, auth=DRUID) as http:
+    async with httpx.AsyncClient(base_url=olap_lite, auth=druid_basic()) as http:
         answer = await http.post(
             "/druid/v2/sql", json={"query": f'SELECT COUNT(*) AS n FROM "{datasource}"'}
         )

@@ -29,13 +29,13 @@ from mauzo_common.druid.client import DruidClient
 from mauzo_common.events import ColumnInfo, Envelope, FileValidated, IngestionSubmitted
 from mauzo_common.messaging import make_broker, publish
 from mauzo_common.object_store import ObjectStore, open_object_store
-from mauzo_common.testing.auth import auth, druid_auth
+from mauzo_common.testing.auth import auth, druid_basic
 from mauzo_spec_builder.app import create_app
 from mauzo_spec_builder.handlers import Handlers
 from mauzo_spec_builder.settings import SpecBuilderSettings
 
 ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
-DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
+DRUID = druid_basic()  # olap-lite's Basic login, as the services present it
 pytestmark = [pytest.mark.kafka, pytest.mark.s3, pytest.mark.asyncio(loop_scope="module")]
 
 EVENT_WAIT_SECONDS = 45.0  # includes the consumer-group join on Tansu
@@ -211,7 +211,7 @@ async def test_s3_objects_are_loaded_once_through_the_s3_input_source(
     assert on_s3.store.kind == "s3"
     envelope, frame = on_s3.validated_file(unique_name, rows=30)
 
-    async with httpx.AsyncClient(timeout=30, auth=DRUID) as http:
+    async with httpx.AsyncClient(timeout=30) as http:
         overlord = DruidClient.from_settings(http, stack.settings, timeout=30)
         handlers = Handlers(broker=stack.producer, store=on_s3.store, overlord=overlord)
         await handlers.on_file_validated(envelope)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from mauzo_common.auth.dependencies import principal_of, require
+from mauzo_common.auth.dependencies import guarded, principal_of, require
 from mauzo_common.auth.principal import Principal, Role
 from mauzo_common.datasources import DATASOURCE_PATTERN
 from mauzo_common.events import ErrorInfo
@@ -43,7 +43,14 @@ def subject_kind(subject: str) -> str:
     return "machine" if subject.startswith("key:") else "user"
 
 
-@router.post("/ingest/tasks", response_model=TaskStatus, status_code=status.HTTP_201_CREATED)
+# Registration, abort and restart are upload's steps (a service passes every check); a person
+# doing them is an operator.
+@router.post(
+    "/ingest/tasks",
+    response_model=TaskStatus,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=guarded(Role.ADMIN),
+)
 def register_task(
     registration: UploadRegistration,
     repository: Repository,
@@ -68,13 +75,17 @@ def register_task(
     return task
 
 
-@router.post("/ingest/tasks/{task_id}/abort", response_model=TaskStatus)
+@router.post(
+    "/ingest/tasks/{task_id}/abort", response_model=TaskStatus, dependencies=guarded(Role.ADMIN)
+)
 def abort_task(task_id: TaskId, error: ErrorInfo, repository: Repository) -> TaskStatus:
     """Fail a task whose upload could not be completed (called by upload, never by users)."""
     return repository.abort(task_id, error)
 
 
-@router.post("/ingest/tasks/{task_id}/restart", response_model=Restart)
+@router.post(
+    "/ingest/tasks/{task_id}/restart", response_model=Restart, dependencies=guarded(Role.ADMIN)
+)
 async def restart_task(
     task_id: TaskId, repository: Repository, reconciler: ReconcilerDep
 ) -> Restart:
@@ -84,7 +95,9 @@ async def restart_task(
     return Restart(restarted=restarted, task=await asyncio.to_thread(repository.get, task_id))
 
 
-@router.get("/ingest/status/{task_id}", response_model=TaskStatus)
+@router.get(
+    "/ingest/status/{task_id}", response_model=TaskStatus, dependencies=guarded(Role.VIEWER)
+)
 async def task_status(
     task_id: TaskId,
     caller: Caller,
@@ -137,7 +150,7 @@ async def retract_data(
     return retraction
 
 
-@router.get("/ingest/tasks/{task_id}/report")
+@router.get("/ingest/tasks/{task_id}/report", dependencies=guarded(Role.VIEWER))
 async def quality_report(
     task_id: TaskId, repository: Repository, store: Store, caller: Caller
 ) -> JSONResponse:
@@ -146,7 +159,7 @@ async def quality_report(
     return JSONResponse(body)
 
 
-@router.get("/ingest/tasks/{task_id}/rejected-rows")
+@router.get("/ingest/tasks/{task_id}/rejected-rows", dependencies=guarded(Role.VIEWER))
 async def rejected_rows(
     task_id: TaskId, repository: Repository, store: Store, caller: Caller
 ) -> StreamingResponse:
@@ -159,7 +172,7 @@ async def rejected_rows(
     )
 
 
-@router.get("/ingest/tasks", response_model=TaskList)
+@router.get("/ingest/tasks", response_model=TaskList, dependencies=guarded(Role.VIEWER))
 def list_tasks(
     repository: Repository,
     caller: Caller,
@@ -175,7 +188,7 @@ def list_tasks(
     return TaskList(tasks=tasks)
 
 
-@router.get("/streams", response_model=list[StreamStatus])
+@router.get("/streams", response_model=list[StreamStatus], dependencies=guarded(Role.ADMIN))
 async def list_streams(request: Request, datasource: str | None = None) -> list[StreamStatus]:
     """Every streamed datasource: supervisor state, records in / valid / rejected / duplicate,
     rows loaded, lag, rate and the last error."""

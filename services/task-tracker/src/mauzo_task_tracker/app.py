@@ -10,7 +10,9 @@ import httpx
 import structlog
 from fastapi import FastAPI
 
+from mauzo_common.auth.dependencies import guarded
 from mauzo_common.auth.middleware import install_authentication
+from mauzo_common.auth.principal import Role
 from mauzo_common.auth.tokens import Tokens
 from mauzo_common.db import make_engine
 from mauzo_common.druid.client import DruidClient
@@ -18,6 +20,7 @@ from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_common.observability.asgi import install_observability
+from mauzo_common.throttle.middleware import install_limits
 from mauzo_task_tracker.api import router
 from mauzo_task_tracker.changes import TaskChanges
 from mauzo_task_tracker.follower import OverlordFollower
@@ -85,7 +88,7 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
             engine.dispose()
 
     app = FastAPI(title="Mauzo task-tracker", lifespan=lifespan)
-    install_observability(app, settings.observability)
+    install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
     app.state.settings = settings
     app.state.repository = repository
     app.state.streams = streams
@@ -101,6 +104,9 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(signin.router)
     app.include_router(admin_api.router)
+    # ORDER: install_limits before the auth gate's install (the last added runs outermost),
+    # so the limiter runs inside the gate and sees the principal.
+    install_limits(app, settings, "task-tracker")
     install_authentication(app, tokens)
     install_error_handlers(app, "task-tracker")
     return app

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
+from mauzo_common.druid.errors import DruidUnavailable
 from mauzo_common.events import (
     DEAD_LETTER_TOPIC,
     DeadLettered,
@@ -64,9 +65,15 @@ def dead_letter_effect(letter: DeadLettered, producer: str) -> DeadLetterEffect:
     - another service gave up on one of the task's events: the task can never finish → failed;
     - the tracker itself failed to record an event: the event is still valid → apply it again;
     - a consumer of `IngestionCompleted` failed (e.g. a cache), or a dead letter of a dead
-      letter: the ingestion itself is unaffected → no state change.
+      letter: the ingestion itself is unaffected → no state change;
+    - spec-builder could not reach the Overlord for all of its retries (olap-lite or Druid
+      restarting, which takes longer than a few seconds on a busy machine): the load is intact
+      and replayable, so it stays validated and the reconciler submits it again once it has
+      been quiet (failing it as `stalled` if that never works) → no state change.
     """
     if letter.source_topic in (IngestionCompleted.topic(), DEAD_LETTER_TOPIC):
+        return "ignore"
+    if letter.source_topic == FileValidated.topic() and letter.error.code == DruidUnavailable.code:
         return "ignore"
     if producer == PRODUCER:
         return "replay"

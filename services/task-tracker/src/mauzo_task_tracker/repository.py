@@ -162,8 +162,11 @@ class TaskRepository:
         with self._sessions() as session:
             return recovery_rows.replay_of(session, task_id)
 
-    def replayed(self, task_id: str, seen: datetime) -> bool:
+    def replayed(self, task_id: str, seen: datetime) -> datetime | None:
         return self._write(lambda session: recovery_rows.replayed(session, task_id, seen))
+
+    def replay_unsent(self, task_id: str, counted_at: datetime) -> None:
+        self._write(lambda session: recovery_rows.replay_unsent(session, task_id, counted_at))
 
     def give_up(self, task_id: str, error: ErrorInfo, seen: datetime) -> bool:
         return self._write(lambda session: recovery_rows.give_up(session, task_id, error, seen))

@@ -17,7 +17,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from mauzo_common.auth.principal import Role
 from mauzo_common.events import Envelope, IngestionCompleted, IngestionSubmitted
-from mauzo_common.testing.auth import auth, druid_auth
+from mauzo_common.testing.auth import auth, druid_basic
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.druid import parquet_index_spec
 from mauzo_common.testing.events import publish_events
@@ -25,7 +25,6 @@ from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.settings import TrackerSettings
 
 ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
-DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
 pytestmark = pytest.mark.kafka
 DS = "follower_sales"
 ROWS = 40
@@ -78,7 +77,7 @@ def spec(druid_task_id: str, path: Path) -> dict[str, Any]:
 
 def submit(olap_lite: str, druid_task_id: str, path: Path) -> None:
     response = httpx.post(
-        f"{olap_lite}/druid/indexer/v1/task", json=spec(druid_task_id, path), auth=DRUID
+        f"{olap_lite}/druid/indexer/v1/task", json=spec(druid_task_id, path), auth=druid_basic()
     )
     assert response.status_code == 200, response.text
     assert response.json() == {"task": druid_task_id}
@@ -166,7 +165,9 @@ def test_a_task_the_overlord_never_heard_of_fails_after_the_grace(
 
 
 def druid_state(olap_lite: str, druid_task_id: str) -> str | None:
-    response = httpx.get(f"{olap_lite}/druid/indexer/v1/task/{druid_task_id}/status", auth=DRUID)
+    response = httpx.get(
+        f"{olap_lite}/druid/indexer/v1/task/{druid_task_id}/status", auth=druid_basic()
+    )
     if response.status_code != 200:
         return None
     return str(response.json()["status"]["status"])

@@ -25,7 +25,7 @@ from mauzo_common.events import (
     IngestionSubmitted,
     Payload,
 )
-from mauzo_common.testing.auth import auth, druid_auth
+from mauzo_common.testing.auth import auth, druid_basic
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.druid import parquet_index_spec
 from mauzo_common.testing.events import publish_events
@@ -38,7 +38,6 @@ from mauzo_task_tracker.repository import TaskRepository
 from mauzo_task_tracker.settings import TrackerSettings
 
 ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
-DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
 pytestmark = pytest.mark.kafka
 COLUMNS = [
     ColumnInfo(name="branch", type="string", role="dimension"),
@@ -93,7 +92,7 @@ def run_load(olap_lite: str, ds: str, task_id: str, path: Path) -> str:
         metrics=["gross_revenue"],
         intervals=["2024-03-01/2024-03-04"],
     )
-    response = httpx.post(f"{olap_lite}/druid/indexer/v1/task", json=spec, auth=DRUID)
+    response = httpx.post(f"{olap_lite}/druid/indexer/v1/task", json=spec, auth=druid_basic())
     assert response.status_code == 200, response.text
     return druid_task_id
 
@@ -127,12 +126,12 @@ def status(tracker: str, task_id: str) -> dict[str, Any]:
 def totals(olap_lite: str, ds: str) -> list[Any]:
     response = httpx.post(
         f"{olap_lite}/druid/v2/sql",
+        auth=druid_basic(),
         json={
             "query": "SELECT COUNT(*), SUM(gross_revenue), MIN(upload_id), MAX(upload_id) "
             f'FROM "{ds}"',
             "resultFormat": "array",
         },
-        auth=DRUID,
     )
     assert response.status_code == 200, response.text
     row: list[Any] = response.json()[0]
@@ -226,7 +225,9 @@ def test_a_replace_whose_load_fails_keeps_the_old_rows(
 
 
 def olap_task_succeeded(olap_lite: str, druid_task_id: str) -> bool:
-    response = httpx.get(f"{olap_lite}/druid/indexer/v1/task/{druid_task_id}/status", auth=DRUID)
+    response = httpx.get(
+        f"{olap_lite}/druid/indexer/v1/task/{druid_task_id}/status", auth=druid_basic()
+    )
     return response.status_code == 200 and response.json()["status"]["status"] == "SUCCESS"
 
 

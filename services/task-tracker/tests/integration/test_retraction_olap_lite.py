@@ -21,7 +21,7 @@ from mauzo_common.events import (
     IngestionSubmitted,
     Payload,
 )
-from mauzo_common.testing.auth import auth, druid_auth
+from mauzo_common.testing.auth import auth, druid_basic
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.druid import parquet_index_spec
 from mauzo_common.testing.events import publish_events
@@ -29,7 +29,6 @@ from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.settings import TrackerSettings
 
 ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
-DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
 pytestmark = pytest.mark.kafka
 DS = f"retract_{uuid.uuid4().hex[:8]}"
 
@@ -77,7 +76,9 @@ def load(tracker: str, olap_lite: str, bootstrap: str, folder: Path, revenues: l
     druid_task_id = f"mauzo_{DS}_{task_id}"
     path = write_upload(folder, task_id, revenues)
     response = httpx.post(
-        f"{olap_lite}/druid/indexer/v1/task", json=load_spec(druid_task_id, path), auth=DRUID
+        f"{olap_lite}/druid/indexer/v1/task",
+        json=load_spec(druid_task_id, path),
+        auth=druid_basic(),
     )
     assert response.status_code == 200, response.text
     columns = [
@@ -106,12 +107,12 @@ def load(tracker: str, olap_lite: str, bootstrap: str, folder: Path, revenues: l
 def totals(olap_lite: str) -> list[Any]:
     response = httpx.post(
         f"{olap_lite}/druid/v2/sql",
+        auth=druid_basic(),
         json={
             "query": f'SELECT COUNT(*), SUM(gross_revenue), COUNT(DISTINCT upload_id) FROM "{DS}"',
             "resultFormat": "array",
             "context": {"useApproximateCountDistinct": False},
         },
-        auth=DRUID,
     )
     assert response.status_code == 200, response.text
     row: list[Any] = response.json()[0]

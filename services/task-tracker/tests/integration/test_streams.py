@@ -15,14 +15,13 @@ from aiokafka import AIOKafkaProducer
 from mauzo_common.auth.principal import Role
 from mauzo_common.druid.supervisors import kafka_supervisor_spec
 from mauzo_common.events import Envelope, ErrorInfo, StreamBatchProcessed, stream_upload_id
-from mauzo_common.testing.auth import auth, druid_auth
+from mauzo_common.testing.auth import auth, druid_basic
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.events import publish_events
 from mauzo_task_tracker.app import create_app
 from mauzo_task_tracker.settings import TrackerSettings
 
 ADMIN = auth(Role.ADMIN)  # re-mints: a module's tests outlive one access token
-DRUID = druid_auth()  # olap-lite's Basic login, as the services present it
 pytestmark = pytest.mark.kafka
 
 
@@ -82,8 +81,12 @@ def test_streams_sum_each_batch_once_and_show_the_supervisor(
     assert pending["rate"] > 0
 
     spec = kafka_supervisor_spec(unique_name, bootstrap_servers=kafka_bootstrap)
-    created = httpx.post(f"{olap_lite}/druid/indexer/v1/supervisor", json=spec, auth=DRUID)
-    assert created.status_code == 200
+    assert (
+        httpx.post(
+            f"{olap_lite}/druid/indexer/v1/supervisor", json=spec, auth=druid_basic()
+        ).status_code
+        == 200
+    )
     clean = {"__time": 1740812400000, "branch": "Mombasa", "event_id": "e1",
              "upload_id": stream_upload_id(unique_name), "gross_revenue": 10.0}  # fmt: skip
     produce(

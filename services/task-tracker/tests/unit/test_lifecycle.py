@@ -199,6 +199,20 @@ def test_dead_letters_of_dead_letters_and_of_the_trackers_own_failures_change_no
     assert fold([UPLOADED, own]).state == TaskState.RECEIVED
 
 
+def test_an_overlord_out_of_reach_leaves_the_load_validated_for_recovery() -> None:
+    unreachable = DeadLettered(
+        source_topic=FileValidated.topic(),
+        attempts=4,
+        error=ErrorInfo(code="olap_unavailable", message="POST …/druid/indexer/v1/task failed"),
+        original={},
+    )
+    assert fold([UPLOADED, STARTED, VALIDATED, event(unreachable, "spec-builder")]).state == (
+        TaskState.VALIDATED
+    )
+    refused = unreachable.model_copy(update={"error": ErrorInfo(code="olap_refused", message="")})
+    assert fold([UPLOADED, VALIDATED, event(refused, "spec-builder")]).state == TaskState.FAILED
+
+
 def test_an_event_for_an_unknown_task_creates_it_with_what_the_event_knows() -> None:
     task = fold([SUBMITTED])
     assert task.state == TaskState.SUBMITTED

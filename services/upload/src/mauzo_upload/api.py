@@ -7,15 +7,19 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 
-from mauzo_common.auth.dependencies import principal_of
+from mauzo_common.auth.dependencies import guarded, principal_of
+from mauzo_common.auth.principal import Role
 from mauzo_upload.deps import UploaderDep
+from mauzo_upload.quotas import Tally, UploadQuotas
 from mauzo_upload.receiving import too_large
 
 router = APIRouter(prefix="/api")
 MULTIPART_OVERHEAD = 64 * 1024
 
 
-@router.post("/ingest/upload", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/ingest/upload", status_code=status.HTTP_202_ACCEPTED, dependencies=guarded(Role.UPLOADER)
+)
 async def upload_file(
     request: Request,
     uploader: UploaderDep,
@@ -32,14 +36,21 @@ async def upload_file(
     limit = uploader.settings.max_upload_bytes
     if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
         raise too_large(limit)  # refused before a byte of the body is read
-    outcome = await uploader.ingest(
-        request.stream(),
-        request.headers.get("content-type", ""),
-        datasource=datasource,
-        replace=replace,
-        # The task is the caller's: task-tracker shows an uploader only the tasks it owns.
-        owner=principal_of(request).subject,
-    )
+    principal = principal_of(request)
+    quotas: UploadQuotas = request.app.state.quotas
+    await quotas.admit(principal, int(declared) if declared.isdigit() else 0)
+    received = Tally(request.stream())
+    try:
+        outcome = await uploader.ingest(
+            aiter(received),
+            request.headers.get("content-type", ""),
+            datasource=datasource,
+            replace=replace,
+            # The task is the caller's: task-tracker shows an uploader only the tasks it owns.
+            owner=principal.subject,
+        )
+    finally:
+        await quotas.spend(principal, received.total)
     body: dict[str, str | bool] = {
         "task_id": outcome.task_id,
         "status_url": outcome.status_url,

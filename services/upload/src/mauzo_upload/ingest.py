@@ -2,7 +2,10 @@
 
 Ordered so that nothing is half-done: the object becomes visible only after the duplicate check;
 the task is registered before the answer (the status URL never 404s); if registration or
-publishing fails, the object is deleted and the task (if registered) is marked failed.
+publishing fails, the object is deleted and the task (if registered) is marked failed. When a
+registered task cannot be marked failed either (the broker and task-tracker both gone: an
+embedded broker's restart stops every client), it keeps its file and is left to task-tracker's
+reconciler, which publishes FileUploaded for a registration that never got it.
 """
 
 from __future__ import annotations
@@ -159,8 +162,12 @@ class Uploader:
                 "answer). Nothing was kept.",
                 "Upload the file again in a moment; if it keeps failing, check the broker.",
             )
+            if not await self._abort(upload.task_id, ErrorInfo(**error.as_dict())):
+                # Deleting the file now would leave a task that says `received` with nothing to
+                # load, and the same bytes dropped again would follow it into object_not_found.
+                log.warning("upload_left_to_reconciler", error=repr(exc))
+                return
             await asyncio.to_thread(self.store.delete, upload.object_key)
-            await self._abort(upload.task_id, ErrorInfo(**error.as_dict()))
             raise error from exc
 
     async def _restart(self, task: dict[str, object]) -> bool:
@@ -187,12 +194,15 @@ class Uploader:
             return None
         return min(tasks, key=lambda t: str(t.get("created_at", "")))
 
-    async def _abort(self, task_id: str, error: ErrorInfo) -> None:
-        """Best effort: mark a registered task failed when its upload could not be finished."""
+    async def _abort(self, task_id: str, error: ErrorInfo) -> bool:
+        """Mark a registered task failed when its upload could not be finished; False when the
+        tracker could not be told."""
         try:
             await _recorded(self.tracker.abort(task_id, error))
         except DependencyUnavailable as exc:
             log.warning("abort_not_recorded", error=exc.message)
+            return False
+        return True
 
 
 async def _recorded(call: Awaitable[T]) -> T:

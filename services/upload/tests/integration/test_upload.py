@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import threading
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from mauzo_common.auth.principal import Role
 from mauzo_common.events import FileUploaded
 from mauzo_common.object_store import ObjectStore, open_object_store
 from mauzo_common.testing.auth import auth
-from mauzo_common.testing.components import free_port, tansu_broker
+from mauzo_common.testing.components import free_port, tansu_broker, wait_until
 from mauzo_common.testing.errors import assert_error_body
 from mauzo_task_tracker.app import create_app as create_tracker
 from mauzo_task_tracker.settings import TrackerSettings
@@ -430,6 +431,58 @@ def test_broker_down_is_503_the_object_is_deleted_and_the_task_failed(
     ).json()
     assert [t["state"] for t in tasks["tasks"]] == ["failed"]
     assert tasks["tasks"][0]["error"]["code"] == "broker_unavailable"
+
+
+def test_broker_and_tracker_gone_after_registration_leave_the_upload_to_recovery(
+    upload_settings: UploadSettings,
+    serve: Any,
+    store: ObjectStore,
+    kafka_bootstrap: str,
+    datasource: str,
+    tmp_path: Path,
+) -> None:
+    """Registered, then the broker and task-tracker went away (an embedded broker's restart
+    stops every client): the task cannot be failed, so it keeps its file and the upload is
+    accepted; the tracker's reconciler publishes FileUploaded for it once it is back."""
+    tracker_settings = TrackerSettings(
+        kafka_bootstrap=kafka_bootstrap,
+        data_dir=tmp_path / "tracker",
+        druid_overlord_url=f"http://127.0.0.1:{free_port()}",
+    )
+    tracker = serve(create_tracker(tracker_settings)).__enter__()
+    with tansu_broker(tmp_path / "broker.log") as bootstrap:
+        settings = upload_settings.model_copy(
+            update={
+                "kafka_bootstrap": bootstrap,
+                "task_tracker_url": tracker.url,
+                "publish_timeout_seconds": 2.0,
+            }
+        )
+        served = serve(create_app(settings)).__enter__()
+
+    def registered() -> bool:
+        listed = httpx.get(
+            f"{tracker.url}/api/ingest/tasks", params={"datasource": datasource}, auth=ADMIN
+        )
+        return bool(listed.json()["tasks"])
+
+    def stop_tracker_once_registered() -> None:
+        wait_until(registered, 20, "the upload registered")
+        tracker.__exit__(None, None, None)
+
+    stopper = threading.Thread(target=stop_tracker_once_registered)
+    stopper.start()
+    try:  # the broker is gone now, and the tracker goes while upload waits for it
+        response = post(served.url, datasource, CSV)
+    finally:
+        stopper.join(30)
+        served.__exit__(None, None, None)
+    assert response.status_code == 202, response.text
+    task_id = response.json()["task_id"]
+    assert len(store.list(f"uploads/{datasource}/")) == 1, "the file is kept for the replay"
+    with serve(create_tracker(tracker_settings)) as back:
+        status = httpx.get(f"{back.url}/api/ingest/status/{task_id}", auth=ADMIN).json()
+    assert status["state"] == "received", status
 
 
 def test_unknown_route_validation_and_domain_errors_share_one_shape(upload: str) -> None:

@@ -19,6 +19,8 @@ from fastapi import APIRouter, Request, Response
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartParser
 
+from mauzo_common.auth.dependencies import guarded
+from mauzo_common.auth.principal import Role
 from mauzo_common.datasources import RULE, is_datasource_name
 from mauzo_common.errors import MalformedRequest, TooLarge
 from mauzo_common.options import OPTION_NAMES
@@ -27,7 +29,9 @@ from mauzo_validator.errors import Code, rejected
 from mauzo_validator.sale_events import sale_events
 from mauzo_validator.settings import ValidatorSettings
 
-router = APIRouter(prefix="/api/ingest")
+# Both turn the caller's own file into an answer (its schema, its sale events) on the way to a
+# load: the uploader's work. Nothing is stored and nothing already loaded is read.
+router = APIRouter(prefix="/api/ingest", dependencies=guarded(Role.UPLOADER))
 _SLACK = 64 * 1024  # multipart boundaries and small fields on top of the file itself
 
 
@@ -45,12 +49,7 @@ async def analyze_schema(request: Request) -> SchemaAnalysis:
     limit = settings.analyze_max_bytes
     if int(request.headers.get("content-length") or 0) > limit + _SLACK:
         raise too_large(limit)
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise rejected(
-            Code.UNREADABLE_FILE,
-            "Send the file as multipart/form-data in a field named 'file'.",
-            "Use a form upload.",
-        )
+    _need_multipart(request)
     parser = MultiPartParser(
         request.headers, _limited(request.stream(), limit + _SLACK), max_files=1, max_fields=16
     )
@@ -78,6 +77,7 @@ async def sale_events_of_file(request: Request) -> Response:
     `X-Rows-Read` and `X-Rows-Refused` headers count what was read and what the rules refused."""
     settings: ValidatorSettings = request.app.state.settings
     limit = settings.analyze_max_bytes
+    _need_multipart(request)  # else the parser fails on the missing boundary (a 500)
     parser = MultiPartParser(
         request.headers, _limited(request.stream(), limit + _SLACK), max_files=1, max_fields=16
     )
@@ -101,6 +101,15 @@ async def sale_events_of_file(request: Request) -> Response:
     body = found.events.write_ndjson() if found.events.height else ""
     headers = {"x-rows-read": str(found.rows_read), "x-rows-refused": str(found.rows_refused)}
     return Response(body, media_type="application/x-ndjson", headers=headers)
+
+
+def _need_multipart(request: Request) -> None:
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise rejected(
+            Code.UNREADABLE_FILE,
+            "Send the file as multipart/form-data in a field named 'file'.",
+            "Use a form upload.",
+        )
 
 
 async def _limited(stream: AsyncIterator[bytes], limit: int) -> AsyncGenerator[bytes, None]:

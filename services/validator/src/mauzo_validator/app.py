@@ -9,10 +9,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from mauzo_common.auth.dependencies import guarded
+from mauzo_common.auth.middleware import install_authentication
+from mauzo_common.auth.principal import Role
+from mauzo_common.auth.tokens import Tokens
 from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import make_broker
 from mauzo_common.object_store import open_object_store
 from mauzo_common.observability.asgi import install_observability
+from mauzo_common.throttle.middleware import install_limits
 from mauzo_validator.api import router
 from mauzo_validator.handlers import register
 from mauzo_validator.schema import warm_up
@@ -43,11 +48,15 @@ def create_app(settings: ValidatorSettings | None = None) -> FastAPI:
             await broker.stop()
 
     app = FastAPI(title="Mauzo validator", lifespan=lifespan)
-    install_observability(app, settings.observability)
+    install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
     app.state.ready = False
     app.state.broker = broker
     app.state.settings = settings
     app.include_router(router)
+    # ORDER: install_limits before the auth gate's install (the last added runs outermost),
+    # so the limiter runs inside the gate and sees the principal.
+    install_limits(app, settings, "validator")
+    install_authentication(app, Tokens(settings))
     install_error_handlers(app, "validator")
 
     @app.get("/api/health")

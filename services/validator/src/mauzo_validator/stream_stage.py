@@ -36,6 +36,7 @@ from mauzo_common.events import (
     clean_topic,
     stream_upload_id,
 )
+from mauzo_common.kafka_security import aiokafka_options
 from mauzo_common.observability import metrics
 from mauzo_validator.dedupe import Outcome, SeenEvents
 from mauzo_validator.settings import ValidatorSettings
@@ -71,6 +72,7 @@ class StreamStage:
             auto_offset_reset="earliest",
             fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
             max_partition_fetch_bytes=8 << 20,
+            **aiokafka_options(settings),
         )
         self.producer = AIOKafkaProducer(
             bootstrap_servers=settings.bootstrap_servers,
@@ -78,6 +80,7 @@ class StreamStage:
             enable_idempotence=settings.kafka_idempotence,
             linger_ms=5,
             max_batch_size=1 << 20,
+            **aiokafka_options(settings),
         )
         self._task: asyncio.Task[None] | None = None
 
@@ -108,6 +111,7 @@ class StreamStage:
             enable_auto_commit=False,
             group_id=None,
             fetch_max_wait_ms=self.settings.kafka_fetch_max_wait_ms,
+            **aiokafka_options(self.settings),
         )
         await reader.start()
         found: list[tuple[str, Outcome]] = []

@@ -89,7 +89,9 @@ def up(
             console.print("Press Ctrl-C to stop.")
             while True:
                 for event in stack.supervise():
-                    colour = {"gave_up": "red", "exited": "yellow"}.get(event.kind, "green")
+                    colour = {"gave_up": "red", "exited": "yellow", "killed": "yellow"}.get(
+                        event.kind, "green"
+                    )
                     console.print(f"[{colour}]{event.message}[/]")
                 time.sleep(0.25)
     except StackError as exc:

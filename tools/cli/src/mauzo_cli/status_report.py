@@ -62,7 +62,7 @@ def collect(
                 state=str(record.get("state", "not started by mauzo up")),
                 restarts=record.get("restarts"),
                 last_exit=f"code {exit_code} at {exit_at}" if exit_at else "",
-                lag=consumer_lag(spec.url) if spec.health_path else None,
+                lag=consumer_lag(spec.url, auth) if spec.health_path else None,
             )
         )
     report = StatusReport(services)
@@ -92,12 +92,13 @@ def collect(
     return report
 
 
-def consumer_lag(service_url: str) -> int | None:
-    """The service's consumer lag from its own metrics; None when it consumes nothing."""
+def consumer_lag(service_url: str, auth: httpx.Auth | None = None) -> int | None:
+    """The service's consumer lag from its own metrics (they need an admin's token); None when
+    it consumes nothing or the metrics cannot be read."""
     try:
-        response = httpx.get(f"{service_url}/metrics", timeout=2)
+        response = httpx.get(f"{service_url}/metrics", timeout=2, auth=auth)
         response.raise_for_status()
-    except httpx.HTTPError:
+    except (httpx.HTTPError, NoCredentials):
         return None
     lags = [
         sample.value

@@ -6,9 +6,15 @@ dying is a crash loop, and restarting it forever would hide the fault, so after 
 exits within `window_seconds` the supervisor gives up on that child only and says so.
 
 The embedded broker is the one exception to "the rest keep running": it keeps its topics, groups
-and offsets in memory, so once it is back every Kafka client is restarted too (OTP's
-rest-for-one); a consumer left running would keep committing offsets of topics that no longer
-exist. What their events carried is driven on from the task table (task-tracker's recovery).
+and offsets in memory, so its clients go down with it and come back after it (OTP's
+rest-for-one), in that order: every client is stopped before the broker starts again, and
+started once it answers. A client that outlived the broker would carry the old broker's topics
+into the new one: its producer still knows their partitions and writes to them before the new
+broker created them, and Tansu keeps those batches but starts the topic's offsets at 0 when it
+does create it, so the next writes there collide with them and fail (each failed replay of a
+stalled load doubled its wait, past two minutes). Its consumers would also join the new
+broker's groups and hold up the new members' joins. What the lost events carried is driven on
+from the task table (task-tracker's recovery).
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ class RestartPolicy:
     backoff_max_seconds: float = 30.0
     max_failures: int = 5
     window_seconds: float = 120.0
+    # A broker client stopped with the broker gets this long to exit before it is killed.
+    stop_grace_seconds: float = 10.0
 
     def delay(self, failures: int) -> float:
         """Exponential backoff: the n-th consecutive failure waits base × 2^(n-1), capped."""
@@ -40,6 +48,7 @@ class ChildState(StrEnum):
     RUNNING = "running"
     BACKING_OFF = "backing_off"
     GAVE_UP = "gave_up"
+    WAITING_FOR_BROKER = "waiting_for_broker"  # stopped with the broker, starts once it is back
 
 
 @dataclass
@@ -52,6 +61,7 @@ class Child:
     last_exit_code: int | None = None
     last_exit_at: str | None = None
     restart_at: float = 0.0
+    kill_at: float = 0.0  # waiting for the broker: when a client that ignored SIGTERM is killed
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -68,7 +78,9 @@ class Child:
 
 @dataclass(frozen=True)
 class SupervisionEvent:
-    kind: str  # "exited", "restarted", "healthy", "gave_up", "restarted_with_broker"
+    # "exited", "restarted", "healthy", "gave_up", "stopped_with_broker", "killed",
+    # "restarted_with_broker"
+    kind: str
     service: str
     message: str
 
@@ -103,25 +115,41 @@ class Supervisor:
         events: list[SupervisionEvent] = []
         for child in self.children:
             event = self._step(child, now)
-            if event is not None:
-                events.append(event)
-                if event.kind == "healthy" and child.spec.name == self.broker and child.restarts:
-                    events += self._restart_broker_clients()
+            if event is None:
+                continue
+            events.append(event)
+            if child.spec.name != self.broker:
+                continue
+            if event.kind == "exited":
+                events += self._stop_broker_clients(now)
+            elif event.kind in ("healthy", "gave_up"):
+                # Given up on, the broker is not coming back: the clients still serve what
+                # needs no broker, as they would have if it had never run.
+                events += self._start_broker_clients()
         return events
 
-    def _restart_broker_clients(self) -> list[SupervisionEvent]:
-        clients = [
-            c for c in self.children if c.spec.uses_broker and c.state is not ChildState.GAVE_UP
-        ]
+    def _stop_broker_clients(self, now: float) -> list[SupervisionEvent]:
+        # Already waiting when the broker died again before it was back: nothing more to stop.
+        done = (ChildState.GAVE_UP, ChildState.WAITING_FOR_BROKER)
+        clients = [c for c in self.children if c.spec.uses_broker and c.state not in done]
         for child in clients:
             if child.proc.poll() is None:
                 child.proc.terminate()
-        for child in clients:
-            try:
-                child.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                child.proc.kill()
-                child.proc.wait()
+            child.state = ChildState.WAITING_FOR_BROKER
+            child.kill_at = now + self.policy.stop_grace_seconds
+        return [
+            SupervisionEvent(
+                "stopped_with_broker",
+                c.spec.name,
+                f"{c.spec.name} stopped until the broker is back (it keeps nothing across a "
+                "restart)",
+            )
+            for c in clients
+        ]
+
+    def _start_broker_clients(self) -> list[SupervisionEvent]:
+        waiting = [c for c in self.children if c.state is ChildState.WAITING_FOR_BROKER]
+        for child in waiting:
             child.restarts += 1
             child.proc = self.spawn(child.spec, child.restarts)
             child.state = ChildState.STARTING
@@ -131,16 +159,33 @@ class Supervisor:
                 c.spec.name,
                 f"{c.spec.name} restarted with the broker, which keeps nothing across a restart",
             )
-            for c in clients
+            for c in waiting
         ]
+
+    def _clients_still_running(self) -> bool:
+        return any(
+            c.proc.poll() is None for c in self.children if c.state is ChildState.WAITING_FOR_BROKER
+        )
 
     def _step(self, child: Child, now: float) -> SupervisionEvent | None:
         name = child.spec.name
         if child.state is ChildState.GAVE_UP:
             return None
+        if child.state is ChildState.WAITING_FOR_BROKER:
+            if now >= child.kill_at and child.proc.poll() is None:
+                child.proc.kill()
+                return SupervisionEvent(
+                    "killed",
+                    name,
+                    f"{name} did not stop within {self.policy.stop_grace_seconds:.0f}s of "
+                    "SIGTERM; killed so that the broker can start again",
+                )
+            return None
         if child.state is ChildState.BACKING_OFF:
             if now < child.restart_at:
                 return None
+            if name == self.broker and self._clients_still_running():
+                return None  # no client of the old broker may ever reach the new one
             child.restarts += 1
             child.proc = self.spawn(child.spec, child.restarts)
             child.state = ChildState.STARTING

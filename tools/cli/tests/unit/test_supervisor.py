@@ -113,27 +113,65 @@ def test_failures_outside_the_window_do_not_count_towards_giving_up() -> None:
     assert supervisor.children[0].state is ChildState.BACKING_OFF
 
 
-def test_a_restarted_broker_restarts_every_kafka_client_and_nothing_else() -> None:
-    supervisor = Supervisor(spawn, lambda _spec: True, FAST)
-    sleeper = "import time; time.sleep(60)"
-    broker = ServiceSpec("broker", [sys.executable, "-c", sleeper], 0, None, uses_broker=False)
-    olap = ServiceSpec("olap-lite", [sys.executable, "-c", sleeper], 0, None, uses_broker=False)
-    consumer = spec("validator", sleeper)
-    for service in (broker, olap, consumer):
+SLEEPER = "import time; time.sleep(60)"
+# A client whose shutdown hangs (a consumer committing to a broker that is gone).
+DEAF = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"
+
+
+def test_a_dead_broker_takes_its_clients_down_first_and_brings_them_back_after_it() -> None:
+    """Rest-for-one: no client of the old broker is alive when the new one starts (it would
+    write into topics the new broker never created), and the clients start once it answers."""
+    broker = ServiceSpec("broker", [sys.executable, "-c", SLEEPER], 0, None, uses_broker=False)
+    olap = ServiceSpec("olap-lite", [sys.executable, "-c", SLEEPER], 0, None, uses_broker=False)
+    consumers = [spec("validator", SLEEPER), spec("task-tracker", DEAF)]
+    broker_answers = False
+    alive_at_broker_start: list[list[str]] = []
+
+    def spawn_watching(service: ServiceSpec, restarts: int = 0) -> subprocess.Popen[bytes]:
+        if service.name == "broker":
+            alive_at_broker_start.append(
+                [c.spec.name for c in supervisor.children[2:] if c.proc.poll() is None]
+            )
+        return spawn(service)
+
+    def healthy(service: ServiceSpec) -> bool:
+        return service.name != "broker" or broker_answers
+
+    policy = RestartPolicy(backoff_seconds=0.05, stop_grace_seconds=0.5)
+    supervisor = Supervisor(spawn_watching, healthy, policy)
+    for service in (broker, olap, *consumers):
         supervisor.adopt(service, spawn(service), healthy=True)
     olap_pid = supervisor.children[1].proc.pid
-    consumer_pid = supervisor.children[2].proc.pid
+    old_clients = [c.proc for c in supervisor.children[2:]]
     try:
+        time.sleep(0.3)  # the deaf one must have set its handler before it is asked to stop
         supervisor.children[0].proc.kill()
+        events = run_until(supervisor, lambda evs: any(e.kind == "restarted" for e in evs))
+
+        assert alive_at_broker_start == [[]], "a client of the old broker met the new one"
+        assert all(proc.poll() is not None for proc in old_clients)
+        assert old_clients[1].returncode == -signal.SIGKILL, "the deaf client was killed"
+        stopped = [e.service for e in events if e.kind == "stopped_with_broker"]
+        assert stopped == ["validator", "task-tracker"]
+        assert [e.service for e in events if e.kind == "killed"] == ["task-tracker"]
+        # Back, but not answering yet: the clients wait for it.
+        time.sleep(0.2)
+        assert supervisor.tick(time.monotonic()) == []
+        assert [c.state for c in supervisor.children[2:]] == [ChildState.WAITING_FOR_BROKER] * 2
+
+        broker_answers = True
         events = run_until(
             supervisor, lambda evs: any(e.kind == "restarted_with_broker" for e in evs)
         )
-        kinds = [(e.kind, e.service) for e in events]
-        assert ("restarted_with_broker", "validator") in kinds
-        assert all(service != "olap-lite" for _, service in kinds)
-        assert supervisor.children[1].proc.pid == olap_pid
-        assert supervisor.children[2].proc.pid != consumer_pid
-        assert supervisor.children[2].restarts == 1
+        assert [e.service for e in events if e.kind == "restarted_with_broker"] == [
+            "validator",
+            "task-tracker",
+        ]
+        assert supervisor.children[1].proc.pid == olap_pid, "olap-lite keeps no broker state"
+        for child, old in zip(supervisor.children[2:], old_clients, strict=True):
+            assert child.proc.pid != old.pid
+            assert child.proc.poll() is None
+            assert child.restarts == 1
     finally:
         for proc in supervisor.processes():
             proc.kill()

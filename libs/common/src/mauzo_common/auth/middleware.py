@@ -19,6 +19,7 @@ from mauzo_common.http import App, Receive, Scope, Send, header
 from mauzo_common.http_errors import ErrorStyle, error_object, request_id_of
 
 PUBLIC_PATHS: frozenset[str] = frozenset({"/api/health", "/api/auth/token"})
+POLICY_VIOLATION = 1008  # RFC 6455 §7.4.1
 
 
 def bearer_token(scope: Scope) -> str | None:
@@ -53,9 +54,16 @@ class Authenticate:
             return True
         return self.is_public is not None and self.is_public(path)
 
+    def _passes(self, scope: Scope) -> bool:
+        if scope["type"] == "websocket":
+            return False  # a GraphQL-over-WebSocket connection reads data like a POST does
+        if scope["type"] != "http":
+            return True  # lifespan
+        # OPTIONS: a CORS preflight carries no credentials by design (Fetch standard).
+        return bool(scope["method"] == "OPTIONS" or self._public(scope["path"]))
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] == "OPTIONS" or self._public(scope["path"]):
-            # OPTIONS: a CORS preflight carries no credentials by design (Fetch standard).
+        if self._passes(scope):
             await self.app(scope, receive, send)
             return
         token = bearer_token(scope)
@@ -68,6 +76,10 @@ class Authenticate:
                 )
             principal = self.tokens.verify(token)
         except MauzoError as refusal:
+            if scope["type"] == "websocket":
+                # Closing before accepting answers the handshake with 403 (ASGI spec).
+                await send({"type": "websocket.close", "code": POLICY_VIOLATION})
+                return
             await self.refuse(scope, send, refusal)
             return
         scope.setdefault("state", {})["principal"] = principal

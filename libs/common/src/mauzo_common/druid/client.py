@@ -36,6 +36,14 @@ class SqlParameter:
         return {"type": self.type, "value": self.value}
 
 
+def druid_auth(settings: MauzoSettings) -> httpx.Auth | None:
+    """HTTP Basic as Druid's basic-security extension checks it (olap-lite does the same);
+    none when no password is set, as for a Druid without that extension."""
+    if settings.druid_password is None:
+        return None
+    return httpx.BasicAuth(settings.druid_username, settings.druid_password.get_secret_value())
+
+
 class DruidClient:
     def __init__(
         self,
@@ -45,10 +53,11 @@ class DruidClient:
         router_url: str,
         retry: Retry,
         timeout: Timeout,
+        auth: httpx.Auth | None = None,
     ) -> None:
         self._overlord = overlord_url.rstrip("/")
         self._router = router_url.rstrip("/")
-        self._transport = Transport(http, retry=retry, timeout=timeout)
+        self._transport = Transport(http, retry=retry, timeout=timeout, auth=auth)
 
     @classmethod
     def from_settings(
@@ -60,6 +69,7 @@ class DruidClient:
             router_url=settings.router_url,
             retry=Retry.from_settings(settings),
             timeout=timeout,
+            auth=druid_auth(settings),
         )
 
     # --- Overlord tasks ---------------------------------------------------------------------

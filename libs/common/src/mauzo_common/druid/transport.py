@@ -44,10 +44,20 @@ NO_RETRY = Retry(retries=0)
 
 
 class Transport:
-    def __init__(self, http: httpx.AsyncClient, *, retry: Retry, timeout: Timeout) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        retry: Retry,
+        timeout: Timeout,
+        auth: httpx.Auth | None = None,
+    ) -> None:
         self._http = http
         self._retry = retry
         self._timeout = timeout
+        # Per request, not on the shared client, whose pool also serves calls to other services:
+        # Druid gets its own credentials or none, never a token meant for a Mauzo service.
+        self._auth = auth or httpx.Auth()
 
     async def call(
         self,
@@ -84,7 +94,12 @@ class Transport:
     ) -> _Outcome:
         try:
             response = await self._http.request(
-                method, url, json=body, params=params, timeout=http_timeout or self._timeout
+                method,
+                url,
+                json=body,
+                params=params,
+                timeout=http_timeout or self._timeout,
+                auth=self._auth,
             )
         except httpx.TransportError as exc:
             # A client-side timeout is Druid's TIMEOUT category without the answer.

@@ -7,6 +7,8 @@ relays every body chunk through a memory stream, which a 94 MB upload pays for i
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI, Response
 from opentelemetry import context, trace
@@ -89,8 +91,14 @@ class HttpTracing:
             span.end()
 
 
-def install_observability(app: FastAPI, enabled: bool = True) -> None:
-    """Request metrics, server spans and `GET /metrics` on one service's app."""
+def install_observability(
+    app: FastAPI, enabled: bool = True, *, metrics_guard: Sequence[Any] = ()
+) -> None:
+    """Request metrics, server spans and `GET /metrics` on one service's app.
+
+    `metrics_guard`: the route's dependencies (the services pass `Depends(require(Role.ADMIN))`:
+    route names, task counts and timings are operator knowledge, so Prometheus scrapes with a
+    token; olap-lite's Basic-auth gate guards its own)."""
     if not enabled:
         return
     app.add_middleware(HttpTracing)
@@ -99,6 +107,12 @@ def install_observability(app: FastAPI, enabled: bool = True) -> None:
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
+    app.add_api_route(
+        "/metrics",
+        metrics,
+        methods=["GET"],
+        include_in_schema=False,
+        dependencies=list(metrics_guard),
+    )
     # First among the routes: an app may end with a catch-all (query-api's dashboard pages).
     app.router.routes.insert(0, app.router.routes.pop())

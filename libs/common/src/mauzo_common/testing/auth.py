@@ -23,6 +23,9 @@ TEST_DRUID_PASSWORD = "mauzo-test-druid-password"  # noqa: S105 - the same: test
 def install_test_keys() -> None:
     os.environ.setdefault("MAUZO_AUTH_KEYS", json.dumps({TEST_KEY_ID: TEST_KEY}))
     os.environ.setdefault("MAUZO_DRUID_PASSWORD", TEST_DRUID_PASSWORD)
+    # Suites fire hundreds of requests a second as one test identity (load, chaos, benches):
+    # off unless a test turns the limits on in its own settings (tests/security does).
+    os.environ.setdefault("MAUZO_LIMITS_ENABLED", "false")
 
 
 def test_tokens() -> Tokens:
@@ -53,23 +56,24 @@ def auth(role: Role = Role.ADMIN, branches: frozenset[str] | None = None) -> htt
     return MintedBearer(test_tokens(), principal(role, branches))
 
 
-def druid_credentials() -> tuple[str, str]:
-    """olap-lite's Basic credentials (user, password), the ones the services present to it."""
+def druid_basic() -> httpx.BasicAuth:
+    """The services' credentials for the Druid API (olap-lite, or a Druid with basic security)."""
     install_test_keys()
     settings = MauzoSettings()
-    password = settings.druid_password
-    return settings.druid_username, (
-        password.get_secret_value() if password is not None else TEST_DRUID_PASSWORD
-    )
+    assert settings.druid_password is not None
+    return httpx.BasicAuth(settings.druid_username, settings.druid_password.get_secret_value())
 
 
-def druid_auth() -> httpx.BasicAuth:
-    """An httpx auth for a test talking to olap-lite's Druid API directly."""
-    return httpx.BasicAuth(*druid_credentials())
+def druid_credentials() -> tuple[str, str]:
+    """(user, password) for Druid clients that take them apart (pydruid, its DB-API)."""
+    basic = MauzoSettings()
+    assert basic.druid_password is not None
+    return basic.druid_username, basic.druid_password.get_secret_value()
 
 
 def druid_headers() -> dict[str, str]:
-    """The same as headers, for clients that take headers only (wrk, a browser, urllib)."""
+    """The same as headers, for clients that take headers only (http.client, wrk)."""
+    install_test_keys()
     pair = ":".join(druid_credentials()).encode()
     return {"Authorization": f"Basic {base64.b64encode(pair).decode()}"}
 

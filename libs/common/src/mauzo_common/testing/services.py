@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-from mauzo_common.testing.auth import auth, druid_auth, install_test_keys
+from mauzo_common.testing.auth import auth, druid_basic, install_test_keys
 from mauzo_common.testing.components import free_port, harness_environment, wait_until
 
 
@@ -23,7 +23,7 @@ class ServiceFailedToStart(RuntimeError):
 
 def _answers(url: str) -> bool:
     # Health is public, but credentials cost nothing and keep a stricter gate answering.
-    credentials = druid_auth() if url.endswith("/status/health") else auth()
+    credentials = druid_basic() if url.endswith("/status/health") else auth()
     try:
         return httpx.get(url, timeout=1, auth=credentials).status_code == 200
     except httpx.HTTPError:

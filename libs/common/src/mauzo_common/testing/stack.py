@@ -23,7 +23,7 @@ from mauzo_common.auth.principal import Role
 from mauzo_common.auth.service import MintedBearer
 from mauzo_common.auth.tokens import Tokens
 from mauzo_common.settings import MauzoSettings
-from mauzo_common.testing.auth import ByDestination, install_test_keys, principal
+from mauzo_common.testing.auth import ByDestination, principal
 from mauzo_common.testing.components import (
     free_port,
     harness_environment,
@@ -40,7 +40,6 @@ PORT_SETTINGS = (
     "OLAP_LITE_PORT",
     "BROKER_PORT",
 )
-TEST_CREDENTIALS = ("MAUZO_AUTH_KEYS", "MAUZO_DRUID_PASSWORD")
 DRUID_USER = MauzoSettings.model_fields["druid_username"].default
 TERMINAL = frozenset({*tasks.TERMINAL, "duplicate"})  # duplicate: upload's answer, final
 
@@ -160,19 +159,12 @@ class RunningStack:
 
 
 def start_stack(
-    data_dir: Path,
-    extra_env: dict[str, str] | None = None,
-    timeout: float = 240,
-    *,
-    own_secrets: bool = False,
+    data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 240
 ) -> RunningStack:
-    """`mauzo up` in `data_dir`. With `own_secrets` it starts as a user's first `mauzo up`
-    does, making its signing keys and olap-lite's password in <data_dir>/secrets; else it
-    gets the tests' (testing.auth), so the tokens a test or benchmark mints verify."""
+    """`mauzo up` in `data_dir`, which makes its own secrets as on a first start: the helpers
+    (http, auth, bearer) sign in with those. To have the tokens testing.auth mints verify
+    too, give the test key: extra_env={"MAUZO_AUTH_KEYS": os.environ["MAUZO_AUTH_KEYS"]}."""
     env = {k: v for k, v in harness_environment().items() if not k.startswith("MAUZO_")}
-    if not own_secrets:
-        install_test_keys()  # a benchmark is no pytest run: no plugin put them there
-        env.update({k: os.environ[k] for k in TEST_CREDENTIALS})
     env.update({f"MAUZO_{name}": str(free_port()) for name in PORT_SETTINGS})
     env["MAUZO_DATA_DIR"] = str(data_dir)
     env.update(extra_env or {})

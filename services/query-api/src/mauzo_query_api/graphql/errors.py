@@ -39,7 +39,8 @@ def shape_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
     else:
         log.error("resolver_failed", path=error.path, exc_info=original or error)
         message, code, hint = "Internal error", QueryError.code, INTERNAL_HINT
-    extensions = {"code": code, "hint": hint, **ids}
+    extras = getattr(original, "extensions", None) if isinstance(original, MauzoError) else None
+    extensions = {"code": code, "hint": hint, **(extras or {}), **ids}
     return GraphQLError(
         message,
         nodes=error.nodes,

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
@@ -16,7 +16,8 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
-from strawberry.types import ExecutionContext, Info
+from strawberry.types import ExecutionContext, ExecutionResult, Info
+from strawberry.types.graphql import OperationType
 
 from mauzo_common.auth.principal import Role
 from mauzo_query_api.deps import Ask
@@ -36,7 +37,8 @@ from mauzo_query_api.graphql.arguments import (
     RowsArg,
     TargetsArg,
 )
-from mauzo_query_api.graphql.errors import ErrorShaping
+from mauzo_query_api.graphql.cost import CostLimit
+from mauzo_query_api.graphql.errors import ErrorShaping, shape_error
 from mauzo_query_api.graphql.ingestion_fields import IngestionQueries, Mutation
 from mauzo_query_api.graphql.inputs import (
     ExploreInput,
@@ -302,6 +304,7 @@ def extensions(
         lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        lambda: CostLimit(settings.graphql_max_cost, settings.graphql_default_list_size),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         ErrorShaping,
@@ -309,6 +312,35 @@ def extensions(
 
 
 class MauzoSchema(strawberry.Schema):
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        result = await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+        # A syntax error raised by ParserCache escapes every extension's on_operation (Strawberry
+        # catches it outside them), so ErrorShaping never saw it: shape what is still bare.
+        if result.errors and any(not (e.extensions or {}).get("code") for e in result.errors):
+            request_id = getattr(context_value, "request_id", None)
+            result.errors = [
+                e if (e.extensions or {}).get("code") else shape_error(e, request_id)
+                for e in result.errors
+            ]
+        return result
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel, Field, field_validator
 
-from mauzo_common.auth.dependencies import principal_of, require
+from mauzo_common.auth.dependencies import principal_of, require, service_only
 from mauzo_common.auth.principal import Principal, Role
 from mauzo_common.errors import Forbidden
 from mauzo_task_tracker.identity.accounts import Accounts, ApiKeyView, NewApiKey, UserView
@@ -193,7 +193,12 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
-@router.post("/audit", response_model=AuditEntry, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/audit",
+    response_model=AuditEntry,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(service_only)],  # 403 before the body is read, not 422
+)
 def write_audit(entry: AuditEntry, audit: AuditDep, request: Request) -> AuditEntry:
     """A record from another Mauzo service (e.g. upload); users cannot write the log."""
     caller = principal_of(request)

@@ -6,6 +6,10 @@ step again, and every consumer is idempotent per task, so a load that has made n
 `reconcile_stale_seconds` is published again: at most `reconcile_max_attempts` times, each
 attempt waiting twice as long as the one before (a long queue in front of the validator is not
 mistaken for a loss more than a few times). Then it fails, saying why and what to do.
+
+Only a replay the broker took counts: one it refused or never answered (a broker restarting, a
+write the embedded broker rejected) is taken back, so an outage cannot use up a load's
+attempts or double its wait while nothing was sent.
 """
 
 from __future__ import annotations
@@ -53,8 +57,9 @@ class Reconciler:
         for task in await asyncio.to_thread(
             self.repository.stalled, now - timedelta(seconds=stale)
         ):
-            if now >= task.quiet_since + timedelta(seconds=stale * 2**task.attempts):
-                await self._drive_on(task)
+            due = task.quiet_since + timedelta(seconds=stale * 2**task.attempts)
+            if now >= due and not await self._drive_on(task):
+                return  # the broker did not take one: the rest wait for the next scan
 
     async def restart(self, task_id: str) -> bool:
         """A user dropped the same bytes again: start the task's step again now, if it can be."""
@@ -64,12 +69,13 @@ class Reconciler:
         quiet = datetime.now(UTC) - task.quiet_since
         if quiet < timedelta(seconds=self.settings.restart_quiet_seconds):
             return False  # it is moving: a second run would only redo the same work
-        if not await asyncio.to_thread(self.repository.replayed, task_id, task.quiet_since):
+        counted_at = await asyncio.to_thread(self.repository.replayed, task_id, task.quiet_since)
+        if counted_at is None:
             return False
-        await self._publish(task, reason="dropped again")
-        return True
+        return await self._publish(task, counted_at, reason="dropped again")
 
-    async def _drive_on(self, task: Stalled) -> None:
+    async def _drive_on(self, task: Stalled) -> bool:
+        """False when the broker did not take the replay."""
         if task.replay is None or task.attempts >= self.settings.reconcile_max_attempts:
             error = ErrorInfo(
                 code="stalled",
@@ -85,13 +91,27 @@ class Reconciler:
             ):
                 self.changes.notify()
                 log.error("task_stalled_failed", task_id=task.task_id, attempts=task.attempts)
-            return
-        if await asyncio.to_thread(self.repository.replayed, task.task_id, task.quiet_since):
-            await self._publish(task, reason="no progress")
+            return True
+        counted_at = await asyncio.to_thread(
+            self.repository.replayed, task.task_id, task.quiet_since
+        )
+        if counted_at is None:
+            return True  # it moved meanwhile
+        return await self._publish(task, counted_at, reason="no progress")
 
-    async def _publish(self, task: Stalled, *, reason: str) -> None:
+    async def _publish(self, task: Stalled, counted_at: datetime, *, reason: str) -> bool:
         assert task.replay is not None
         envelope = Envelope.wrap(task.replay, task_id=task.task_id, producer=PRODUCER)
-        await publish(self.broker, envelope)
+        try:
+            await asyncio.wait_for(
+                publish(self.broker, envelope), self.settings.publish_timeout_seconds
+            )
+        except Exception as exc:
+            # Refused or unanswered: not counted. Were it sent after all, the consumers'
+            # idempotence absorbs one replay more.
+            await asyncio.to_thread(self.repository.replay_unsent, task.task_id, counted_at)
+            log.warning("task_replay_unsent", task_id=task.task_id, error=repr(exc))
+            return False
         metrics.tasks_replayed.inc()
         log.warning("task_replayed", task_id=task.task_id, attempt=task.attempts + 1, reason=reason)
+        return True

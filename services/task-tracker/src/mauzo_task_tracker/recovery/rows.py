@@ -58,14 +58,24 @@ def _replay_of(task: Task) -> FileUploaded | None:
     )
 
 
-def replayed(session: Session, task_id: str, seen: datetime) -> bool:
-    """Count a replay; False when the task moved since it was `seen` quiet (nothing to do then)."""
+def replayed(session: Session, task_id: str, seen: datetime) -> datetime | None:
+    """Count a replay and return when it was counted; None when the task moved since it was
+    `seen` quiet (nothing to do then)."""
     task = locked(session, task_id)
     if task is None or task.updated_at != seen or task.state not in REPLAYABLE:
-        return False
+        return None
     task.reconcile_attempts += 1
     task.updated_at = utcnow()  # the backoff counts from this replay
-    return True
+    return task.updated_at
+
+
+def replay_unsent(session: Session, task_id: str, counted_at: datetime) -> None:
+    """Take back a replay counted at `counted_at` whose event never reached the broker: it
+    neither brings the task closer to giving up nor doubles its next wait. The task's quiet
+    time still starts at the failed try, so a broker that stays down is not asked every scan."""
+    task = locked(session, task_id)
+    if task is not None and task.updated_at == counted_at and task.state in REPLAYABLE:
+        task.reconcile_attempts = max(0, task.reconcile_attempts - 1)
 
 
 def give_up(session: Session, task_id: str, error: ErrorInfo, seen: datetime) -> bool:
