@@ -12,11 +12,15 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from mauzo_cli.produce import DemoProducer, FileRefused, produce_file
+from mauzo_common.auth.principal import Role
 from mauzo_common.events import SaleEvent
+from mauzo_common.testing.auth import auth
 from mauzo_common.testing.components import wait_until
 from mauzo_common.testing.services import Served
 from mauzo_validator.app import create_app
 from mauzo_validator.settings import ValidatorSettings
+
+ADMIN = auth(Role.ADMIN)  # the validator's route takes an uploader or more
 
 pytestmark = pytest.mark.kafka
 
@@ -60,12 +64,16 @@ def test_produce_publishes_each_row_mapped_as_a_drop_and_twice_loads_once(
     csv = tmp_path / "till.csv"
     total = write_csv(csv, 300)
     with Served(create_app(settings)) as validator:
-        first = produce_file(kafka_bootstrap, validator.url, csv, unique_name)
-        again = produce_file(kafka_bootstrap, validator.url, csv, unique_name, rate=2000)
+        first = produce_file(kafka_bootstrap, validator.url, csv, unique_name, auth=ADMIN)
+        again = produce_file(
+            kafka_bootstrap, validator.url, csv, unique_name, rate=2000, auth=ADMIN
+        )
         rows = asyncio.run(clean_rows(kafka_bootstrap, f"mauzo.sales-clean.{unique_name}.v1", 300))
         (tmp_path / "bad.csv").write_text("branch,amount\nMombasa,100\n")
         with pytest.raises(FileRefused, match="no_time_column"):
-            produce_file(kafka_bootstrap, validator.url, tmp_path / "bad.csv", unique_name)
+            produce_file(
+                kafka_bootstrap, validator.url, tmp_path / "bad.csv", unique_name, auth=ADMIN
+            )
 
     assert (first.rows_read, first.published, first.refused) == (301, 300, 1)
     assert again.published == 300
