@@ -165,6 +165,9 @@ def start_stack(
     (http, auth, bearer) sign in with those. To have the tokens testing.auth mints verify
     too, give the test key: extra_env={"MAUZO_AUTH_KEYS": os.environ["MAUZO_AUTH_KEYS"]}."""
     env = {k: v for k, v in harness_environment().items() if not k.startswith("MAUZO_")}
+    # A test or benchmark drives the stack as one identity, far above a person's pace: limits
+    # off unless the harness or extra_env turns them on (tests/security tests them in process).
+    env["MAUZO_LIMITS_ENABLED"] = os.environ.get("MAUZO_LIMITS_ENABLED", "false")
     env.update({f"MAUZO_{name}": str(free_port()) for name in PORT_SETTINGS})
     env["MAUZO_DATA_DIR"] = str(data_dir)
     env.update(extra_env or {})
