@@ -11,6 +11,7 @@ The goal is at most 0.3 ms added.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -24,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "ingest"))
 
 from sales_csv import write_sales_csv
 
-from mauzo_common.auth.local_secrets import druid_password
+from mauzo_common.auth.local_secrets import auth_keys, druid_password
 from mauzo_common.auth.principal import Role
 from mauzo_common.testing.components import free_port, wait_until
 from mauzo_common.testing.stack import RunningStack, start_stack
@@ -45,9 +46,12 @@ def latencies(url: str, headers: dict[str, str], requests: int) -> list[float]:
 
 def start_gateless(stack: RunningStack, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    # The stack made its own secrets: the gateless query-api needs its olap-lite password too.
-    password = druid_password(stack.data_dir)
-    env = {**stack.env, "MAUZO_QUERY_API_PORT": str(port), "MAUZO_DRUID_PASSWORD": password}
+    # The stack made its own secrets; the gateless query-api reads them as the stack's does.
+    secrets = {
+        "MAUZO_AUTH_KEYS": json.dumps(auth_keys(stack.data_dir)),
+        "MAUZO_DRUID_PASSWORD": druid_password(stack.data_dir),
+    }
+    env = {**stack.env, **secrets, "MAUZO_QUERY_API_PORT": str(port)}
     process = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("gateless.py"))],
         env=env,
