@@ -95,7 +95,7 @@ def signed_in_by_password(url: str, user: str, password: str) -> dict[str, Any]:
 
 
 def fresh_context(browser: Browser, session: dict[str, Any] | None) -> BrowserContext:
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)  # eval for wait_for_function; see tests/e2e
     if session is not None:
         context.add_init_script(session_script(session))
     return context

@@ -99,7 +99,11 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    # The policy forbids eval, which Playwright's wait_for_function polls with; the policy
+    # itself is tested without this in tests/security/test_dashboard_csp.py.
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 900}, accept_downloads=True, bypass_csp=True
+    )
     context.add_init_script(session_script(minted_session()))
     tab = context.new_page()
     errors: list[str] = []
@@ -203,7 +207,10 @@ def test_an_unreachable_api_is_an_explicit_error(demo_stack: RunningStack, page:
 
 def test_phone_and_dark_theme(demo_stack: RunningStack, browser: Any) -> None:
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, color_scheme="dark", is_mobile=True
+        viewport={"width": 390, "height": 844},
+        color_scheme="dark",
+        is_mobile=True,
+        bypass_csp=True,  # see the page fixture
     )
     context.add_init_script(session_script(minted_session()))
     phone = context.new_page()
