@@ -12,6 +12,8 @@ import uvicorn
 from mauzo_common.auth.middleware import Authenticate
 from mauzo_common.auth.principal import Principal, Role
 from mauzo_common.http import App, Receive, Scope, Send
+from mauzo_common.logging import configure_logging
+from mauzo_common.observability.setup import configure_observability
 from mauzo_query_api.app import create_app
 from mauzo_query_api.settings import QueryApiSettings
 
@@ -30,13 +32,19 @@ class TrustEveryone:
 
 
 def main() -> None:
-    settings = QueryApiSettings(consume_events=False)
+    # Everything as query-api's own entry point does it, so only the gate differs; its own
+    # consumer group, so both hear every event (the real one keeps its partitions).
+    settings = QueryApiSettings(events_group="bench-gateless-query-api")
+    configure_logging("query-api", settings.log_level)
+    configure_observability("query-api", settings)
     app = create_app(settings)
     gates = [m for m in app.user_middleware if m.cls is Authenticate]
     if len(gates) != 1:
         raise SystemExit(f"expected one Authenticate middleware in query-api, found {len(gates)}")
     gates[0].cls = TrustEveryone  # type: ignore[assignment]
-    uvicorn.run(app, host="127.0.0.1", port=settings.query_api_port, log_level="warning")
+    uvicorn.run(
+        app, host=settings.host, port=settings.query_api_port, log_config=None, access_log=False
+    )
 
 
 if __name__ == "__main__":
