@@ -143,3 +143,27 @@ async def test_a_graphql_upload_is_owned_by_the_uploader_not_by_query_api(
     # And carol finds it through GraphQL, as its owner.
     found = await gql(query_api, as_user(carol, Role.UPLOADER), TASKS, ds=unique_name, id=task_id)
     assert found["data"]["ingestionTask"] == {"taskId": task_id}
+
+
+AUDIT = """query($actor: String) {
+  auditLog(actor: $actor, limit: 10) { actor actorKind action target outcome detail } }"""
+
+
+async def test_admins_read_the_audit_log_through_graphql_and_no_one_else_does(
+    query_api: httpx.AsyncClient, tracker: str, unique_name: str
+) -> None:
+    dave = f"dave-{unique_name}"
+    task_id = register(tracker, unique_name, dave)
+
+    answer = await gql(query_api, bearer(Role.ADMIN), AUDIT, actor=dave)
+    assert "errors" not in answer, answer
+    records = answer["data"]["auditLog"]
+    assert [(r["action"], r["target"], r["outcome"]) for r in records] == [
+        ("task.upload", task_id, "ok")
+    ]
+    assert records[0]["detail"]["datasource"] == unique_name
+
+    for role in (Role.VIEWER, Role.UPLOADER):
+        refused = await gql(query_api, as_user(dave, role), AUDIT, actor=dave)
+        assert refused["data"] is None
+        assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"

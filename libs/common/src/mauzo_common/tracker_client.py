@@ -8,6 +8,7 @@ status, a body that is not JSON) is one `TrackerUnavailable`; each service says 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -91,6 +92,27 @@ class TaskTrackerClient:
         response = await self._send("GET", "/api/streams", request_id, params=params)
         body: Any = response.json()
         return [s for s in body if isinstance(s, dict)] if isinstance(body, list) else []
+
+    async def audit(
+        self,
+        *,
+        actor: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 100,
+        request_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Audit records matching every filter given, newest first (GET /api/audit, admin)."""
+        params: dict[str, Any] = {"limit": limit}
+        for name, value in (("actor", actor), ("action", action)):
+            if value is not None:
+                params[name] = value
+        for name, moment in (("since", since), ("until", until)):
+            if moment is not None:
+                params[name] = moment.isoformat()
+        body = _json(await self._send("GET", "/api/audit", request_id, params=params))
+        return [r for r in body.get("records", []) if isinstance(r, dict)]
 
     async def register(self, registration: UploadRegistration) -> None:
         await self._send(

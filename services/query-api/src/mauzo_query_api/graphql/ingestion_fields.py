@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, cast
 
 import strawberry
@@ -13,7 +14,12 @@ from mauzo_common.auth.principal import Role
 from mauzo_common.tasks import TaskState
 from mauzo_query_api.clients.upload import ReadableFile
 from mauzo_query_api.deps import Ask
-from mauzo_query_api.graphql.ingestion_types import IngestionTask, Stream, UploadReceipt
+from mauzo_query_api.graphql.ingestion_types import (
+    AuditRecord,
+    IngestionTask,
+    Stream,
+    UploadReceipt,
+)
 from mauzo_query_api.graphql.resolvers import ingestion
 
 GqlInfo = Info[Ask, None]
@@ -60,6 +66,29 @@ class IngestionQueries:
     ) -> list[Stream]:
         info.context.require(Role.ADMIN)
         return await ingestion.streams(info.context, datasource)
+
+    @strawberry.field(
+        description="The audit log, newest first: sign-ins, uploads, retractions, user, API-key "
+        "and stream changes. Admin only."
+    )
+    async def audit_log(
+        self,
+        info: GqlInfo,
+        actor: Annotated[str | None, strawberry.argument(description="Only this actor.")] = None,
+        action: Annotated[
+            str | None,
+            strawberry.argument(description="Only this action (e.g. task.upload)."),
+        ] = None,
+        since: Annotated[
+            datetime | None, strawberry.argument(description="From this moment (UTC if no zone).")
+        ] = None,
+        until: Annotated[
+            datetime | None, strawberry.argument(description="Until this moment.")
+        ] = None,
+        limit: Annotated[int, strawberry.argument(description="Maximum records (1-1000).")] = 100,
+    ) -> list[AuditRecord]:
+        info.context.require(Role.ADMIN)
+        return await ingestion.audit(info.context, actor, action, since, until, limit)
 
 
 @strawberry.type(description="Changes: uploading sales files.")

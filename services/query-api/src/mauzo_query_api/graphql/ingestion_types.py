@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import strawberry
+from strawberry.scalars import JSON
 
 from mauzo_common.tasks import TaskState
 from mauzo_query_api.graphql.types import doc
@@ -124,4 +125,32 @@ def ingestion_task(doc_: dict[str, Any]) -> IngestionTask:
             )
             for h in doc_.get("history") or []
         ],
+    )
+
+
+@strawberry.type(description="One audit record: who did what, when, from where, and the outcome.")
+class AuditRecord:
+    at: datetime | None = doc("When (UTC).")
+    actor: str = doc("Who: a username, `key:<client id>`, `cli:<os user>` or a service.")
+    actor_kind: str = doc("user, machine (API key) or service.")
+    action: str = doc("What: e.g. a sign-in, an upload, a retraction, a user or stream change.")
+    target: str | None = doc("What it was done to: a task id, a user, a datasource.")
+    outcome: str = doc("ok, refused or failed.")
+    source_ip: str | None = doc("The client's address.")
+    request_id: str | None = doc("The request id, to find the logs.")
+    detail: JSON = doc("The action's particulars (never a password, secret or token).")
+
+
+def audit_record(doc_: dict[str, Any]) -> AuditRecord:
+    at = doc_.get("at")
+    return AuditRecord(
+        at=datetime.fromisoformat(at) if isinstance(at, str) else None,
+        actor=str(doc_.get("actor", "")),
+        actor_kind=str(doc_.get("actor_kind", "user")),
+        action=str(doc_.get("action", "")),
+        target=doc_.get("target"),
+        outcome=str(doc_.get("outcome", "")),
+        source_ip=doc_.get("source_ip"),
+        request_id=doc_.get("request_id"),
+        detail=cast(JSON, doc_.get("detail") or {}),
     )

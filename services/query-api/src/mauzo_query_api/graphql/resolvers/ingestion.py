@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable
+from datetime import datetime
 from typing import TypeVar
 
 from mauzo_common.datasources import is_datasource_name
@@ -13,14 +14,17 @@ from mauzo_query_api.clients.upload import ReadableFile
 from mauzo_query_api.deps import Ask
 from mauzo_query_api.errors import InvalidArgument, TrackerUnavailable
 from mauzo_query_api.graphql.ingestion_types import (
+    AuditRecord,
     IngestionTask,
     Stream,
     UploadReceipt,
+    audit_record,
     ingestion_task,
     stream,
 )
 
 MAX_TASKS = 500
+MAX_AUDIT = 1000  # task-tracker's own page limit
 _TASK_ID = re.compile(TASK_ID_PATTERN)
 T = TypeVar("T")
 
@@ -65,6 +69,30 @@ async def streams(ask: Ask, datasource: str | None) -> list[Stream]:
         )
     )
     return [stream(s) for s in found]
+
+
+async def audit(
+    ask: Ask,
+    actor: str | None,
+    action: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+) -> list[AuditRecord]:
+    ask.uncacheable()
+    if not 1 <= limit <= MAX_AUDIT:
+        raise InvalidArgument(f"limit must be between 1 and {MAX_AUDIT}")
+    found = await _answered(
+        ask.services.tracker.audit(
+            actor=actor,
+            action=action,
+            since=since,
+            until=until,
+            limit=limit,
+            request_id=ask.request_id,
+        )
+    )
+    return [audit_record(r) for r in found]
 
 
 async def upload(ask: Ask, file: ReadableFile, datasource: str | None) -> UploadReceipt:
