@@ -165,3 +165,20 @@ def test_the_token_response_is_oauth2_shaped(tokens: Make) -> None:
     assert pair["expires_in"] == 900
     assert pair["branches"] == ["Nairobi"]
     assert claims_of(pair["refresh_token"])["typ"] == "refresh"
+
+
+def test_a_remembered_token_still_expires_and_a_bad_one_is_never_remembered(tokens: Make) -> None:
+    t = tokens()
+    token = t.issue(NAIROBI, ttl=60)
+    assert t.verify(token) == NAIROBI
+    assert t.verify(token) == NAIROBI  # from memory
+    t.clock = lambda: claims_of(token)["exp"] + 1.0  # the same process, a minute later
+    refused(t, token, "expired")
+    refused(t, token, "expired")  # forgotten, then refused by the full check too
+
+    t.clock = __import__("time").time
+    head, body, signature = t.issue(NAIROBI).split(".")
+    tampered = f"{head}.{body}.{signature[::-1]}"
+    refused(t, tampered, "not valid")
+    refused(t, tampered, "not valid")
+    assert tampered not in t._verified
