@@ -5,7 +5,9 @@ one run, measured in alternating rounds so that the machine's drift falls on bot
 
 1. upload → succeeded of the same 1M-row CSV (94 MB), median over the rounds, and the ratio;
 2. a cached GraphQL answer (the Overview's KPIs): p50 / p95 over many sequential requests per
-   round, medians over the rounds, and the ratios.
+   round, medians over the rounds, and the ratios. Within a round the two stacks take turns every
+   --block requests, so a busy neighbour's burst (seconds long on a shared 2-core machine) falls
+   on both alike instead of on whichever stack's turn it was.
 """
 
 from __future__ import annotations
@@ -39,15 +41,26 @@ def ingest_seconds(stack: RunningStack, csv: Path, datasource: str, rows: int) -
     return elapsed
 
 
-def cached_latencies(stack: RunningStack, requests: int) -> list[float]:
-    url = stack.url("QUERY_API") + "/graphql"
-    with httpx.Client(timeout=30, auth=stack.auth) as client:
-        client.post(url, json={"query": QUERY}).raise_for_status()  # fills the cache
-        latencies = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            client.post(url, json={"query": QUERY}).raise_for_status()
-            latencies.append(time.perf_counter() - started)
+def cached_latencies(
+    stacks: dict[str, RunningStack], requests: int, block: int
+) -> dict[str, list[float]]:
+    """`requests` cached answers from each stack, the stacks taking turns every `block`."""
+    clients = {name: httpx.Client(timeout=30, auth=stack.auth) for name, stack in stacks.items()}
+    urls = {name: stack.url("QUERY_API") + "/graphql" for name, stack in stacks.items()}
+    latencies: dict[str, list[float]] = {name: [] for name in stacks}
+    try:
+        for name, client in clients.items():
+            client.post(urls[name], json={"query": QUERY}).raise_for_status()  # fills the cache
+        for turn in range(0, requests, block):
+            order = list(stacks) if (turn // block) % 2 == 0 else list(reversed(stacks))
+            for name in order:
+                for _ in range(min(block, requests - turn)):
+                    started = time.perf_counter()
+                    clients[name].post(urls[name], json={"query": QUERY}).raise_for_status()
+                    latencies[name].append(time.perf_counter() - started)
+    finally:
+        for client in clients.values():
+            client.close()
     return latencies
 
 
@@ -56,7 +69,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--block", type=int, default=100)
     args = parser.parse_args()
+    load = f"{os.getloadavg()[0]:.1f} at start"
     with tempfile.TemporaryDirectory(prefix="mauzo-bench-obs-") as tmp:
         work = Path(tmp)
         csv = write_sales_csv(work / "sales.csv", args.rows)
@@ -75,14 +90,14 @@ def main() -> None:
                 for name in order:
                     datasource = f"bench_obs_{round_ + 1}"
                     ingest[name].append(ingest_seconds(stacks[name], csv, datasource, args.rows))
-                for name in order:
-                    latencies = cached_latencies(stacks[name], args.requests)
+                for name, latencies in cached_latencies(stacks, args.requests, args.block).items():
                     p50[name].append(statistics.median(latencies) * 1000)
                     p95[name].append(statistics.quantiles(latencies, n=20)[-1] * 1000)
         finally:
             for stack in stacks.values():
                 stack.stop()
-    print(f"file: {args.rows:,} rows; {args.rounds} alternating rounds")
+    load += f", {os.getloadavg()[0]:.1f} at end"
+    print(f"file: {args.rows:,} rows; {args.rounds} alternating rounds; load average {load}")
     for name in stacks:
         print(
             f"{name:>8}: ingest median {statistics.median(ingest[name]):.2f}s {ingest[name]}; "

@@ -14,7 +14,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from mauzo_common.observability.asgi import install_observability
+from mauzo_common.observability.asgi import FASTAPI_TELEMETRY, install_observability
 from mauzo_olap_lite.api import metadata, native, sql, supervisors, tasks
 from mauzo_olap_lite.api.deps import Components
 from mauzo_olap_lite.database import Database
@@ -69,7 +69,7 @@ def create_app(settings: OlapLiteSettings | None = None) -> FastAPI:
             components.tasks.close()
             components.db.close()
 
-    app = FastAPI(title="Mauzo olap-lite", lifespan=lifespan)
+    app = FastAPI(title="Mauzo olap-lite", lifespan=lifespan, telemetry=FASTAPI_TELEMETRY)
     install_observability(app, settings.observability)
     app.add_middleware(BasicAuthentication, username=username, password=password)
     app.include_router(tasks.router)

@@ -22,7 +22,7 @@ from mauzo_common.druid.client import DruidClient
 from mauzo_common.druid.errors import DruidError
 from mauzo_common.http_errors import ErrorObject, ErrorStyle, install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
-from mauzo_common.observability.asgi import install_observability
+from mauzo_common.observability.asgi import FASTAPI_TELEMETRY, install_observability
 from mauzo_common.throttle.middleware import install_limits
 from mauzo_common.tracker_client import TaskTrackerClient
 from mauzo_query_api import api, dashboard
@@ -144,6 +144,7 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
         description="Sales analytics over Druid SQL: GraphQL at /graphql, REST at /api/kpis.",
         version="0.1.0",
         lifespan=lifespan,
+        telemetry=FASTAPI_TELEMETRY,
     )
 
     async def context(request: Request) -> Ask:

@@ -22,7 +22,7 @@ from mauzo_common.events import Envelope, FileValidated, StreamOpened
 from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
-from mauzo_common.observability.asgi import install_observability
+from mauzo_common.observability.asgi import FASTAPI_TELEMETRY, install_observability
 from mauzo_common.throttle.middleware import install_limits
 from mauzo_spec_builder.api import router
 from mauzo_spec_builder.handlers import PRODUCER, Handlers
@@ -68,7 +68,7 @@ def create_app(settings: SpecBuilderSettings | None = None) -> FastAPI:
                 await audit_client.aclose()
                 log.info("stopped")
 
-    app = FastAPI(title="Mauzo spec-builder", lifespan=lifespan)
+    app = FastAPI(title="Mauzo spec-builder", lifespan=lifespan, telemetry=FASTAPI_TELEMETRY)
     install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
     app.state.broker = None
     app.include_router(router)

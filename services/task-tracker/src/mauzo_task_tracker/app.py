@@ -19,7 +19,7 @@ from mauzo_common.druid.client import DruidClient
 from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
-from mauzo_common.observability.asgi import install_observability
+from mauzo_common.observability.asgi import FASTAPI_TELEMETRY, install_observability
 from mauzo_common.throttle.middleware import install_limits
 from mauzo_task_tracker.api import router
 from mauzo_task_tracker.changes import TaskChanges
@@ -87,7 +87,7 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
             await client.aclose()
             engine.dispose()
 
-    app = FastAPI(title="Mauzo task-tracker", lifespan=lifespan)
+    app = FastAPI(title="Mauzo task-tracker", lifespan=lifespan, telemetry=FASTAPI_TELEMETRY)
     install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
     app.state.settings = settings
     app.state.repository = repository

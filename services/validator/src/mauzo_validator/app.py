@@ -16,7 +16,7 @@ from mauzo_common.auth.tokens import Tokens
 from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import make_broker
 from mauzo_common.object_store import open_object_store
-from mauzo_common.observability.asgi import install_observability
+from mauzo_common.observability.asgi import FASTAPI_TELEMETRY, install_observability
 from mauzo_common.throttle.middleware import install_limits
 from mauzo_validator.api import router
 from mauzo_validator.handlers import register
@@ -47,7 +47,7 @@ def create_app(settings: ValidatorSettings | None = None) -> FastAPI:
                 await stream.stop()
             await broker.stop()
 
-    app = FastAPI(title="Mauzo validator", lifespan=lifespan)
+    app = FastAPI(title="Mauzo validator", lifespan=lifespan, telemetry=FASTAPI_TELEMETRY)
     install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
     app.state.ready = False
     app.state.broker = broker

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Response
+from fastapi.telemetry import TelemetryConfig
 from opentelemetry import context, trace
 from opentelemetry.trace import SpanKind, StatusCode
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -18,6 +19,20 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from mauzo_common.http import App, Message, Receive, Scope, Send, header
 from mauzo_common.observability.metrics import http_request_duration
 from mauzo_common.observability.tracing import extract_traceparent, tracer
+
+# Every service builds its app with `FastAPI(telemetry=FASTAPI_TELEMETRY)`. FastAPI (0.165 and
+# later) adds an OpenTelemetry layer of its own as soon as a tracer provider is installed: a second
+# server span per request, spans around each dependency and the endpoint, and OpenTelemetry
+# metrics that nothing here exports. HttpTracing and HttpMetrics below already give each request
+# one span and Prometheus metrics; left on, FastAPI's layer was a fifth of a cached GraphQL
+# answer's time (docs/observability.md#cost).
+FASTAPI_TELEMETRY: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+    "auto_configure": False,
+}
 
 UNMATCHED = "unmatched"  # 404s keep their paths out of the labels: unbounded cardinality
 
