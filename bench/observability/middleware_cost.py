@@ -1,4 +1,4 @@
-"""What the two observability middlewares add to one request, measured in-process on a bare ASGI
+"""What the observability middleware adds to one request, measured in-process on a bare ASGI
 app (no network, no server), so that a few microseconds are not lost in a loaded machine's noise.
 
     uv run python bench/observability/middleware_cost.py
@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from mauzo_common.http import App
-from mauzo_common.observability.asgi import HttpMetrics, HttpTracing
+from mauzo_common.observability.asgi import ObservedRequests
 from mauzo_common.observability.tracing import configure_tracing
 
 REQUESTS = 20_000
@@ -46,19 +46,14 @@ async def microseconds_per_request(app: App) -> float:
 
 def main() -> None:
     configure_tracing("bench")
-    apps: dict[str, App] = {
-        "bare": bare,
-        "metrics": HttpMetrics(bare),
-        "tracing": HttpTracing(bare),
-        "both": HttpMetrics(HttpTracing(bare)),
-    }
+    apps: dict[str, App] = {"bare": bare, "observed": ObservedRequests(bare)}
     costs = {
         name: statistics.median(asyncio.run(microseconds_per_request(app)) for _ in range(5))
         for name, app in apps.items()
     }
     for name, cost in costs.items():
         print(f"{name:>8}: {cost:6.1f} us per request")
-    print(f"added by both: {costs['both'] - costs['bare']:.1f} us per request")
+    print(f"added: {costs['observed'] - costs['bare']:.1f} us per request")
 
 
 if __name__ == "__main__":

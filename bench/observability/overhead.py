@@ -7,12 +7,14 @@ one run, measured in alternating rounds so that the machine's drift falls on bot
 2. a cached GraphQL answer (the Overview's KPIs): p50 / p95 over many sequential requests per
    round, medians over the rounds, and the ratios. Within a round the two stacks take turns every
    --block requests, so a busy neighbour's burst (seconds long on a shared 2-core machine) falls
-   on both alike instead of on whichever stack's turn it was.
+   on both alike instead of on whichever stack's turn it was. Also query-api's CPU time per
+   cached answer (from /proc), a figure a busy machine disturbs far less than latency.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -39,6 +41,14 @@ def ingest_seconds(stack: RunningStack, csv: Path, datasource: str, rows: int) -
     if status["state"] != "succeeded" or status["rows_ingested"] != rows:
         raise SystemExit(f"{datasource} did not load every row: {status}")
     return elapsed
+
+
+def query_api_cpu_seconds(stack: RunningStack) -> float:
+    """User + system CPU time query-api has used so far (its pid from the launcher's status)."""
+    status = json.loads((stack.data_dir / "logs" / "stack.json").read_text())
+    (pid,) = [s["pid"] for s in status["services"] if s["name"] == "query-api"]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cached_latencies(
@@ -82,6 +92,7 @@ def main() -> None:
         ingest: dict[str, list[float]] = {name: [] for name in stacks}
         p50: dict[str, list[float]] = {name: [] for name in stacks}
         p95: dict[str, list[float]] = {name: [] for name in stacks}
+        cpu: dict[str, list[float]] = {name: [] for name in stacks}
         try:
             for stack in stacks.values():  # warm-up: first imports, first task
                 ingest_seconds(stack, csv, "bench_obs_0", args.rows)
@@ -90,7 +101,10 @@ def main() -> None:
                 for name in order:
                     datasource = f"bench_obs_{round_ + 1}"
                     ingest[name].append(ingest_seconds(stacks[name], csv, datasource, args.rows))
+                before = {name: query_api_cpu_seconds(stack) for name, stack in stacks.items()}
                 for name, latencies in cached_latencies(stacks, args.requests, args.block).items():
+                    used = query_api_cpu_seconds(stacks[name]) - before[name]
+                    cpu[name].append(used / len(latencies) * 1e6)
                     p50[name].append(statistics.median(latencies) * 1000)
                     p95[name].append(statistics.quantiles(latencies, n=20)[-1] * 1000)
         finally:
@@ -102,11 +116,12 @@ def main() -> None:
         print(
             f"{name:>8}: ingest median {statistics.median(ingest[name]):.2f}s {ingest[name]}; "
             f"cached GraphQL p50 {statistics.median(p50[name]):.3f} ms, "
-            f"p95 {statistics.median(p95[name]):.3f} ms"
+            f"p95 {statistics.median(p95[name]):.3f} ms, "
+            f"query-api CPU {statistics.median(cpu[name]):.0f} us per answer"
         )
     ratio = statistics.median(ingest["with"]) / statistics.median(ingest["without"])
     print(f"ingest with / without: {ratio:.3f} (goal <= 1.03)")
-    for label, values in (("p50", p50), ("p95", p95)):
+    for label, values in (("p50", p50), ("p95", p95), ("CPU per answer", cpu)):
         r = statistics.median(values["with"]) / statistics.median(values["without"])
         print(f"cached GraphQL {label} with / without: {r:.3f} (goal <= 1.03)")
 

@@ -1,4 +1,4 @@
-"""HTTP request metrics and server spans as two pure-ASGI middlewares, and the `/metrics` route.
+"""HTTP request metrics and server spans as one pure-ASGI middleware, and the `/metrics` route.
 
 Pure ASGI for the reason `mauzo_common.http.RequestIds` gives: Starlette's BaseHTTPMiddleware
 relays every body chunk through a memory stream, which a 94 MB upload pays for in CPU.
@@ -13,18 +13,18 @@ from typing import Any
 from fastapi import FastAPI, Response
 from fastapi.telemetry import TelemetryConfig
 from opentelemetry import context, trace
-from opentelemetry.trace import SpanKind, StatusCode
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from opentelemetry.trace import StatusCode
+from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
 
 from mauzo_common.http import App, Message, Receive, Scope, Send, header
 from mauzo_common.observability.metrics import http_request_duration
-from mauzo_common.observability.tracing import extract_traceparent, tracer
+from mauzo_common.observability.tracing import server_span
 
 # Every service builds its app with `FastAPI(telemetry=FASTAPI_TELEMETRY)`. FastAPI (0.165 and
 # later) adds an OpenTelemetry layer of its own as soon as a tracer provider is installed: a second
 # server span per request, spans around each dependency and the endpoint, and OpenTelemetry
-# metrics that nothing here exports. HttpTracing and HttpMetrics below already give each request
-# one span and Prometheus metrics; left on, FastAPI's layer was a fifth of a cached GraphQL
+# metrics that nothing here exports. ObservedRequests below already gives each request one span
+# and Prometheus metrics; left on, FastAPI's layer was a fifth of a cached GraphQL
 # answer's time (docs/observability.md#cost).
 FASTAPI_TELEMETRY: TelemetryConfig = {
     "tracing": False,
@@ -44,66 +44,57 @@ def route_of(scope: Scope) -> str:
     return f"{scope.get('root_path', '')}{path}" if isinstance(path, str) else UNMATCHED
 
 
-class HttpMetrics:
-    """Observes every request's duration by method, route template and status code."""
+class ObservedRequests:
+    """Each request timed by method, route template and status, and served in a server span
+    that continues the caller's `traceparent` when it sent one.
+
+    One middleware, not one for metrics and one for tracing: every ASGI layer wraps each response
+    message in another coroutine, and a cached GraphQL answer takes under a millisecond.
+    Written out rather than with context managers for the same reason."""
 
     def __init__(self, app: App) -> None:
         self.app = app
+        self.durations: dict[tuple[str, str, int], Histogram] = {}  # labelled children
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        method = scope["method"]
+        traceparent = header(scope, b"traceparent")
+        span = server_span(method, traceparent.decode("latin-1") if traceparent else None)
+        token = context.attach(trace.set_span_in_context(span))
         status = 500  # what the client sees if the app raises before answering
 
         async def observed(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
+                if span.is_recording():
+                    span.set_attribute("http.response.status_code", status)
+                    if status >= 500:
+                        span.set_status(StatusCode.ERROR)
             await send(message)
 
         try:
             await self.app(scope, receive, observed)
         finally:
-            http_request_duration.labels(scope["method"], route_of(scope), str(status)).observe(
-                time.perf_counter() - started
-            )
-
-
-class HttpTracing:
-    """A server span per request, continuing the caller's `traceparent` when it sent one.
-
-    Written out rather than with `continued_span`: this runs on every request, and a cached
-    GraphQL answer takes half a millisecond, so the context manager's layers were a cost."""
-
-    def __init__(self, app: App) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        traceparent = header(scope, b"traceparent")
-        parent = extract_traceparent(traceparent.decode("latin-1")) if traceparent else None
-        method = scope["method"]
-        span = tracer.start_span(method, context=parent, kind=SpanKind.SERVER)
-        token = context.attach(trace.set_span_in_context(span))
-
-        async def answered(message: Message) -> None:
-            if message["type"] == "http.response.start" and span.is_recording():
-                span.set_attribute("http.response.status_code", int(message["status"]))
-                if int(message["status"]) >= 500:
-                    span.set_status(StatusCode.ERROR)
-            await send(message)
-
-        try:
-            await self.app(scope, receive, answered)
-        finally:
+            route = route_of(scope)
             if span.is_recording():
-                span.update_name(f"{method} {route_of(scope)}")
+                span.update_name(f"{method} {route}")
             context.detach(token)
             span.end()
+            self.duration(method, route, status).observe(time.perf_counter() - started)
+
+    def duration(self, method: str, route: str, status: int) -> Histogram:
+        """The histogram child for these labels; prometheus_client's `labels()` validates and
+        locks on every call, so children are kept (routes are templates: the set is small)."""
+        key = (method, route, status)
+        child = self.durations.get(key)
+        if child is None:
+            child = self.durations[key] = http_request_duration.labels(method, route, str(status))
+        return child
 
 
 def install_observability(
@@ -116,8 +107,7 @@ def install_observability(
     token; olap-lite's Basic-auth gate guards its own)."""
     if not enabled:
         return
-    app.add_middleware(HttpTracing)
-    app.add_middleware(HttpMetrics)
+    app.add_middleware(ObservedRequests)
 
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -10,6 +10,7 @@ ids that logs and downstream services need.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from typing import Any
@@ -20,19 +21,22 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 _propagator = TraceContextTextMapPropagator()
 tracer = trace.get_tracer("mauzo")
+_exporting = False  # configure_tracing sets it: spans have somewhere to go
 
 
 def configure_tracing(service: str, otlp_endpoint: str = "") -> None:
     """Install the process's tracer provider, at start-up, before any HTTP client exists.
 
     OpenTelemetry allows one provider per process, so a second call changes nothing."""
+    global _exporting
     if isinstance(trace.get_tracer_provider(), TracerProvider):
         return
+    _exporting = bool(otlp_endpoint)
     # With nowhere to send spans, none is recorded: a non-recording span still carries a trace
     # id to the logs and to the next hop, at a fraction of a recorded span's cost on every
     # request (a cached GraphQL answer takes half a millisecond).
@@ -47,6 +51,38 @@ def configure_tracing(service: str, otlp_endpoint: str = "") -> None:
         provider.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
     HTTPXClientInstrumentor().instrument()
+
+
+def server_span(name: str, traceparent: str | None) -> trace.Span:
+    """The span an incoming request is served in, continuing the caller's trace if it sent one.
+
+    The same span `tracer.start_span` gives under configure_tracing's sampler. Where that sampler
+    records nothing (no exporter, and a caller that did not ask for sampling), the span is built
+    here from ids alone: the SDK's sampling path was most of tracing's cost on a cached answer."""
+    parent = extract_traceparent(traceparent) if traceparent else None
+    caller = trace.get_current_span(parent).get_span_context() if parent is not None else None
+    if caller is None or not caller.is_valid:
+        caller = None
+    if _exporting or (caller is not None and caller.trace_flags.sampled):
+        return tracer.start_span(name, context=parent, kind=SpanKind.SERVER)
+    if caller is None:
+        return NonRecordingSpan(SpanContext(_new_id(128), _new_id(64), is_remote=False))
+    return NonRecordingSpan(
+        SpanContext(
+            caller.trace_id,
+            _new_id(64),
+            is_remote=False,
+            trace_flags=caller.trace_flags,
+            trace_state=caller.trace_state,
+        )
+    )
+
+
+def _new_id(bits: int) -> int:
+    """A random non-zero id (zero means "no id" in W3C trace context)."""
+    while True:
+        if found := random.getrandbits(bits):
+            return found
 
 
 def current_traceparent() -> str | None:
