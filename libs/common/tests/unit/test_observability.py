@@ -123,3 +123,15 @@ async def test_a_request_is_one_server_span_and_nothing_more(
         assert (await client.get("/items/3", headers={"traceparent": CALLER})).status_code == 200
     spans = [(span.name, span.kind) for span in recorded.get_finished_spans()]
     assert spans == [("GET /items/{item_id}", SpanKind.SERVER)]
+
+
+async def test_a_caller_that_does_not_sample_keeps_its_trace_and_nothing_is_recorded(
+    recorded: InMemorySpanExporter,
+) -> None:
+    unsampled = f"00-{CALLER_TRACE}-00f067aa0ba902b7-00"
+    async with _client() as client:
+        answer = (await client.get("/items/3", headers={"traceparent": unsampled})).json()
+    version, trace_id, span_id, flags = answer["traceparent"].split("-")
+    assert (version, trace_id, flags) == ("00", CALLER_TRACE, "00")
+    assert span_id not in ("00f067aa0ba902b7", "0" * 16)
+    assert recorded.get_finished_spans() == ()
