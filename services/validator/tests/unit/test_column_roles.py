@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from mauzo_validator.mapping import propose_mapping
 from mauzo_validator.pipeline import Rejected, Validated
-from mauzo_validator.roles import name_score, score_amount_columns, tokens
+from mauzo_validator.names import tokens
+from mauzo_validator.roles import name_score, score_amount_columns
 
 
 def public_export(amount_header: str, rows: int = 40, seed: int = 7) -> tuple[bytes, Decimal]:
