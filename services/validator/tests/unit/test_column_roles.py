@@ -99,7 +99,7 @@ def test_sales_named_column_wins_anywhere(values: list[int], order: list[str]) -
     frame = pl.DataFrame({name: [str(v) for v in values] for name in order})
     found = score_amount_columns(frame, frame.columns, decimal_comma=False)
     assert found[0].column == "Revenue"
-    assert [c.column for c in found if c.qualifies] == ["Revenue"]
+    assert [c.column for c in found if c.qualified] == ["Revenue"]
 
 
 @given(st.lists(st.integers(min_value=-(10**6), max_value=10**6), min_size=1, max_size=30))
