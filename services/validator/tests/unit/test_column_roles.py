@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mauzo_validator.mapping import propose_mapping
-from mauzo_validator.pipeline import Rejected, Validated
 from mauzo_validator.names import tokens
+from mauzo_validator.pipeline import Rejected, Validated
 from mauzo_validator.roles import name_score, score_amount_columns
 
 
