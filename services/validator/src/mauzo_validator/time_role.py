@@ -33,28 +33,34 @@ _COVERAGE = 0.9
 def score_time_columns(
     frame: pl.DataFrame, columns: list[str], *, day_first: bool
 ) -> list[Candidate]:
-    """Every column of `columns` with dates in it, best first; `qualified` when over 90 % parse."""
-    found: list[Candidate] = []
-    for column in columns:
-        named = WORDS.points(column)
-        if named is None:
-            continue
-        has_date_word = named >= 1
-        sample = frame[column]
-        detection = detect_format(sample, day_first=day_first, allow_serial=has_date_word)
-        if detection is None or is_time_of_day(sample):
-            continue
-        score, evidence = round(detection.coverage, 3), []
-        if named:
-            score += named
-            evidence.append(f"name {tokens(column)} names a date ({named:+g})")
-        covered = f"{100 * detection.coverage:.0f} % of cells read as {detection.label}"
-        if detection.coverage > _COVERAGE:
-            score += 2.0
-            evidence.append(f"{covered} (+{2 + detection.coverage:.2f})")
-        else:
-            evidence.append(f"only {covered} (+{detection.coverage:.2f})")
-        index = frame.columns.index(column)
-        qualified = detection.coverage > _COVERAGE
-        found.append(Candidate(column, round(score, 3), evidence, index, qualified))
+    """Every column of `columns` with dates in it, best first; `qualified` when over 90 % parse.
+
+    A named column that qualifies outscores any unnamed one (at least 1 + 2.9 against at most
+    3), so the unnamed columns are read only when no named column qualified."""
+    points = {c: WORDS.points(c) for c in columns}
+    named = [c for c in columns if (points[c] or 0) >= 1]
+    found = [c for c in (_score(frame, c, points[c] or 0, day_first) for c in named) if c]
+    if not any(c.qualified for c in found):
+        rest = [c for c in columns if c not in named and points[c] is not None]
+        found += [c for c in (_score(frame, c, points[c] or 0, day_first) for c in rest) if c]
     return ranked(found, rightmost=False)
+
+
+def _score(frame: pl.DataFrame, column: str, named: float, day_first: bool) -> Candidate | None:
+    sample = frame[column]
+    detection = detect_format(sample, day_first=day_first, allow_serial=named >= 1)
+    if detection is None or is_time_of_day(sample):
+        return None
+    score, evidence = round(detection.coverage, 3), []
+    if named:
+        score += named
+        evidence.append(f"name {tokens(column)} names a date ({named:+g})")
+    covered = f"{100 * detection.coverage:.0f} % of cells read as {detection.label}"
+    qualified = detection.coverage > _COVERAGE
+    if qualified:
+        score += 2.0
+        evidence.append(f"{covered} (+{2 + detection.coverage:.2f})")
+    else:
+        evidence.append(f"only {covered} (+{detection.coverage:.2f})")
+    index = frame.columns.index(column)
+    return Candidate(column, round(score, 3), evidence, index, qualified)

@@ -276,10 +276,10 @@ def test_an_attribute_of_a_customer_is_not_the_customer(attribute: str) -> None:
 
 def test_the_order_date_beats_the_ship_date() -> None:
     frame = pl.DataFrame(
-        {"Ship Day": ["2024-01-03", "2024-01-05"], "Date Ordered": ["2024-01-01", "2024-01-02"]}
+        {"Ship Date": ["2024-01-03", "2024-01-05"], "Date Ordered": ["2024-01-01", "2024-01-02"]}
     )
     found = score_time_columns(frame, frame.columns, day_first=True)
-    assert [c.column for c in found] == ["Date Ordered", "Ship Day"]
+    assert [c.column for c in found] == ["Date Ordered", "Ship Date"]
 
 
 @pytest.mark.parametrize("name", ["Store Name", "Sales Rep", "Item Description", "Customer Name"])
