@@ -11,6 +11,7 @@ Columns that map to nothing are kept as extra dimensions (text) or extra metrics
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -24,7 +25,7 @@ from mauzo_validator.errors import Code, rejected
 from mauzo_validator.expressions import Expression, parse_source
 from mauzo_validator.labels import ROLES as LABEL_ROLES
 from mauzo_validator.labels import score_label
-from mauzo_validator.measures import Known, score_measure
+from mauzo_validator.measures import Known, named_columns, score_measure
 from mauzo_validator.numbers import numeric_share, parse_numbers
 from mauzo_validator.returns import looks_like_document_type
 from mauzo_validator.roles import score_amount_columns
@@ -289,25 +290,31 @@ def _infer_measures(
             return None
         return parse_numbers(frame[column], decimal_comma=dc).values
 
-    def infer(name: str, known: Known) -> None:
+    def line_value() -> pl.Series | None:
+        price, qty = values("unit_price"), values("quantity")
+        return price * qty if price is not None and qty is not None else None
+
+    def infer(name: str, known: Callable[[], Known]) -> None:
+        # `known` parses reference columns: only when the field is still open.
         if name in chosen or getattr(mapping, name) is not None:
             return
-        free = [c for c in frame.columns if c not in used]
-        found = score_measure(name, frame, free, known, decimal_comma=dc)
+        named = named_columns(name, [c for c in frame.columns if c not in used])
+        found = score_measure(name, frame, named, known(), decimal_comma=dc) if named else []
         setattr(mapping, name, _settle(mapping, name, found, used))
 
-    infer("quantity", Known(amount=values("amount"), unit_price=values("unit_price")))
-    infer("unit_price", Known(amount=values("amount"), quantity=values("quantity")))
-    price, qty = values("unit_price"), values("quantity")
-    line_value = price * qty if price is not None and qty is not None else None
+    infer("quantity", lambda: Known(amount=values("amount"), unit_price=values("unit_price")))
+    infer("unit_price", lambda: Known(amount=values("amount"), quantity=values("quantity")))
     if "amount" not in chosen and mapping.amount is None:
         free = [c for c in frame.columns if c not in used]
-        found = score_amount_columns(frame, free, decimal_comma=dc, line_value=line_value)
+        found = score_amount_columns(frame, free, decimal_comma=dc, line_value=line_value())
         mapping.amount = _settle(mapping, "amount", found, used)
-    amount = values("amount")
-    known = Known(amount=amount if amount is not None else line_value)
+
+    def reference() -> Known:
+        amount = values("amount")
+        return Known(amount=amount if amount is not None else line_value())
+
     for name in ("cost", "discount", "tax"):
-        infer(name, known)
+        infer(name, reference)
 
 
 def _choose_rules(mapping: Mapping) -> None:

@@ -104,6 +104,11 @@ def _content(role: str, known: Known) -> list[Callable[[pl.Series], Points | Non
     return tests
 
 
+def named_columns(role: str, columns: list[str]) -> list[str]:
+    """The columns whose name gives them any chance at `role`; only these are read."""
+    return [c for c in columns if WORDS[role].points(c)]
+
+
 def score_measure(
     role: str, frame: pl.DataFrame, columns: list[str], known: Known, *, decimal_comma: bool
 ) -> list[Candidate]:
