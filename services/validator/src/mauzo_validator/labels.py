@@ -25,7 +25,7 @@ _ATTRIBUTES = {"type", "types", "category", "categories", "group", "class", "seg
                "weight"}  # fmt: skip
 _FIGURES = {"count", "qty", "quantity", "units", "amount", "total", "value", "price", "cost",
             "tax", "vat", "discount", "sales", "revenue", "commission", "target", "profit",
-            "margin", "share", "pct", "percent"}  # fmt: skip
+            "margin", "share", "pct", "percent", "balance", "credit", "debit", "limit"}  # fmt: skip
 
 WORDS: dict[str, RoleWords] = {
     "branch": RoleWords(

@@ -73,6 +73,7 @@ def test_no_qualifying_column_names_the_candidates_and_the_mapping(run: Run) -> 
     outcome, _ = run(data)
     assert isinstance(outcome, Rejected)
     assert "'Figure'" in outcome.error.message
+    assert "mostly non-negative (+0.5)" in outcome.error.message, "the evidence is named"
     assert '"amount": "Figure"' in outcome.error.hint
 
 
