@@ -129,7 +129,8 @@ def test_a_unit_price_is_checked_against_a_named_amount() -> None:
 
 
 def test_the_headers_public_exports_use_load_with_exact_totals(run: Run) -> None:
-    """Several of these are synonyms; 'Unit Price KES' is not, and no column holds the amount."""
+    """Several of these are synonyms; 'Unit Price KES' is not, and the amount's name ('Line
+    Note') says nothing: it is found as the column equal to quantity x unit price."""
     header = ["Order Date", "Store Name", "Sales Rep", "Item Description", "Customer Name",
               "Invoice", "Units Sold", "Unit Price KES", "Line Note", "COGS", "VAT 16%",
               "Discount"]  # fmt: skip
@@ -139,6 +140,10 @@ def test_the_headers_public_exports_use_load_with_exact_totals(run: Run) -> None
     frame = pl.read_parquet([store.path(k) for k in outcome.processed_keys])
     assert Decimal(str(round(frame["gross_revenue"].sum(), 4))) == export.totals["amount"]
     assert Decimal(str(round(frame["tax"].sum(), 4))) == export.totals["tax"]
+    assert (outcome.mapping["amount"], outcome.mapping["unit_price"]) == (
+        "Line Note",
+        "Unit Price KES",
+    )
     assert int(frame["units_sold"].sum()) == export.totals["quantity"]
 
 
