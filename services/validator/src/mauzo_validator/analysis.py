@@ -1,5 +1,6 @@
 """What a file holds, column by column, before anything is loaded (POST analyze-schema).
 
+Per role: the column chosen, what decided it, its evidence and confidence (role_report.py).
 Per column: the inferred type, the date format with its evidence, null %, distinct count, min/max,
 examples, the proposed role in the sales model with a confidence, and warnings (day/month
 ambiguity, currency symbols, thousands separators, a year-like column that is not a date); plus
@@ -21,6 +22,7 @@ from mauzo_validator.mapping import Mapping, header_score, normalise, propose_ma
 from mauzo_validator.numbers import _CURRENCY, _CURRENCY_TAIL, is_missing, parse_numbers
 from mauzo_validator.options import apply_options
 from mauzo_validator.reading import read_table
+from mauzo_validator.role_report import RoleChoice, role_choices
 from mauzo_validator.settings import ValidatorSettings
 from mauzo_validator.synonyms import SYNONYMS
 
@@ -52,6 +54,7 @@ class SchemaAnalysis(BaseModel):
     sheets: list[str] = Field(default_factory=list)
     rows_analyzed: int
     columns: list[ColumnProfile]
+    roles: list[RoleChoice] = Field(default_factory=list)
     proposed_mapping: dict[str, str]
     warnings: list[str] = Field(default_factory=list)
 
@@ -97,6 +100,7 @@ def analyze(
         sheets=table.sheets,
         rows_analyzed=frame.height,
         columns=columns,
+        roles=role_choices(proposed),
         proposed_mapping=flat,
         warnings=[*table.dropped_columns, *proposed.warnings],
     )
@@ -147,9 +151,11 @@ def _profile(
         profile.inferred_type = "text"
         profile.min, profile.max = present.min(), present.max()  # type: ignore[assignment]
     profile.confidence = _confidence(column.name, target, mapping, profile.inferred_type)
-    if target is not None and target[0] in mapping.evidence:
-        profile.role_evidence = mapping.evidence[target[0]]
-        profile.confidence = mapping.confidence[target[0]]
+    field = "time" if target is not None and target[0] == "__time" else target and target[0]
+    scored = field in mapping.evidence and mapping.as_flat().get(field) == column.name
+    if field and scored and field not in mapping.fixed:
+        profile.role_evidence = mapping.evidence[field]
+        profile.confidence = mapping.confidence[field]
     elif target is not None:
         profile.role_evidence = [_name_evidence(column.name, target, mapping)]
     return profile

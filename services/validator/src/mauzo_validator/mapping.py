@@ -11,6 +11,7 @@ Columns that map to nothing are kept as extra dimensions (text) or extra metrics
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -18,14 +19,19 @@ import polars as pl
 
 from mauzo_common import sales_model as model
 from mauzo_validator import excel
+from mauzo_validator.candidates import Candidate, competition_warning
 from mauzo_validator.dates import detect_format, is_time_of_day
 from mauzo_validator.errors import Code, rejected
 from mauzo_validator.expressions import Expression, parse_source
+from mauzo_validator.labels import ROLES as LABEL_ROLES
+from mauzo_validator.labels import score_label
+from mauzo_validator.measures import Known, named_columns, score_measure
 from mauzo_validator.numbers import numeric_share, parse_numbers
 from mauzo_validator.returns import looks_like_document_type
-from mauzo_validator.roles import competition_warning, score_amount_columns
+from mauzo_validator.roles import score_amount_columns
 from mauzo_validator.status import looks_like_status
 from mauzo_validator.synonyms import SYNONYMS
+from mauzo_validator.time_role import score_time_columns
 
 # The sales model's names as plain text: they key dicts, name Polars columns and fill events.
 DIMENSIONS = tuple(d.value for d in model.Dimension)
@@ -91,10 +97,10 @@ class Mapping:
     extras: list[Extra] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     evidence: dict[str, list[str]] = field(default_factory=dict)
-    """Field -> why its column was chosen, when content and position decided (roles.py)."""
+    """Field -> why its column was chosen, when evidence rather than a synonym decided."""
     confidence: dict[str, float] = field(default_factory=dict)
-    candidates: dict[str, list[str]] = field(default_factory=dict)
-    """Field -> the best columns considered, best first (named when none qualified)."""
+    candidates: dict[str, list[Candidate]] = field(default_factory=dict)
+    """Field -> the best columns scored, best first (named when none qualified)."""
 
     def as_dict(self) -> dict[str, object]:
         out = asdict(self)
@@ -169,7 +175,7 @@ def propose_mapping(
         return None
 
     if "time" not in chosen:
-        mapping.time = _time_column(frame, used, day_first)
+        mapping.time = _time_column(frame, mapping, used, day_first)
         if mapping.time:
             used.add(mapping.time)
     if mapping.time and "time_of_day" not in chosen:
@@ -187,8 +193,13 @@ def propose_mapping(
             mapping.dimensions[dimension] = source
     for name in NUMERIC_FIELDS:
         setattr(mapping, name, take(name))
-    if "amount" not in chosen and mapping.amount is None:
-        _score_amount(frame, mapping, used, decimal_comma)
+    _infer_measures(frame, mapping, chosen, used, decimal_comma)
+    for role in LABEL_ROLES:
+        if role not in chosen and role not in mapping.dimensions:
+            found = score_label(role, frame, [c for c in columns if c not in used])
+            source = _settle(mapping, role, found, used)
+            if source:
+                mapping.dimensions[role] = source
     if "document_type" not in chosen:
         mapping.document_type = next(
             (
@@ -237,47 +248,73 @@ def _columns_of(mapping: Mapping, name: str) -> list[str]:
     return mapping.sources(name)
 
 
-def _time_column(frame: pl.DataFrame, used: set[str], day_first: bool) -> str | None:
+def _time_column(
+    frame: pl.DataFrame, mapping: Mapping, used: set[str], day_first: bool
+) -> str | None:
     named = [c for c in _candidates(frame.columns, "time", used) if not is_time_of_day(frame[c])]
     for column in named:
         if detect_format(frame[column], day_first=day_first, allow_serial=True) is not None:
             return column
-    best, best_coverage = None, 0.9
-    for column in frame.columns:
-        if column in used:
-            continue
-        detection = detect_format(frame[column], day_first=day_first, allow_serial=False)
-        if detection is not None and detection.coverage > best_coverage:
-            best, best_coverage = column, detection.coverage
-    # A column named as the date but holding no date is still the date column: reported as such.
-    return best or (named[0] if named else None)
-
-
-def _score_amount(
-    frame: pl.DataFrame, mapping: Mapping, used: set[str], decimal_comma: bool
-) -> None:
-    """No column is named as an amount outright: weigh the evidence (roles.py)."""
-    line_value = None
-    if mapping.unit_price and mapping.quantity and not mapping.expressions:
-        price, qty = (
-            parse_numbers(frame[c], decimal_comma=decimal_comma).values
-            for c in (mapping.unit_price, mapping.quantity)
-        )
-        line_value = price * qty
     free = [c for c in frame.columns if c not in used]
-    found = score_amount_columns(frame, free, decimal_comma=decimal_comma, line_value=line_value)
-    mapping.candidates["amount"] = [c.column for c in found[:3]]
-    qualified = [c for c in found if c.qualifies]
+    found = score_time_columns(frame, free, day_first=day_first)
+    # A column named as the date but holding no date is still the date column: reported as such.
+    return _settle(mapping, "time", found, used) or (named[0] if named else None)
+
+
+def _settle(mapping: Mapping, role: str, found: list[Candidate], used: set[str]) -> str | None:
+    """The best qualified candidate takes the role, with its evidence; a rival is a warning."""
+    mapping.candidates[role] = found[:3]
+    qualified = [c for c in found if c.qualified]
     if not qualified:
-        return
+        return None
     best = qualified[0]
-    mapping.amount = best.column
     used.add(best.column)
-    mapping.evidence["amount"] = best.evidence
-    mapping.confidence["amount"] = best.confidence
-    warning = competition_warning(best, qualified[1:])
+    mapping.evidence[role] = best.evidence
+    mapping.confidence[role] = best.confidence
+    warning = competition_warning(role, best, qualified[1:])
     if warning:
         mapping.warnings.append(warning)
+    return best.column
+
+
+def _infer_measures(
+    frame: pl.DataFrame, mapping: Mapping, chosen: set[str], used: set[str], dc: bool
+) -> None:
+    """Measures no synonym named, in the order their relations need: quantity and unit price,
+    then the amount (quantity x unit price is its strongest evidence), then what is measured
+    against the amount."""
+
+    def values(name: str) -> pl.Series | None:
+        column = getattr(mapping, name)
+        if not column or name in mapping.expressions:
+            return None
+        return parse_numbers(frame[column], decimal_comma=dc).values
+
+    def line_value() -> pl.Series | None:
+        price, qty = values("unit_price"), values("quantity")
+        return price * qty if price is not None and qty is not None else None
+
+    def infer(name: str, known: Callable[[], Known]) -> None:
+        # `known` parses reference columns: only when the field is still open.
+        if name in chosen or getattr(mapping, name) is not None:
+            return
+        named = named_columns(name, [c for c in frame.columns if c not in used])
+        found = score_measure(name, frame, named, known(), decimal_comma=dc) if named else []
+        setattr(mapping, name, _settle(mapping, name, found, used))
+
+    infer("quantity", lambda: Known(amount=values("amount"), unit_price=values("unit_price")))
+    infer("unit_price", lambda: Known(amount=values("amount"), quantity=values("quantity")))
+    if "amount" not in chosen and mapping.amount is None:
+        free = [c for c in frame.columns if c not in used]
+        found = score_amount_columns(frame, free, decimal_comma=dc, line_value=line_value())
+        mapping.amount = _settle(mapping, "amount", found, used)
+
+    def reference() -> Known:
+        amount = values("amount")
+        return Known(amount=amount if amount is not None else line_value())
+
+    for name in ("cost", "discount", "tax"):
+        infer(name, reference)
 
 
 def _choose_rules(mapping: Mapping) -> None:

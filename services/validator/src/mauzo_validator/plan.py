@@ -51,20 +51,26 @@ def make_plan(
 ) -> Plan:
     columns = ", ".join(sample.columns[:30])
     if mapping.time is None:
+        best = mapping.candidates.get("time", [])
         raise rejected(
             Code.NO_TIME_COLUMN,
-            f"No column holds the sale date. Columns found: {columns}.",
-            "Add a date column named e.g. 'date', 'order date' or 'invoice date' with values such "
+            f"No column holds the sale date. Columns found: {columns}."
+            + (f" Closest: {'; '.join(c.describe() for c in best)}." if best else ""),
+            (f'Map one with mapping={{"time": "{best[0].column}"}}, or add' if best else "Add")
+            + " a date column named e.g. 'date', 'order date' or 'invoice date' with values such "
             "as 2024-01-31.",
         )
     if mapping.amount_rule == "missing":
         best = mapping.candidates.get("amount", [])
-        named = ", ".join(repr(c) for c in best)
         raise rejected(
             Code.NO_AMOUNT_COLUMN,
             f"No column holds the sales amount. Columns found: {columns}."
-            + (f" Closest numeric columns: {named}." if best else ""),
-            (f'Map one with mapping={{"amount": "{best[0]}"}}, or add' if best else "Add")
+            + (
+                f" Closest numeric columns: {'; '.join(c.describe() for c in best)}."
+                if best
+                else ""
+            ),
+            (f'Map one with mapping={{"amount": "{best[0].column}"}}, or add' if best else "Add")
             + " an 'amount' (or 'sales', 'total') column, or 'unit price' and 'quantity' columns.",
         )
     text = sample.select(time_text(mapping, excel_1904=excel_1904).alias("t"))["t"]

@@ -87,6 +87,46 @@ async def test_the_amount_chosen_by_evidence_shows_its_evidence(
     assert columns["Outlet"]["role_evidence"] == ["name is a synonym of branch"]
 
 
+async def test_every_role_shows_its_column_evidence_and_confidence(
+    client: httpx.AsyncClient,
+) -> None:
+    export = (
+        b"Date of Sale,Shop Name,Sales Rep Name,Qty (pcs),Unit Price KES,Line Value,Output VAT\n"
+    )
+    export += b"".join(
+        f"2024-01-{d:02d},Shop {d % 2},Rep {d % 3},{d % 4 + 1},10,{(d % 4 + 1) * 10},"
+        f"{(d % 4 + 1) * 1.6:.2f}\n".encode()
+        for d in range(1, 10)
+    )
+    answer = await client.post(
+        "/api/ingest/analyze-schema",
+        files={"file": ("till.csv", export, "text/csv")},
+        data={"mapping": json.dumps({"customer": ""})},
+    )
+    assert answer.status_code == 200, answer.text
+    roles = {r["role"]: r for r in answer.json()["roles"]}
+    chosen = {r: (roles[r]["column"], roles[r]["decided_by"]) for r in roles if roles[r]["column"]}
+    assert chosen == {
+        "time": ("Date of Sale", "evidence"),
+        "branch": ("Shop Name", "evidence"),
+        "salesperson": ("Sales Rep Name", "evidence"),
+        "quantity": ("Qty (pcs)", "evidence"),
+        "unit_price": ("Unit Price KES", "evidence"),
+        "amount": ("Line Value", "evidence"),
+        "tax": ("Output VAT", "evidence"),
+    }
+    assert "a constant 16 % of the amount (+2)" in roles["tax"]["evidence"]
+    assert all(0.5 < roles[r]["confidence"] < 1 for r in chosen)
+    assert roles["customer"] == {
+        "role": "customer",
+        "column": None,
+        "decided_by": "mapping",
+        "confidence": 1.0,
+        "evidence": ["left empty by the mapping"],
+        "candidates": [],
+    }
+
+
 async def test_options_and_mapping_are_applied(client: httpx.AsyncClient) -> None:
     answer = await client.post(
         "/api/ingest/analyze-schema",

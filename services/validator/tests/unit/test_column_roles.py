@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mauzo_validator.mapping import propose_mapping
+from mauzo_validator.names import tokens
 from mauzo_validator.pipeline import Rejected, Validated
-from mauzo_validator.roles import name_score, score_amount_columns, tokens
+from mauzo_validator.roles import name_score, score_amount_columns
 
 
 def public_export(amount_header: str, rows: int = 40, seed: int = 7) -> tuple[bytes, Decimal]:
@@ -72,6 +73,7 @@ def test_no_qualifying_column_names_the_candidates_and_the_mapping(run: Run) -> 
     outcome, _ = run(data)
     assert isinstance(outcome, Rejected)
     assert "'Figure'" in outcome.error.message
+    assert "mostly non-negative (+0.5)" in outcome.error.message, "the evidence is named"
     assert '"amount": "Figure"' in outcome.error.hint
 
 
@@ -98,7 +100,7 @@ def test_sales_named_column_wins_anywhere(values: list[int], order: list[str]) -
     frame = pl.DataFrame({name: [str(v) for v in values] for name in order})
     found = score_amount_columns(frame, frame.columns, decimal_comma=False)
     assert found[0].column == "Revenue"
-    assert [c.column for c in found if c.qualifies] == ["Revenue"]
+    assert [c.column for c in found if c.qualified] == ["Revenue"]
 
 
 @given(st.lists(st.integers(min_value=-(10**6), max_value=10**6), min_size=1, max_size=30))
