@@ -96,7 +96,13 @@ def overview_statements(schema: DatasourceSchema, first: date, last: date) -> li
     return [
         kpi_query(schema, flt, ZONE, KpiStatement(distinct=OVERVIEW_DISTINCT)),
         kpi_query(schema, flt.with_dates(before.date_from, before.date_to), ZONE, KpiStatement()),
-        kpi_query(schema, flt, ZONE, KpiStatement(bucket=Granularity.DAY, limit=10_001)),
+        # OVERVIEW's salesTrend selects no uniqueCustomers
+        kpi_query(
+            schema,
+            flt,
+            ZONE,
+            KpiStatement(bucket=Granularity.DAY, limit=10_001, customers=False),
+        ),
     ]
 
 

@@ -149,10 +149,19 @@ def check_size(ask: Ask, rows: list[Row]) -> None:
 
 
 async def sales_trend(
-    ask: Ask, datasource: str | None, flt: SalesFilter, granularity: Granularity
+    ask: Ask,
+    datasource: str | None,
+    flt: SalesFilter,
+    granularity: Granularity,
+    *,
+    customers: bool = True,
 ) -> list[TrendPoint]:
+    """`customers=False` when the caller shows no customer count: the points' uniqueCustomers
+    are then 0, and the statement skips an exact distinct count per bucket."""
     schema = await ask.schema(datasource)
-    spec = KpiStatement(bucket=granularity, limit=ask.settings.max_row_limit + 1)
+    spec = KpiStatement(
+        bucket=granularity, limit=ask.settings.max_row_limit + 1, customers=customers
+    )
     rows = await ask.rows(kpi_query(schema, flt, ask.zone, spec, ask.scope))
     check_size(ask, rows)
     currency = ask.currency(datasource)
