@@ -95,13 +95,14 @@ def overview_statements(schema: DatasourceSchema, first: date, last: date) -> li
     before = window(first, last, ZONE).previous(ZONE)
     return [
         kpi_query(schema, flt, ZONE, KpiStatement(distinct=OVERVIEW_DISTINCT)),
+        kpi_query(schema, flt.with_dates(before.date_from, before.date_to), ZONE, KpiStatement()),
+        # OVERVIEW's salesTrend selects no uniqueCustomers
         kpi_query(
             schema,
-            flt.with_dates(before.date_from, before.date_to),
+            flt,
             ZONE,
-            KpiStatement(distinct=OVERVIEW_DISTINCT),
+            KpiStatement(bucket=Granularity.DAY, limit=10_001, customers=False),
         ),
-        kpi_query(schema, flt, ZONE, KpiStatement(bucket=Granularity.DAY, limit=10_001)),
     ]
 
 

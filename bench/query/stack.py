@@ -74,9 +74,9 @@ def process(
 
 
 @contextmanager
-def olap_lite(data_dir: Path, pids: dict[str, int] | None = None) -> Iterator[str]:
+def olap_lite(data_dir: Path, pids: dict[str, int] | None = None, **extra: str) -> Iterator[str]:
     port = free_port()
-    env = {"MAUZO_OLAP_LITE_PORT": str(port), "MAUZO_DATA_DIR": str(data_dir)}
+    env = {"MAUZO_OLAP_LITE_PORT": str(port), "MAUZO_DATA_DIR": str(data_dir), **extra}
     log = data_dir / "olap.log"
     with process("mauzo-olap-lite", "/status/health", port, env, log, pids) as url:
         yield url

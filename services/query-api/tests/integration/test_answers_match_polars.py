@@ -368,6 +368,39 @@ async def test_trend_buckets_are_local_and_match_polars(
         )
 
 
+@pytest.mark.parametrize(
+    "selection",
+    [
+        pytest.param("bucket uniqueCustomers transactions", id="field"),
+        pytest.param("...on TrendPoint { bucket uniqueCustomers } transactions", id="fragment"),
+    ],
+)
+async def test_trend_counts_customers_when_asked_and_skips_them_otherwise(
+    serve, settings, loaded, selection
+) -> None:
+    """The customer count per bucket is left out of the statement only when nothing reads it;
+    the other figures are the same either way."""
+    flt = {"dateFrom": "2024-01-01", "dateTo": "2024-03-31"}
+    trend = "query($f: SalesFilterInput) { salesTrend(filter: $f, granularity: MONTH) { %s } }"
+    asked, plain = trend % selection, trend % "bucket transactions"
+    async with serve(settings) as (_, client):
+        with_customers = (await gql(client, asked, {"f": flt}))["salesTrend"]
+        without = (await gql(client, plain, {"f": flt}))["salesTrend"]
+    df = select(loaded[DS], date(2024, 1, 1), date(2024, 3, 31)).with_columns(
+        bucket=pl.col("__time").dt.convert_time_zone(TZ).dt.date().dt.truncate("1mo")
+    )
+    expected = {
+        row["bucket"].isoformat(): row["customers"]
+        for row in df.group_by("bucket")
+        .agg(customers=pl.col("customer").drop_nulls().n_unique())
+        .to_dicts()
+    }
+    assert {p["bucket"]: p["uniqueCustomers"] for p in with_customers} == expected
+    assert [(p["bucket"], p["transactions"]) for p in with_customers] == [
+        (p["bucket"], p["transactions"]) for p in without
+    ]
+
+
 def ranked(df: pl.DataFrame, key: str, descending: bool = True) -> list[tuple[str, float]]:
     grouped = df.group_by(key).agg(
         net=pl.col("gross_revenue").sum() + pl.col("returns_value").sum()

@@ -18,6 +18,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext, ExecutionResult, Info
 from strawberry.types.graphql import OperationType
+from strawberry.types.nodes import SelectedField
 
 from mauzo_common.auth.principal import Role
 from mauzo_query_api.deps import Ask
@@ -78,6 +79,16 @@ def _filter(info: GqlInfo, flt: SalesFilterInput | None) -> SalesFilter:
     return flt.to_filter(info.context.settings.max_filter_values)
 
 
+def _selects(info: GqlInfo, name: str) -> bool:
+    """Whether this field's selection may read `name`: only plain fields are looked at, so any
+    fragment counts as a yes."""
+    for field in info.selected_fields:
+        for child in field.selections:
+            if not isinstance(child, SelectedField) or child.name == name:
+                return True
+    return False
+
+
 @strawberry.type(
     description="Sales analytics from the OLAP store, exact, in the business time zone."
 )
@@ -103,7 +114,11 @@ class Query(IngestionQueries):
         datasource: DatasourceArg = None,
     ) -> list[TrendPoint]:
         return await overview.sales_trend(
-            info.context, datasource, _filter(info, filter), granularity
+            info.context,
+            datasource,
+            _filter(info, filter),
+            granularity,
+            customers=_selects(info, "uniqueCustomers"),
         )
 
     @strawberry.field(description="Salespeople ranked by a measure, with target attainment.")

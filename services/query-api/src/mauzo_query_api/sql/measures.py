@@ -36,9 +36,10 @@ class Measure(enum.Enum):
 
 
 def kpi_aggregates(
-    schema: DatasourceSchema, *, distinct: tuple[str, ...] = ()
+    schema: DatasourceSchema, *, distinct: tuple[str, ...] = (), customers: bool = True
 ) -> list[tuple[str, str]]:
-    """(alias, expression) pairs for every raw sum/count a Kpis row needs."""
+    """(alias, expression) pairs for every raw sum/count a Kpis row needs; without `customers`
+    the exact distinct count of customers is left out (the caller shows no customer count)."""
     for metric in REQUIRED_METRICS:
         if not schema.has(metric):
             raise InvalidArgument(
@@ -61,7 +62,7 @@ def kpi_aggregates(
             ("invoice_lines", f"COUNT({col(INVOICE)})"),
         ]
     out.append(("sale_lines", f"COUNT(*) FILTER (WHERE {sale_line_condition(schema)})"))
-    if schema.has(CUSTOMER):
+    if customers and schema.has(CUSTOMER):
         out.append(("customers", f"COUNT(DISTINCT {col(CUSTOMER)})"))
     aliases: dict[str, str] = {
         Dimension.PRODUCT: "products",

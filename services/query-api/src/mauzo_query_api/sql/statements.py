@@ -124,6 +124,7 @@ class KpiStatement:
     limit: int | None = None
     distinct: tuple[str, ...] = ()
     first_last: bool = False
+    customers: bool = True  # False: no unique-customer count (an exact distinct, the costliest)
 
 
 def kpi_query(
@@ -139,7 +140,8 @@ def kpi_query(
         keys.append(("bucket", time_bucket(spec.bucket, zone)))
     select = [f"{expr} AS {alias}" for alias, expr in keys]
     select += [
-        f"{expr} AS {alias}" for alias, expr in kpi_aggregates(schema, distinct=spec.distinct)
+        f"{expr} AS {alias}"
+        for alias, expr in kpi_aggregates(schema, distinct=spec.distinct, customers=spec.customers)
     ]
     if spec.first_last:
         select += [f"MIN({TIME_COLUMN}) AS first_time", f"MAX({TIME_COLUMN}) AS last_time"]
