@@ -21,10 +21,6 @@ from mauzo_olap_lite.ingest.stats import RowStats
 from mauzo_olap_lite.timeutil.periods import Interval, format_instant
 
 TIME = '"__time"'
-# Rows are stored in time order, as in a Druid segment: DuckDB keeps the min/max of every row
-# group, so a question about a few days skips every row group outside them, whatever order the
-# input had (docs/druid.md#time-ordered-storage).
-TIME_ORDER = f"ORDER BY {TIME}"
 # segmentGranularity "all": one chunk for all time (naive UTC bounds)
 ETERNITY_START = datetime(1, 1, 1, tzinfo=UTC).replace(tzinfo=None)
 ETERNITY_END = datetime(9999, 12, 31, tzinfo=UTC).replace(tzinfo=None)
@@ -66,14 +62,14 @@ def publish(
         counts: dict[datetime, int] = {}
         if chunks and plan.rollup:  # rolled-up rows per chunk are counted after grouping
             cur.execute(f"CREATE OR REPLACE TEMP TABLE __olap_rows AS {new_rows}")
-            cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM __olap_rows {TIME_ORDER}")
+            cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM __olap_rows")
             rows = cur.execute(
                 f"SELECT {plan.chunk_sql(TIME)} AS c, count(*) FROM __olap_rows GROUP BY 1"
             ).fetchall()
             counts = {r[0]: r[1] for r in rows}
             cur.execute("DROP TABLE __olap_rows")
         elif chunks:  # one pass straight from the input into the table
-            cur.execute(f"INSERT INTO {table} BY NAME {new_rows} {TIME_ORDER}")
+            cur.execute(f"INSERT INTO {table} BY NAME {new_rows}")
             counts = dict(stats.chunks)
         segments = _record_segments(cur, datasource, task_id, chunks, counts, append, version, plan)
         finish(cur, segments)
