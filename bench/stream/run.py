@@ -29,7 +29,7 @@ import duckdb
 import polars as pl
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from mauzo_common.testing.stack import RunningStack, start_stack
+from mauzo_common.testing.stack import RunningStack, leftover_processes, start_stack
 
 TOPIC = "mauzo.sales-events.v1"
 
@@ -92,13 +92,36 @@ def count(stack: RunningStack, datasource: str) -> int:
         return 0
 
 
+def cpu_seconds(stack: RunningStack) -> dict[str, float]:
+    """CPU time (user + system) so far of each process of the stack, by its command line."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[str, float] = {}
+    for pid in leftover_processes(stack):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        name = " ".join(a.decode() for a in argv[:3] if a)[-60:] + f" [{pid}]"
+        found[name] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
 def throughput(stack: RunningStack, bootstrap: str, records: int, tmp: Path) -> tuple[float, float]:
     values = [event(i, "bench_tp", "tp") for i in range(records)]
+    before = cpu_seconds(stack)
     started = time.perf_counter()
     asyncio.run(produce(bootstrap, values))
+    produced = time.perf_counter() - started
     while count(stack, "bench_tp") < records:
         time.sleep(0.05)
     pipeline = time.perf_counter() - started
+    after = cpu_seconds(stack)
+    print(f"produced in {produced:.2f}s; CPU seconds per process while streaming {pipeline:.2f}s:")
+    for name, spent in sorted(after.items(), key=lambda kv: -(kv[1] - before.get(kv[0], 0))):
+        if spent - before.get(name, 0) >= 0.05:
+            print(f"  {spent - before.get(name, 0):7.2f}  {name}")
     return pipeline, asyncio.run(floor(bootstrap, records, tmp / "floor.duckdb"))
 
 

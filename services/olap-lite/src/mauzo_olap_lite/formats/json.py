@@ -38,14 +38,20 @@ class JsonFormat:
         fields += [(name, path, "VARCHAR") for name, path in self.paths]
         if not fields:
             return f"(SELECT NULL AS __no_fields FROM {source})"
+        # One extraction of every path parses each object once (one per path would parse it
+        # once per field).
+        paths = ", ".join(quote_str(path) for _, path, _ in fields)
         columns = ", ".join(
-            f"TRY_CAST(json_extract_string(json, {quote_str(path)}) AS {kind}) "
-            f"AS {quote_ident(name)}"
+            f"TRY_CAST(__values[{i}] AS {kind}) AS {quote_ident(name)}"
             if kind != "VARCHAR"
-            else f"json_extract_string(json, {quote_str(path)}) AS {quote_ident(name)}"
-            for name, path, kind in fields
+            else f"__values[{i}] AS {quote_ident(name)}"
+            for i, (name, _, kind) in enumerate(fields, start=1)
         )
-        return f"(SELECT {columns} FROM {source} WHERE json_type(json) = 'OBJECT')"
+        values = f"json_extract_string(json, [{paths}]) AS __values"
+        return (
+            f"(SELECT {columns} FROM (SELECT {values} FROM {source} "
+            "WHERE json_type(json) = 'OBJECT'))"
+        )
 
 
 def _json_type(kinds: list[str]) -> str:
