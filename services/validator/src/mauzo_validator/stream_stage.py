@@ -39,6 +39,7 @@ from mauzo_common.events import (
 from mauzo_common.kafka_security import aiokafka_options
 from mauzo_common.observability import metrics
 from mauzo_validator.dedupe import Outcome, SeenEvents
+from mauzo_validator.produce import Sent, send_many
 from mauzo_validator.settings import ValidatorSettings
 from mauzo_validator.stream import BatchOutcome, Rejection, clean_values, validate_batch
 
@@ -174,26 +175,28 @@ class StreamStage:
         started = time.perf_counter()
         outcome, duplicates, remembered = await asyncio.to_thread(self._decide, records)
         processed = batch_counts(outcome)
-        sends = []
+        sends: list[Sent] = []
         clean = outcome.clean
         for (datasource,), rows in clean.partition_by("datasource", as_dict=True).items():
             topic = clean_topic(str(datasource))
-            for index, value in zip(rows["__index"], clean_values(rows), strict=True):
-                sends.append(await self.producer.send(topic, value, key=records[index].key))
+            keys = [records[index].key for index in rows["__index"]]
+            messages = list(zip(keys, await asyncio.to_thread(clean_values, rows), strict=True))
+            sends += await send_many(self.producer, topic, messages)
         for rejection in outcome.rejected:
-            sends.append(await self._dead_letter(records[rejection.index], rejection))
+            sends.append(Sent(await self._dead_letter(records[rejection.index], rejection), 1))
         datasources = clean["datasource"].unique().to_list()
         opened = await asyncio.to_thread(self.seen.unknown_datasources, datasources)
         for datasource in opened:
-            sends.append(await self._announce(datasource))
+            sends.append(Sent(await self._announce(datasource), 1))
         for batch in processed:
-            sends.append(await self._publish(batch, batch.datasource))
-        acks = await asyncio.gather(*sends)
+            sends.append(Sent(await self._publish(batch, batch.datasource), 1))
+        acks = await asyncio.gather(*(sent.future for sent in sends))
         ends: dict[tuple[str, int], int] = {}
-        for ack in acks:
-            topic, partition, offset = ack.topic, ack.partition, ack.offset
+        for ack, sent in zip(acks, sends, strict=True):
+            topic, partition, first = ack.topic, ack.partition, ack.offset  # type: ignore[attr-defined]
             if topic.startswith(CLEAN_PREFIX):
-                ends[(topic, partition)] = max(ends.get((topic, partition), 0), offset + 1)
+                end = first + sent.records
+                ends[(topic, partition)] = max(ends.get((topic, partition), 0), end)
         await asyncio.to_thread(self.seen.remember, remembered, ends)
         if opened:
             await asyncio.to_thread(self.seen.remember_datasources, opened)
