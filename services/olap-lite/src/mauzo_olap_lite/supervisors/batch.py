@@ -1,11 +1,12 @@
 """One micro-batch of Kafka records -> rows + next offsets, in ONE DuckDB transaction.
 
 The record values are written to a work file and read with the spec's inputFormat once, into a
-temporary table (parsing is most of a batch's cost), then planned, counted and published by the batch-ingestion code (append), so a streamed row means exactly what
-the same row means in a batch task. The publish transaction also stores the next offset of every
-partition in the batch and adds the row totals: after a crash either both are there or neither,
-so each record lands exactly once. Records that cannot be read at all (a JSON value that is not
-an object) are counted as unparseable before the format sees them.
+temporary table (parsing is most of a batch's cost), then planned, counted and published by the
+batch-ingestion code (append), so a streamed row means exactly what the same row means in a batch
+task. The publish transaction also stores the next offset of every partition in the batch and
+adds the row totals: after a crash either both are there or neither, so each record lands exactly
+once. Records that cannot be read at all (a JSON value that is not an object) are counted as
+unparseable before the format sees them.
 """
 
 from __future__ import annotations
