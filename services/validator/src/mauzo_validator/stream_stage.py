@@ -167,6 +167,10 @@ class StreamStage:
                 except Exception as exc:  # a broker or disk failure: the batch comes again
                     log.warning("stream_batch_failed", error=repr(exc), records=len(records))
                     await asyncio.sleep(backoff)
+                    # Part of the batch may be in the clean topics already: remember those ids
+                    # first, or the retry would publish them twice.
+                    with contextlib.suppress(Exception):  # the retry fails again and says why
+                        await self.recover()
             if time.monotonic() - swept > 60:
                 swept = time.monotonic()
                 await asyncio.to_thread(self.seen.forget_old)
@@ -190,7 +194,12 @@ class StreamStage:
             sends.append(Sent(await self._announce(datasource), 1))
         for batch in processed:
             sends.append(Sent(await self._publish(batch, batch.datasource), 1))
-        acks = await asyncio.gather(*(sent.future for sent in sends))
+        # Every send settles before a failure is raised, so recovery sees all that landed.
+        settled = await asyncio.gather(*(sent.future for sent in sends), return_exceptions=True)
+        failed = [a for a in settled if isinstance(a, BaseException)]
+        if failed:
+            raise failed[0]
+        acks = settled
         ends: dict[tuple[str, int], int] = {}
         for ack, sent in zip(acks, sends, strict=True):
             topic, partition, first = ack.topic, ack.partition, ack.offset  # type: ignore[attr-defined]
