@@ -7,8 +7,9 @@ rows to `mauzo.sales-clean.<datasource>.v1` keyed as the producer keyed them, an
 record to `mauzo.sales-events-dead-letter.v1` with its reason; only after every send is acknowledged
 are the ids remembered and the offsets committed (docs/architecture.md#delivery-guarantees). A bad
 record is a verdict, never an exception, so it never blocks its partition; a failure to publish
-retries the whole batch from the last commit. The first clean row of a datasource also announces
-`StreamOpened`, on which spec-builder creates the datasource's supervisor.
+retries the whole batch, after `recover` has remembered the rows of it that landed. The first
+clean row of a datasource also announces `StreamOpened`, on which spec-builder creates the
+datasource's supervisor.
 """
 
 from __future__ import annotations
