@@ -81,7 +81,7 @@ class StreamStage:
             acks="all" if settings.kafka_idempotence else 1,
             enable_idempotence=settings.kafka_idempotence,
             linger_ms=5,
-            max_batch_size=1 << 20,
+            max_batch_size=1 << 18,
             **aiokafka_options(settings),
         )
         self._task: asyncio.Task[None] | None = None
