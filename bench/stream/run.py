@@ -3,13 +3,15 @@
 Run: uv run python bench/stream/run.py [--records 200000] [--fresh-rate 1000 --fresh-seconds 20]
 
 Throughput: one stack as `mauzo up` starts it; N contract events are produced as fast as one
-aiokafka producer can; the time runs from the first send until olap-lite's SQL counts N rows of
-the datasource (validated by the stream stage, written to the clean topic, loaded by the Kafka
-supervisor). The floor, in the same run: one aiokafka consumer reads the same N events from the
-same topic and appends them to DuckDB (JSON decoded with Polars, inserted as Arrow), from start to
-N rows. Freshness: events at a steady rate; every 0.1 s the cumulative count sent is noted, and
-GraphQL's `salesOverview.lines` is polled; a sample's freshness is how long after it was sent the
-answer first counted it. Prints median / p95 and the machine's load average.
+aiokafka producer can (whole batches with `send_batch`); the time runs from the first send until
+olap-lite's SQL counts N rows of the datasource (validated by the stream stage, written to the
+clean topic, loaded by the Kafka supervisor). The CPU seconds each process of the stack spent in
+that time are printed too (from /proc), to show which one limits. The floor, in the same run:
+one aiokafka consumer reads the same N events from the same topic and appends them to DuckDB
+(JSON decoded with Polars, inserted as Arrow), from start to N rows. Freshness: events at a
+steady rate; every 0.1 s the cumulative count sent is noted, and GraphQL's
+`salesOverview.lines` is polled; a sample's freshness is how long after it was sent the answer
+first counted it. Prints median / p95 and the machine's load average.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import duckdb
 import polars as pl
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from mauzo_common.testing.stack import RunningStack, start_stack
+from mauzo_common.testing.stack import RunningStack, leftover_processes, start_stack
 
 TOPIC = "mauzo.sales-events.v1"
 
@@ -46,12 +48,22 @@ def event(i: int, datasource: str, run: str) -> bytes:
 
 
 async def produce(bootstrap: str, values: list[bytes]) -> None:
+    """As fast as one aiokafka producer goes: whole batches (`send_batch`), partitions in turn."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, max_batch_size=1 << 20)
     await producer.start()
     try:
-        for start in range(0, len(values), 10_000):
-            futures = [await producer.send(TOPIC, v) for v in values[start : start + 10_000]]
-            await asyncio.gather(*futures)
+        partitions = sorted(await producer.partitions_for(TOPIC))
+        futures = []
+        batch, turn = producer.create_batch(), 0
+        for value in values:
+            if batch.append(key=None, value=value, timestamp=None) is None:
+                partition = partitions[turn % len(partitions)]
+                futures.append(await producer.send_batch(batch, TOPIC, partition=partition))
+                batch, turn = producer.create_batch(), turn + 1
+                batch.append(key=None, value=value, timestamp=None)
+        partition = partitions[turn % len(partitions)]
+        futures.append(await producer.send_batch(batch, TOPIC, partition=partition))
+        await asyncio.gather(*futures)
     finally:
         await producer.stop()
 
@@ -92,13 +104,36 @@ def count(stack: RunningStack, datasource: str) -> int:
         return 0
 
 
+def cpu_seconds(stack: RunningStack) -> dict[str, float]:
+    """CPU time (user + system) so far of each process of the stack, by its command line."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[str, float] = {}
+    for pid in leftover_processes(stack):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        name = " ".join(a.decode() for a in argv[:3] if a)[-60:] + f" [{pid}]"
+        found[name] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
 def throughput(stack: RunningStack, bootstrap: str, records: int, tmp: Path) -> tuple[float, float]:
     values = [event(i, "bench_tp", "tp") for i in range(records)]
+    before = cpu_seconds(stack)
     started = time.perf_counter()
     asyncio.run(produce(bootstrap, values))
+    produced = time.perf_counter() - started
     while count(stack, "bench_tp") < records:
         time.sleep(0.05)
     pipeline = time.perf_counter() - started
+    after = cpu_seconds(stack)
+    print(f"produced in {produced:.2f}s; CPU seconds per process while streaming {pipeline:.2f}s:")
+    for name, spent in sorted(after.items(), key=lambda kv: -(kv[1] - before.get(kv[0], 0))):
+        if spent - before.get(name, 0) >= 0.05:
+            print(f"  {spent - before.get(name, 0):7.2f}  {name}")
     return pipeline, asyncio.run(floor(bootstrap, records, tmp / "floor.duckdb"))
 
 

@@ -4,6 +4,8 @@ terminate answer in Druid's shapes."""
 
 from __future__ import annotations
 
+import codecs
+import json
 import time
 from typing import Any
 
@@ -161,6 +163,33 @@ def test_unparseable_records_are_counted_and_shown(
     assert len(errors) == 4
     assert all("ParseException" in e["exceptionClass"] for e in errors)
     assert any("{not json" in e["message"] for e in errors)
+
+
+def test_json_objects_in_any_encoding_or_layout_load_and_near_json_is_counted(
+    druid: Any, streams: Any, unique_name: str
+) -> None:
+    """Record values pass to the reader as they are only when they are one line of UTF-8;
+    an object over several lines, in UTF-16 or after a byte order mark loads all the same, and
+    what Python's JSON reader refuses (a trailing comma) stays unparseable."""
+    topic = streams.topic(f"forms-{unique_name}")
+    values: list[Any] = [streams.sale(0)]
+    values.append(json.dumps(streams.sale(1), indent=2).encode())
+    values.append(json.dumps(streams.sale(2)).encode("utf-16"))
+    values.append(codecs.BOM_UTF8 + json.dumps(streams.sale(3)).encode())
+    values.append(
+        json.dumps(streams.sale(4), ensure_ascii=False).replace("nairobi", "Nairobi—Ngong").encode()
+    )
+    values.append(json.dumps(streams.sale(5))[:-1].encode() + b", }")
+    streams.produce(topic, values)
+    druid.http.post(API, json=streams.supervisor(unique_name, topic))
+    _wait_rows(druid, unique_name, 5)
+    rows = druid.sql(f'SELECT seq, branch FROM "{unique_name}" ORDER BY seq')
+    assert [(r["seq"], r["branch"]) for r in rows] == [
+        (0, "nairobi"), (1, "nairobi"), (2, "nairobi"), (3, "nairobi"), (4, "Nairobi—Ngong")
+    ]  # fmt: skip
+    errors = _status(druid, unique_name)["payload"]["recentErrors"]
+    assert len(errors) == 1
+    assert "Unable to parse row" in errors[0]["message"]
 
 
 def test_terminate_removes_supervisor_and_unknown_ids_are_404(

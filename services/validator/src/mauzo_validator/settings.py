@@ -53,8 +53,10 @@ class ValidatorSettings(MauzoSettings):
     stream_enabled: bool = Field(
         True, description="Run the stream stage (mauzo.sales-events.v1) beside the file consumer"
     )
+    # A batch has a fixed cost (a few dozen Polars plans, two SQLite transactions, its counts
+    # published): at 20 000 a record validates ~20% faster than at 5 000 when a backlog waits.
     stream_batch_records: int = Field(
-        5000, gt=0, description="Most records one stream micro-batch validates at once"
+        20_000, gt=0, description="Most records one stream micro-batch validates at once"
     )
     stream_dedupe_days: float = Field(
         8, ge=7, description="How long a streamed event id is remembered (at least 7 days)"

@@ -10,13 +10,13 @@ check's code, message and field. No per-record Python beyond decoding the JSON.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import polars as pl
 
+from mauzo_common import json_values
 from mauzo_common.datasources import DATASOURCE_PATTERN
 from mauzo_common.events import CLEAN_COLUMNS, EVENT_ID, stream_upload_id
 from mauzo_validator.canonical import build
@@ -71,7 +71,7 @@ def decode(values: list[bytes | None]) -> list[dict[str, Any] | None]:
     out: list[dict[str, Any] | None] = []
     for value in values:
         try:
-            obj = json.loads(value) if value is not None else None
+            obj = json_values.read(value) if value is not None else None
         except ValueError:
             obj = None
         out.append(obj if isinstance(obj, dict) else None)

@@ -7,8 +7,9 @@ rows to `mauzo.sales-clean.<datasource>.v1` keyed as the producer keyed them, an
 record to `mauzo.sales-events-dead-letter.v1` with its reason; only after every send is acknowledged
 are the ids remembered and the offsets committed (docs/architecture.md#delivery-guarantees). A bad
 record is a verdict, never an exception, so it never blocks its partition; a failure to publish
-retries the whole batch from the last commit. The first clean row of a datasource also announces
-`StreamOpened`, on which spec-builder creates the datasource's supervisor.
+retries the whole batch, after `recover` has remembered the rows of it that landed. The first
+clean row of a datasource also announces `StreamOpened`, on which spec-builder creates the
+datasource's supervisor.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from mauzo_common.events import (
 from mauzo_common.kafka_security import aiokafka_options
 from mauzo_common.observability import metrics
 from mauzo_validator.dedupe import Outcome, SeenEvents
+from mauzo_validator.produce import Sent, send_many
 from mauzo_validator.settings import ValidatorSettings
 from mauzo_validator.stream import BatchOutcome, Rejection, clean_values, validate_batch
 
@@ -79,7 +81,7 @@ class StreamStage:
             acks="all" if settings.kafka_idempotence else 1,
             enable_idempotence=settings.kafka_idempotence,
             linger_ms=5,
-            max_batch_size=1 << 20,
+            max_batch_size=1 << 18,
             **aiokafka_options(settings),
         )
         self._task: asyncio.Task[None] | None = None
@@ -166,6 +168,10 @@ class StreamStage:
                 except Exception as exc:  # a broker or disk failure: the batch comes again
                     log.warning("stream_batch_failed", error=repr(exc), records=len(records))
                     await asyncio.sleep(backoff)
+                    # Part of the batch may be in the clean topics already: remember those ids
+                    # first, or the retry would publish them twice.
+                    with contextlib.suppress(Exception):  # the retry fails again and says why
+                        await self.recover()
             if time.monotonic() - swept > 60:
                 swept = time.monotonic()
                 await asyncio.to_thread(self.seen.forget_old)
@@ -174,26 +180,33 @@ class StreamStage:
         started = time.perf_counter()
         outcome, duplicates, remembered = await asyncio.to_thread(self._decide, records)
         processed = batch_counts(outcome)
-        sends = []
+        sends: list[Sent] = []
         clean = outcome.clean
         for (datasource,), rows in clean.partition_by("datasource", as_dict=True).items():
             topic = clean_topic(str(datasource))
-            for index, value in zip(rows["__index"], clean_values(rows), strict=True):
-                sends.append(await self.producer.send(topic, value, key=records[index].key))
+            keys = [records[index].key for index in rows["__index"]]
+            messages = list(zip(keys, await asyncio.to_thread(clean_values, rows), strict=True))
+            sends += await send_many(self.producer, topic, messages)
         for rejection in outcome.rejected:
-            sends.append(await self._dead_letter(records[rejection.index], rejection))
+            sends.append(Sent(await self._dead_letter(records[rejection.index], rejection), 1))
         datasources = clean["datasource"].unique().to_list()
         opened = await asyncio.to_thread(self.seen.unknown_datasources, datasources)
         for datasource in opened:
-            sends.append(await self._announce(datasource))
+            sends.append(Sent(await self._announce(datasource), 1))
         for batch in processed:
-            sends.append(await self._publish(batch, batch.datasource))
-        acks = await asyncio.gather(*sends)
+            sends.append(Sent(await self._publish(batch, batch.datasource), 1))
+        # Every send settles before a failure is raised, so recovery sees all that landed.
+        settled = await asyncio.gather(*(sent.future for sent in sends), return_exceptions=True)
+        failed = [a for a in settled if isinstance(a, BaseException)]
+        if failed:
+            raise failed[0]
+        acks = settled
         ends: dict[tuple[str, int], int] = {}
-        for ack in acks:
-            topic, partition, offset = ack.topic, ack.partition, ack.offset
+        for ack, sent in zip(acks, sends, strict=True):
+            topic, partition, first = ack.topic, ack.partition, ack.offset  # type: ignore[attr-defined]
             if topic.startswith(CLEAN_PREFIX):
-                ends[(topic, partition)] = max(ends.get((topic, partition), 0), offset + 1)
+                end = first + sent.records
+                ends[(topic, partition)] = max(ends.get((topic, partition), 0), end)
         await asyncio.to_thread(self.seen.remember, remembered, ends)
         if opened:
             await asyncio.to_thread(self.seen.remember_datasources, opened)

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.partitioner import DefaultPartitioner
 
 from mauzo_validator.settings import ValidatorSettings
 from mauzo_validator.stream_stage import StreamStage
@@ -132,3 +134,61 @@ async def test_rows_published_but_not_remembered_before_a_kill_are_not_loaded_ag
         await stage.stop()
     assert len(clean) == 300
     assert len({r["event_id"] for r in clean}) == 300
+
+
+async def test_clean_rows_keep_their_key_partition_and_order_on_a_partitioned_topic(
+    kafka_bootstrap: str, tmp_path: Path, unique_name: str
+) -> None:
+    """Clean rows go out in whole batches: every row of a key still lands on the partition the
+    Kafka client's key hash picks, in the order sent, and the store knows where each ends."""
+    topic = f"mauzo.sales-clean.{unique_name}.v1"
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
+    finally:
+        await admin.close()
+    lines = sales(unique_name, 3000, 0)
+    stage = StreamStage(ValidatorSettings(kafka_bootstrap=kafka_bootstrap, data_dir=tmp_path))
+    await stage.start()
+    try:
+        await send(kafka_bootstrap, lines)
+        placed = await read_placed(kafka_bootstrap, topic, 3000)
+        remembered = stage.seen.clean_offsets()
+    finally:
+        await stage.stop()
+
+    assert len(placed) == 3000
+    partitions = [0, 1, 2]
+    by_key: dict[bytes, list[tuple[int, int]]] = {}
+    for partition, key, row in placed:
+        assert partition == DefaultPartitioner()(key, partitions, partitions)
+        by_key.setdefault(key, []).append((partition, int(row["event_id"].rsplit("-", 1)[1])))
+    assert {p for p, _, _ in placed} == set(partitions)
+    for rows in by_key.values():
+        numbers = [n for _, n in rows]
+        assert numbers == sorted(numbers)
+    ends = {p: sum(1 for q, _, _ in placed if q == p) for p in partitions}
+    assert {p: remembered[(topic, p)] for p in partitions} == ends
+
+
+async def read_placed(
+    bootstrap: str, topic: str, want: int
+) -> list[tuple[int, bytes, dict[str, Any]]]:
+    """(partition, key, row) of every record on the topic, in each partition's order."""
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
+    )
+    await consumer.start()
+    out: list[tuple[int, bytes, dict[str, Any]]] = []
+    idle = 0.0
+    try:
+        while idle < 90 and (len(out) < want or idle < 3):
+            batch = await consumer.getmany(timeout_ms=500)
+            got = [(r.partition, r.key or b"", json.loads(r.value or b"{}"))
+                   for rs in batch.values() for r in rs]  # fmt: skip
+            out += got
+            idle = 0.0 if got else idle + 0.5
+    finally:
+        await consumer.stop()
+    return out

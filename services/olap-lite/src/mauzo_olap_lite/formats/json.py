@@ -27,25 +27,50 @@ class JsonFormat:
         source = f"read_ndjson_objects({file_list(files)})"
         fields: list[tuple[str, str, str]] = []  # (name, path, DuckDB type)
         if self.discover:
-            rows = cur.execute(
-                "SELECT k, list(DISTINCT json_type(json_extract(json, '$.\"' || k || '\"'))) "
-                f"FROM (SELECT json, unnest(json_keys(json)) AS k FROM {source} "
-                "WHERE json_type(json) = 'OBJECT') GROUP BY k ORDER BY k"
-            ).fetchall()
-            fields = [(str(r[0]), "$." + _path_key(str(r[0])), _json_type(r[1])) for r in rows]
+            fields = _discovered(cur, source)
         declared = {name for name, _ in self.paths}
         fields = [f for f in fields if f[0] not in declared]
         fields += [(name, path, "VARCHAR") for name, path in self.paths]
         if not fields:
             return f"(SELECT NULL AS __no_fields FROM {source})"
+        # One extraction of every path parses each object once (one per path would parse it
+        # once per field).
+        paths = ", ".join(quote_str(path) for _, path, _ in fields)
         columns = ", ".join(
-            f"TRY_CAST(json_extract_string(json, {quote_str(path)}) AS {kind}) "
-            f"AS {quote_ident(name)}"
+            f"TRY_CAST(__values[{i}] AS {kind}) AS {quote_ident(name)}"
             if kind != "VARCHAR"
-            else f"json_extract_string(json, {quote_str(path)}) AS {quote_ident(name)}"
-            for name, path, kind in fields
+            else f"__values[{i}] AS {quote_ident(name)}"
+            for i, (name, _, kind) in enumerate(fields, start=1)
         )
-        return f"(SELECT {columns} FROM {source} WHERE json_type(json) = 'OBJECT')"
+        values = f"json_extract_string(json, [{paths}]) AS __values"
+        return (
+            f"(SELECT {columns} FROM (SELECT {values} FROM {source} "
+            "WHERE json_type(json) = 'OBJECT'))"
+        )
+
+
+def _discovered(cur: duckdb.DuckDBPyConnection, source: str) -> list[tuple[str, str, str]]:
+    """Every top-level field of the objects with the type of its values, in two passes: the
+    keys, then all their values from one parse of each object (a lookup per key and object
+    would parse each object once per key)."""
+    found = cur.execute(
+        f"SELECT DISTINCT unnest(json_keys(json)) FROM {source} WHERE json_type(json) = 'OBJECT'"
+    ).fetchall()
+    keys = sorted(str(r[0]) for r in found)
+    if not keys:
+        return []
+    paths = [f"$.{_path_key(k)}" for k in keys]
+    listed = ", ".join(quote_str(p) for p in paths)
+    rows = cur.execute(
+        "SELECT i, list(DISTINCT json_type(v)) FROM (SELECT "
+        f"unnest(range({len(keys)})) AS i, unnest(json_extract(json, [{listed}])) AS v "
+        f"FROM {source} WHERE json_type(json) = 'OBJECT') GROUP BY i"
+    ).fetchall()
+    kinds = {int(r[0]): r[1] for r in rows}
+    return [
+        (k, p, _json_type(kinds.get(i, [])))
+        for i, (k, p) in enumerate(zip(keys, paths, strict=True))
+    ]
 
 
 def _json_type(kinds: list[str]) -> str:

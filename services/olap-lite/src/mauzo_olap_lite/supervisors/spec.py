@@ -23,7 +23,9 @@ KAFKA_COLUMNS = {
     "topicColumnName": "kafka.topic",
     "keyColumnName": "kafka.key",
 }
-DEFAULT_BATCH_ROWS = 10_000
+# Most records per micro-batch: each batch pays a fixed cost (discovery, plan, commit); at 50 000
+# a record costs ~12% less CPU than at 10 000 (bench/stream), and a batch still holds only MBs.
+DEFAULT_BATCH_ROWS = 50_000
 
 
 @dataclass(frozen=True)
