@@ -30,6 +30,8 @@ TOPIC = "mauzo.restart-probe.v1"
 # Writes keyless records (spread over every partition) tagged with its pid, as fast as the
 # broker takes them, and logs each outcome: "ok <pid>" or the error's class name. Like a
 # service, it takes a while to stop (in-flight work) after SIGTERM, and writes meanwhile.
+# It stops cleanly, between two writes, once `<log>.stop` exists: a kill could land between an
+# acknowledged write and its log line, and the count would be one short.
 WRITER = """
 import asyncio, os, signal, sys
 from aiokafka import AIOKafkaProducer
@@ -45,13 +47,14 @@ async def main(bootstrap, topic, log):
         except Exception:
             await asyncio.sleep(0.1)
     with open(log, "a", buffering=1) as out:
-        while True:
+        while not os.path.exists(log + ".stop"):
             try:
                 await producer.send_and_wait(topic, str(os.getpid()).encode())
                 out.write(f"ok {os.getpid()}\\n")
             except Exception as exc:
                 out.write(f"{type(exc).__name__} {os.getpid()}\\n")
             await asyncio.sleep(0.02)
+    await producer.stop()
 
 asyncio.run(main(*sys.argv[1:]))
 """
@@ -125,8 +128,9 @@ def test_no_write_of_the_old_brokers_clients_reaches_the_new_broker(
     new_pid = writer.proc.pid
     wait_until(lambda: f"ok {new_pid}" in log.read_text(), 30, "the new writer's writes")
     time.sleep(1)
-    writer.proc.kill()  # stop writing, so what was acknowledged is what the broker holds
-    writer.proc.wait()
+    # Stop writing, so what was acknowledged and logged is what the broker holds.
+    log.with_name(log.name + ".stop").touch()
+    writer.proc.wait(30)
 
     outcomes = log.read_text().splitlines()
     refused = [line for line in outcomes if line.startswith("UnknownError")]
