@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.structs import RecordMetadata
 
 from mauzo_common.datasources import is_datasource_name
 from mauzo_common.events import (
@@ -200,10 +201,10 @@ class StreamStage:
         failed = [a for a in settled if isinstance(a, BaseException)]
         if failed:
             raise failed[0]
-        acks = settled
         ends: dict[tuple[str, int], int] = {}
-        for ack, sent in zip(acks, sends, strict=True):
-            topic, partition, first = ack.topic, ack.partition, ack.offset  # type: ignore[attr-defined]
+        for ack, sent in zip(settled, sends, strict=True):
+            assert isinstance(ack, RecordMetadata)  # every send is a produce; failures raised above
+            topic, partition, first = ack.topic, ack.partition, ack.offset
             if topic.startswith(CLEAN_PREFIX):
                 end = first + sent.records
                 ends[(topic, partition)] = max(ends.get((topic, partition), 0), end)
