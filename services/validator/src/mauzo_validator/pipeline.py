@@ -26,7 +26,8 @@ from mauzo_common.events import ColumnInfo, ErrorInfo, FileUploaded
 from mauzo_common.file_kinds import FileKind
 from mauzo_common.object_store import ObjectStore
 from mauzo_common.sales_model import TIME, UPLOAD_ID
-from mauzo_validator.canonical import Canonical, build, output_names, source_targets
+from mauzo_validator.batch_checks import BatchChecker, checked_in_order
+from mauzo_validator.canonical import Canonical, output_names, source_targets
 from mauzo_validator.errors import Code, InputRejected, rejected
 from mauzo_validator.mapping import Mapping, header_score, propose_mapping
 from mauzo_validator.money import check_currency
@@ -36,7 +37,7 @@ from mauzo_validator.plan import make_plan
 from mauzo_validator.reading import Table, read_table
 from mauzo_validator.remembered import recall, remember
 from mauzo_validator.report import QualityReport, column_quality, examples_json
-from mauzo_validator.rules import Check, Totals, enforce_budget, evaluate
+from mauzo_validator.rules import Check, Totals, enforce_budget
 from mauzo_validator.schema import check_processed
 from mauzo_validator.settings import ValidatorSettings
 from mauzo_validator.status import StatusRule, StatusTally
@@ -195,17 +196,17 @@ def _validate_table(
     totals = Totals(limit=settings.report_examples)
     checks: list[Check] = []
     tally = StatusTally(status, mapping.status) if mapping.status else None
-    row = 1
+    checker = BatchChecker(mapping, plan, settings, job.now, job.task_id)
     try:
-        for batch in table.iter_batches(settings.batch_rows):
-            outputs.count_nulls(batch)
-            canonical = build(
-                batch, mapping, plan, settings, now=job.now, upload_id=job.task_id, first_row=row
-            )
-            outcome = evaluate(canonical.frame, canonical.checks, examples=settings.report_examples)
+        for checked in checked_in_order(
+            table.iter_batches(settings.batch_rows),
+            checker.check,
+            workers=settings.batch_workers,
+            seen=outputs.count_nulls,
+        ):
+            canonical, outcome, valid = checked.canonical, checked.outcome, checked.valid
             totals.add(outcome, canonical.checks)
             checks = canonical.checks
-            valid = canonical.frame.filter(~outcome.invalid)
             if tally is not None:
                 tally.add(valid["__status"], valid["__class"])
                 valid = valid.filter(pl.col("__class") != "excluded")
@@ -217,11 +218,10 @@ def _validate_table(
             )
             if outcome.invalid_rows:
                 outputs.write_rejected(
-                    batch.with_row_index("row", offset=row)
+                    checked.source.with_row_index("row", offset=checked.first_row)
                     .with_columns(row=pl.col("row").cast(pl.Int64), errors=outcome.reasons)
                     .filter(outcome.invalid)
                 )
-            row += batch.height
     finally:
         outputs.close()
     if table.structure is not None:

@@ -30,6 +30,9 @@ class ValidatorSettings(MauzoSettings):
     batch_rows: int = Field(
         250_000, gt=0, description="Rows per batch: bounds the memory used on a big file"
     )
+    batch_workers: int = Field(
+        2, ge=1, description="Batches checked at once (each one in flight holds a batch)"
+    )
     work_dir: Path | None = Field(
         None,
         description="Scratch space for files being validated (default: `work` beside a local "

@@ -45,6 +45,38 @@ def test_small_batches_give_the_same_output_report_and_rejected_rows(run: Run) -
     assert [e["row"] for e in whole_report["examples"]] == [82, 61]
 
 
+def test_batches_checked_at_once_come_out_in_file_order(run: Run) -> None:
+    """Several batches in flight: parts, row numbers, rejected rows and report as one at a time."""
+    rows: list[str] = []
+    for day in range(1, 9):  # a bad amount and a future date in most batches
+        rows += [*good_rows(6, day=day), f"2024-03-0{day} 10:00:00,N,S,H,A,C,I,1,bad{day},1"]
+        rows.append(f"203{day}-01-01 10:00:00,N,S,H,A,C,I,1,5,1")
+    data = skeleton_csv(rows)
+    outputs = {}
+    for workers in (1, 4):
+        outcome, store = run(
+            data, task_id=f"w{workers}", batch_rows=5, batch_workers=workers, error_budget=0.5
+        )
+        assert isinstance(outcome, Validated)
+        keys = Keys.of("sales", f"w{workers}")
+        report = json.loads(store.get_bytes(keys.report))
+        outputs[workers] = (
+            processed(store, outcome).drop("upload_id"),
+            store.get_bytes(keys.rejected_rows),
+            [(e["rule"], e["row"]) for e in report["examples"]],
+            outcome.rows_rejected,
+        )
+    one, many = outputs[1], outputs[4]
+    assert many[0].equals(one[0])
+    assert many[1:] == one[1:]
+    assert one[3] == 16
+    # each day's bad amount (row 7, 15, ...) and future date (row 8, 16, ...), in file order
+    by_rule: dict[str, list[int]] = {}
+    for rule, row in one[2]:
+        by_rule.setdefault(rule, []).append(row)
+    assert sorted(by_rule.values()) == [list(range(7, 64, 8)), list(range(8, 65, 8))]
+
+
 def test_a_ragged_row_in_a_later_batch_rejects_the_whole_file(run: Run) -> None:
     rows = [*good_rows(50), "2024-03-01,Nairobi,Soap", *good_rows(5)]
     outcome, store = run(skeleton_csv(rows), batch_rows=8)
