@@ -23,6 +23,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased
 from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from opentelemetry.trace.span import DEFAULT_TRACE_OPTIONS, DEFAULT_TRACE_STATE
 
 _propagator = TraceContextTextMapPropagator()
 tracer = trace.get_tracer("mauzo")
@@ -59,23 +60,43 @@ def server_span(name: str, traceparent: str | None) -> trace.Span:
     The same span `tracer.start_span` gives under configure_tracing's sampler. Where that sampler
     records nothing (no exporter, and a caller that did not ask for sampling), the span is built
     here from ids alone: the SDK's sampling path was most of tracing's cost on a cached answer."""
-    parent = extract_traceparent(traceparent) if traceparent else None
-    caller = trace.get_current_span(parent).get_span_context() if parent is not None else None
-    if caller is None or not caller.is_valid:
-        caller = None
-    if _exporting or (caller is not None and caller.trace_flags.sampled):
+    if traceparent is None:
+        if _exporting:
+            return tracer.start_span(name, kind=SpanKind.SERVER)
+        return UnrecordedSpan(_new_id(128), _new_id(64))
+    parent = extract_traceparent(traceparent)
+    caller = trace.get_current_span(parent).get_span_context()
+    if _exporting or (caller.is_valid and caller.trace_flags.sampled):
         return tracer.start_span(name, context=parent, kind=SpanKind.SERVER)
-    if caller is None:
-        return NonRecordingSpan(SpanContext(_new_id(128), _new_id(64), is_remote=False))
-    return NonRecordingSpan(
-        SpanContext(
-            caller.trace_id,
-            _new_id(64),
-            is_remote=False,
-            trace_flags=caller.trace_flags,
-            trace_state=caller.trace_state,
-        )
-    )
+    if not caller.is_valid:
+        return UnrecordedSpan(_new_id(128), _new_id(64))
+    return UnrecordedSpan(caller.trace_id, _new_id(64), caller)
+
+
+class UnrecordedSpan(NonRecordingSpan):
+    """A span nothing records. Its SpanContext is built the first time something asks for it
+    (a log line, an outgoing call, an event): a cached answer is often sent before anything
+    does, and building one, with its checks, was as dear as drawing the ids."""
+
+    def __init__(self, trace_id: int, span_id: int, caller: SpanContext | None = None) -> None:
+        # NonRecordingSpan's __init__ would need the SpanContext now.
+        self._ids = (trace_id, span_id, caller)
+        self._built: SpanContext | None = None
+
+    def get_span_context(self) -> SpanContext:
+        if self._built is None:
+            trace_id, span_id, caller = self._ids
+            self._built = SpanContext(
+                trace_id,
+                span_id,
+                is_remote=False,
+                trace_flags=caller.trace_flags if caller else DEFAULT_TRACE_OPTIONS,
+                trace_state=caller.trace_state if caller else DEFAULT_TRACE_STATE,
+            )
+        return self._built
+
+    def __repr__(self) -> str:
+        return f"UnrecordedSpan({self.get_span_context()!r})"
 
 
 def _new_id(bits: int) -> int:
