@@ -16,7 +16,17 @@ from opentelemetry import context, trace
 from opentelemetry.trace import StatusCode
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from mauzo_common.http import App, Message, Receive, Scope, Send, header
+from mauzo_common.http import (
+    App,
+    Message,
+    Receive,
+    Scope,
+    Send,
+    assign_request_id,
+    echo_request_id,
+    forget_request_id,
+    header,
+)
 from mauzo_common.observability.metrics import http_request_duration
 from mauzo_common.observability.request_durations import Series
 from mauzo_common.observability.tracing import server_span
@@ -47,15 +57,17 @@ def route_of(scope: Scope) -> str:
 
 class ObservedRequests:
     """Each request timed by method, route template and status, and served in a server span
-    that continues the caller's `traceparent` when it sent one.
+    that continues the caller's `traceparent` when it sent one; with `request_ids`, given its
+    request id too, as `RequestIds` would (install_error_handlers uses it so).
 
-    One middleware, not one for metrics and one for tracing: every ASGI layer wraps each response
-    message in another coroutine, and a cached GraphQL answer takes a few hundred microseconds.
-    Written out rather than with context managers for the same reason, and a span that records
-    nothing is not told its status or name."""
+    One middleware, not one for metrics, one for tracing and one for ids: every ASGI layer wraps
+    each response message in another coroutine, and a cached GraphQL answer takes a few hundred
+    microseconds. Written out rather than with context managers for the same reason, and a span
+    that records nothing is not told its status or name."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, request_ids: bool = False) -> None:
         self.app = app
+        self.request_ids = request_ids
         self.durations: dict[tuple[str, str, int], Series] = {}  # labelled series
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -64,6 +76,7 @@ class ObservedRequests:
             return
         started = time.perf_counter()
         method = scope["method"]
+        rid = assign_request_id(scope) if self.request_ids else None
         traceparent = header(scope, b"traceparent")
         span = server_span(method, traceparent.decode("latin-1") if traceparent else None)
         token = context.attach(trace.set_span_in_context(span))
@@ -73,12 +86,16 @@ class ObservedRequests:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
+                if rid is not None:
+                    echo_request_id(message, rid)
             await send(message)
 
         try:
             await self.app(scope, receive, observed)
         finally:
             context.detach(token)
+            if rid is not None:
+                forget_request_id()
             route = route_of(scope)
             if span.is_recording():
                 span.set_attribute("http.response.status_code", status)
@@ -101,14 +118,24 @@ class ObservedRequests:
 def install_observability(
     app: FastAPI, enabled: bool = True, *, metrics_guard: Sequence[Any] = ()
 ) -> None:
-    """Request metrics, server spans and `GET /metrics` on one service's app.
-
-    `metrics_guard`: the route's dependencies (the services pass `Depends(require(Role.ADMIN))`:
-    route names, task counts and timings are operator knowledge, so Prometheus scrapes with a
-    token; olap-lite's Basic-auth gate guards its own)."""
+    """Request metrics, server spans and `GET /metrics` on an app without request ids
+    (olap-lite, which answers Druid's API). The Mauzo services get the request layer from
+    `install_error_handlers(observed=True)`, with their request ids, and call
+    `install_metrics_route`."""
     if not enabled:
         return
     app.add_middleware(ObservedRequests)
+    install_metrics_route(app, metrics_guard=metrics_guard)
+
+
+def install_metrics_route(
+    app: FastAPI, enabled: bool = True, *, metrics_guard: Sequence[Any] = ()
+) -> None:
+    """`GET /metrics`. `metrics_guard`: the route's dependencies (the services pass
+    `Depends(require(Role.ADMIN))`: route names, task counts and timings are operator knowledge,
+    so Prometheus scrapes with a token; olap-lite's Basic-auth gate guards its own)."""
+    if not enabled:
+        return
 
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
+from threading import Lock
 from typing import Any
 
 from opentelemetry import context, trace
@@ -23,7 +24,6 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased
 from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
-from opentelemetry.trace.span import DEFAULT_TRACE_OPTIONS, DEFAULT_TRACE_STATE
 
 _propagator = TraceContextTextMapPropagator()
 tracer = trace.get_tracer("mauzo")
@@ -63,40 +63,51 @@ def server_span(name: str, traceparent: str | None) -> trace.Span:
     if traceparent is None:
         if _exporting:
             return tracer.start_span(name, kind=SpanKind.SERVER)
-        return UnrecordedSpan(_new_id(128), _new_id(64))
+        return UnrecordedSpan()
     parent = extract_traceparent(traceparent)
     caller = trace.get_current_span(parent).get_span_context()
     if _exporting or (caller.is_valid and caller.trace_flags.sampled):
         return tracer.start_span(name, context=parent, kind=SpanKind.SERVER)
-    if not caller.is_valid:
-        return UnrecordedSpan(_new_id(128), _new_id(64))
-    return UnrecordedSpan(caller.trace_id, _new_id(64), caller)
+    return UnrecordedSpan(caller if caller.is_valid else None)
 
 
 class UnrecordedSpan(NonRecordingSpan):
-    """A span nothing records. Its SpanContext is built the first time something asks for it
-    (a log line, an outgoing call, an event): a cached answer is often sent before anything
-    does, and building one, with its checks, was as dear as drawing the ids."""
+    """A span nothing records, in the caller's trace or a new one. Its ids are drawn the first
+    time something asks for them (a log line, an outgoing call, an event): a cached answer is
+    often sent before anything does, and drawing them and building their SpanContext, with its
+    checks, was most of what tracing cost such an answer."""
 
-    def __init__(self, trace_id: int, span_id: int, caller: SpanContext | None = None) -> None:
+    def __init__(self, caller: SpanContext | None = None) -> None:
         # NonRecordingSpan's __init__ would need the SpanContext now.
-        self._ids = (trace_id, span_id, caller)
+        self._caller = caller
         self._built: SpanContext | None = None
 
     def get_span_context(self) -> SpanContext:
         if self._built is None:
-            trace_id, span_id, caller = self._ids
-            self._built = SpanContext(
-                trace_id,
-                span_id,
-                is_remote=False,
-                trace_flags=caller.trace_flags if caller else DEFAULT_TRACE_OPTIONS,
-                trace_state=caller.trace_state if caller else DEFAULT_TRACE_STATE,
-            )
+            # The loop and a thread running in the request's context may both ask first: one
+            # draw, or they would log different span ids.
+            with _drawing:
+                if self._built is None:
+                    self._built = self._draw()
         return self._built
+
+    def _draw(self) -> SpanContext:
+        caller = self._caller
+        if caller is None:
+            return SpanContext(_new_id(128), _new_id(64), is_remote=False)
+        return SpanContext(
+            caller.trace_id,
+            _new_id(64),
+            is_remote=False,
+            trace_flags=caller.trace_flags,
+            trace_state=caller.trace_state,
+        )
 
     def __repr__(self) -> str:
         return f"UnrecordedSpan({self.get_span_context()!r})"
+
+
+_drawing = Lock()
 
 
 def _new_id(bits: int) -> int:
