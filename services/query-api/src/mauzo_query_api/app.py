@@ -164,8 +164,11 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
         subscription_protocols=(),
         # Reading answers needs a viewer; fields that need more check it in the schema.
         dependencies=guarded(Role.VIEWER),
+        # The router's own prefix, not include_router's: FastAPI keeps an inclusion's prefix out
+        # of the route's path, and the request metrics label /graphql with that path.
+        prefix="/graphql",
     )
-    app.include_router(graphql, prefix="/graphql")
+    app.include_router(graphql)
     app.include_router(api.health)
     app.include_router(api.kpis)
     app.include_router(dashboard.gateway(settings))
