@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -122,6 +125,61 @@ async def test_an_unrecorded_span_names_the_same_ids_in_logs_and_outgoing_contex
     _, trace_id, span_id, _ = answer["traceparent"].split("-")
     (logged,) = [line for line in lines if line["event"] == "item_read"]
     assert (logged["trace_id"], logged["span_id"]) == (trace_id, span_id)
+    if sent:
+        assert trace_id == CALLER_TRACE
+
+
+class _Callee(BaseHTTPRequestHandler):
+    """Another service, on a real socket (httpx's instrumentation patches real transports)."""
+
+    seen: ClassVar[list[str | None]] = []
+
+    def do_GET(self) -> None:  # http.server's name
+        self.seen.append(self.headers.get("traceparent"))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *_: object) -> None:
+        return None
+
+
+@pytest.fixture
+def callee() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Callee)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Callee.seen.clear()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [{}, {"traceparent": f"00-{CALLER_TRACE}-00f067aa0ba902b7-00"}],
+    ids=["no trace context", "a caller that does not sample"],
+)
+async def test_an_outgoing_call_carries_the_trace_of_the_request_it_serves(
+    sent: dict[str, str], callee: str
+) -> None:
+    """The request's span is not in OpenTelemetry's context when nothing records it; httpx's
+    instrumentation must still continue its trace."""
+    app = FastAPI(telemetry=FASTAPI_TELEMETRY)
+    install_observability(app)
+
+    @app.get("/relay")
+    async def relay() -> dict[str, object]:
+        async with httpx.AsyncClient() as client:
+            await client.get(callee)
+        return {"traceparent": current_traceparent()}
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        answer = (await client.get("/relay", headers=sent)).json()
+    (outgoing,) = _Callee.seen
+    assert outgoing is not None
+    _, trace_id, _, flags = outgoing.split("-")
+    assert (trace_id, flags) == (answer["traceparent"].split("-")[1], "00")
     if sent:
         assert trace_id == CALLER_TRACE
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from fastapi import FastAPI, Response
 from fastapi.telemetry import TelemetryConfig
-from opentelemetry import context, trace
 from opentelemetry.trace import StatusCode
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -29,7 +28,7 @@ from mauzo_common.http import (
 )
 from mauzo_common.observability.metrics import http_request_duration
 from mauzo_common.observability.request_durations import Series
-from mauzo_common.observability.tracing import server_span
+from mauzo_common.observability.tracing import enter_span, leave_span, server_span
 
 # Every service builds its app with `FastAPI(telemetry=FASTAPI_TELEMETRY)`. FastAPI (0.165 and
 # later) adds an OpenTelemetry layer of its own as soon as a tracer provider is installed: a second
@@ -79,7 +78,7 @@ class ObservedRequests:
         rid = assign_request_id(scope) if self.request_ids else None
         traceparent = header(scope, b"traceparent")
         span = server_span(method, traceparent.decode("latin-1") if traceparent else None)
-        token = context.attach(trace.set_span_in_context(span))
+        token = enter_span(span)
         status = 500  # what the client sees if the app raises before answering
 
         async def observed(message: Message) -> None:
@@ -93,7 +92,7 @@ class ObservedRequests:
         try:
             await self.app(scope, receive, observed)
         finally:
-            context.detach(token)
+            leave_span(token)
             if rid is not None:
                 forget_request_id()
             route = route_of(scope)
