@@ -1,23 +1,28 @@
-"""What the observability middleware adds to one request, measured in-process on a bare ASGI
-app (no network, no server), so that a few microseconds are not lost in a loaded machine's noise.
+"""What observability adds to one request, measured in-process on a bare ASGI app (no network,
+no server), so that a few microseconds are not lost in a loaded machine's noise.
 
     uv run python bench/observability/middleware_cost.py
 
-Compare the result with a cached GraphQL answer's median (bench/observability/overhead.py).
+A service without observability runs `RequestIds`; with it, `ObservedRequests` gives the ids
+in the same layer (install_error_handlers), so the difference of the two is the cost. The two
+take turns over the rounds, so that a busy neighbour falls on both alike. Compare the result with
+a cached GraphQL answer's CPU time (bench/observability/overhead.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import time
 from typing import Any
 
-from mauzo_common.http import App
+from mauzo_common.http import App, RequestIds
 from mauzo_common.observability.asgi import ObservedRequests
 from mauzo_common.observability.tracing import configure_tracing
 
 REQUESTS = 20_000
+ROUNDS = 7
 SCOPE = {
     "type": "http",
     "method": "POST",
@@ -46,14 +51,21 @@ async def microseconds_per_request(app: App) -> float:
 
 def main() -> None:
     configure_tracing("bench")
-    apps: dict[str, App] = {"bare": bare, "observed": ObservedRequests(bare)}
-    costs = {
-        name: statistics.median(asyncio.run(microseconds_per_request(app)) for _ in range(5))
-        for name, app in apps.items()
+    apps: dict[str, App] = {
+        "without": RequestIds(bare),
+        "with": ObservedRequests(bare, request_ids=True),
     }
+    runs: dict[str, list[float]] = {name: [] for name in apps}
+    for _ in range(ROUNDS):
+        for name, app in apps.items():
+            runs[name].append(asyncio.run(microseconds_per_request(app)))
+    costs = {name: statistics.median(values) for name, values in runs.items()}
     for name, cost in costs.items():
         print(f"{name:>8}: {cost:6.1f} us per request")
-    print(f"added: {costs['observed'] - costs['bare']:.1f} us per request")
+    print(
+        f"added: {costs['with'] - costs['without']:.1f} us per request "
+        f"(load average {os.getloadavg()[0]:.1f})"
+    )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ one run, measured in alternating rounds so that the machine's drift falls on bot
    round, medians over the rounds, and the ratios. Within a round the two stacks take turns every
    --block requests, so a busy neighbour's burst (seconds long on a shared 2-core machine) falls
    on both alike instead of on whichever stack's turn it was. Also query-api's CPU time per
-   cached answer (from /proc), a figure a busy machine disturbs far less than latency.
+   cached answer (from /proc), a figure a busy machine disturbs far less than latency. With
+   --twin a second stack without observability takes its turns too: the ratio of the two
+   identical stacks says how large a ratio noise alone gives in that run.
 """
 
 from __future__ import annotations
@@ -80,6 +82,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--block", type=int, default=100)
+    parser.add_argument(
+        "--twin",
+        action="store_true",
+        help="a second stack without observability answers the cached questions too: how far "
+        "two identical stacks differ in the same run is what noise alone gives",
+    )
     args = parser.parse_args()
     load = f"{os.getloadavg()[0]:.1f} at start"
     with tempfile.TemporaryDirectory(prefix="mauzo-bench-obs-") as tmp:
@@ -89,7 +97,9 @@ def main() -> None:
             "with": start_stack(work / "with"),
             "without": start_stack(work / "without", {"MAUZO_OBSERVABILITY": "false"}),
         }
-        ingest: dict[str, list[float]] = {name: [] for name in stacks}
+        if args.twin:
+            stacks["twin"] = start_stack(work / "twin", {"MAUZO_OBSERVABILITY": "false"})
+        ingest: dict[str, list[float]] = {"with": [], "without": []}
         p50: dict[str, list[float]] = {name: [] for name in stacks}
         p95: dict[str, list[float]] = {name: [] for name in stacks}
         cpu: dict[str, list[float]] = {name: [] for name in stacks}
@@ -97,7 +107,7 @@ def main() -> None:
             for stack in stacks.values():  # warm-up: first imports, first task
                 ingest_seconds(stack, csv, "bench_obs_0", args.rows)
             for round_ in range(args.rounds):
-                order = list(stacks) if round_ % 2 == 0 else list(reversed(stacks))
+                order = list(ingest) if round_ % 2 == 0 else list(reversed(ingest))
                 for name in order:
                     datasource = f"bench_obs_{round_ + 1}"
                     ingest[name].append(ingest_seconds(stacks[name], csv, datasource, args.rows))
@@ -113,8 +123,13 @@ def main() -> None:
     load += f", {os.getloadavg()[0]:.1f} at end"
     print(f"file: {args.rows:,} rows; {args.rounds} alternating rounds; load average {load}")
     for name in stacks:
+        ingested = (
+            f"ingest median {statistics.median(ingest[name]):.2f}s {ingest[name]}; "
+            if name in ingest
+            else ""
+        )
         print(
-            f"{name:>8}: ingest median {statistics.median(ingest[name]):.2f}s {ingest[name]}; "
+            f"{name:>8}: {ingested}"
             f"cached GraphQL p50 {statistics.median(p50[name]):.3f} ms, "
             f"p95 {statistics.median(p95[name]):.3f} ms, "
             f"query-api CPU {statistics.median(cpu[name]):.0f} us per answer"
@@ -124,6 +139,9 @@ def main() -> None:
     for label, values in (("p50", p50), ("p95", p95), ("CPU per answer", cpu)):
         r = statistics.median(values["with"]) / statistics.median(values["without"])
         print(f"cached GraphQL {label} with / without: {r:.3f} (goal <= 1.03)")
+        if args.twin:
+            r = statistics.median(values["twin"]) / statistics.median(values["without"])
+            print(f"cached GraphQL {label} twin / without: {r:.3f} (noise alone)")
 
 
 if __name__ == "__main__":

@@ -28,9 +28,32 @@ def header(scope: Scope, name: bytes) -> bytes:
     return b""
 
 
+def assign_request_id(scope: Scope) -> str:
+    """The request's id (the caller's X-Request-Id when well formed, else a new one), kept in
+    the scope's state (request.state.request_id) and bound to every log line until
+    `forget_request_id`."""
+    incoming = header(scope, b"x-request-id").decode("latin-1")
+    rid = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    scope.setdefault("state", {})["request_id"] = rid
+    bind(request_id=rid)
+    return rid
+
+
+def echo_request_id(message: Message, rid: str) -> None:
+    """Adds the X-Request-Id header to an `http.response.start` message."""
+    headers = list(message.get("headers", []))
+    headers.append((b"x-request-id", rid.encode()))
+    message["headers"] = headers
+
+
+def forget_request_id() -> None:
+    unbind("request_id", "task_id")
+
+
 class RequestIds:
-    """Every request gets an id (the caller's X-Request-Id when well formed): bound to the
-    logs, stored in request.state.request_id, and echoed in the X-Request-Id header.
+    """Every request gets an id: bound to the logs, stored in request.state.request_id, and
+    echoed in the X-Request-Id header. With observability on, `ObservedRequests` does this in
+    the same layer as its metrics and span (install_error_handlers picks one).
 
     Pure ASGI rather than `app.middleware("http")`: Starlette's BaseHTTPMiddleware runs each
     request in a task group and relays every body chunk through a memory stream, which cost an
@@ -44,19 +67,14 @@ class RequestIds:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = header(scope, b"x-request-id").decode("latin-1")
-        rid = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = rid
+        rid = assign_request_id(scope)
 
         async def with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", rid.encode()))
-                message["headers"] = headers
+                echo_request_id(message, rid)
             await send(message)
 
-        bind(request_id=rid)
         try:
             await self.app(scope, receive, with_id)
         finally:
-            unbind("request_id", "task_id")
+            forget_request_id()

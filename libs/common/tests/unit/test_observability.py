@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -17,8 +20,13 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 from prometheus_client import REGISTRY
 
+from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.logging import configure_logging
-from mauzo_common.observability.asgi import FASTAPI_TELEMETRY, install_observability
+from mauzo_common.observability.asgi import (
+    FASTAPI_TELEMETRY,
+    install_metrics_route,
+    install_observability,
+)
 from mauzo_common.observability.tracing import configure_tracing, current_traceparent
 
 CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -94,6 +102,121 @@ async def test_the_callers_trace_continues_into_the_handler_and_its_logs(
     (logged,) = [line for line in lines if line["event"] == "item_read"]
     assert logged["trace_id"] == CALLER_TRACE
     assert logged["span_id"] == span_id
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [{}, {"traceparent": f"00-{CALLER_TRACE}-00f067aa0ba902b7-00"}],
+    ids=["no trace context", "a caller that does not sample"],
+)
+async def test_an_unrecorded_span_names_the_same_ids_in_logs_and_outgoing_context(
+    sent: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nothing records these spans, and their ids are drawn only when first asked for: every
+    later asker must still get the same ones."""
+    configure_logging("test", "INFO")
+    try:
+        async with _client() as client:
+            answer = (await client.get("/items/7", headers=sent)).json()
+        lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    finally:
+        structlog.reset_defaults()
+        logging.getLogger().handlers = []
+    _, trace_id, span_id, _ = answer["traceparent"].split("-")
+    (logged,) = [line for line in lines if line["event"] == "item_read"]
+    assert (logged["trace_id"], logged["span_id"]) == (trace_id, span_id)
+    if sent:
+        assert trace_id == CALLER_TRACE
+
+
+class _Callee(BaseHTTPRequestHandler):
+    """Another service, on a real socket (httpx's instrumentation patches real transports)."""
+
+    seen: ClassVar[list[str | None]] = []
+
+    def do_GET(self) -> None:  # http.server's name
+        self.seen.append(self.headers.get("traceparent"))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *_: object) -> None:
+        return None
+
+
+@pytest.fixture
+def callee() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Callee)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Callee.seen.clear()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [{}, {"traceparent": f"00-{CALLER_TRACE}-00f067aa0ba902b7-00"}],
+    ids=["no trace context", "a caller that does not sample"],
+)
+async def test_an_outgoing_call_carries_the_trace_of_the_request_it_serves(
+    sent: dict[str, str], callee: str
+) -> None:
+    """The request's span is not in OpenTelemetry's context when nothing records it; httpx's
+    instrumentation must still continue its trace."""
+    app = FastAPI(telemetry=FASTAPI_TELEMETRY)
+    install_observability(app)
+
+    @app.get("/relay")
+    async def relay() -> dict[str, object]:
+        async with httpx.AsyncClient() as client:
+            await client.get(callee)
+        return {"traceparent": current_traceparent()}
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        answer = (await client.get("/relay", headers=sent)).json()
+    (outgoing,) = _Callee.seen
+    assert outgoing is not None
+    _, trace_id, _, flags = outgoing.split("-")
+    assert (trace_id, flags) == (answer["traceparent"].split("-")[1], "00")
+    if sent:
+        assert trace_id == CALLER_TRACE
+
+
+async def test_a_service_app_gives_request_ids_metrics_and_traces(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """As the services wire it: request ids and observation in one layer."""
+    app = FastAPI(telemetry=FASTAPI_TELEMETRY)
+    install_metrics_route(app)
+    install_error_handlers(app, "test", observed=True)
+
+    @app.get("/things/{thing_id}")
+    async def thing(thing_id: int) -> dict[str, object]:
+        structlog.get_logger("mauzo.test").info("thing_read", thing_id=thing_id)
+        return {"traceparent": current_traceparent()}
+
+    before = _count("/things/{thing_id}", "200")
+    configure_logging("test", "INFO")
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            response = await client.get(
+                "/things/4", headers={"traceparent": CALLER, "x-request-id": "req-4"}
+            )
+            exposed = (await client.get("/metrics")).text
+        lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    finally:
+        structlog.reset_defaults()
+        logging.getLogger().handlers = []
+    assert response.headers["x-request-id"] == "req-4"
+    assert _count("/things/{thing_id}", "200") - before == 1
+    assert 'route="/things/{thing_id}"' in exposed
+    (logged,) = [line for line in lines if line["event"] == "thing_read"]
+    assert (logged["request_id"], logged["trace_id"]) == ("req-4", CALLER_TRACE)
+    assert logged["span_id"] == response.json()["traceparent"].split("-")[2]
+    assert "request_id" not in structlog.contextvars.get_contextvars()
 
 
 async def test_a_request_without_trace_context_starts_a_new_trace() -> None:

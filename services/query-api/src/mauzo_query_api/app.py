@@ -22,7 +22,7 @@ from mauzo_common.druid.client import DruidClient
 from mauzo_common.druid.errors import DruidError
 from mauzo_common.http_errors import ErrorObject, ErrorStyle, install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
-from mauzo_common.observability.asgi import FASTAPI_TELEMETRY, install_observability
+from mauzo_common.observability.asgi import FASTAPI_TELEMETRY, install_metrics_route
 from mauzo_common.throttle.middleware import install_limits
 from mauzo_common.tracker_client import TaskTrackerClient
 from mauzo_query_api import api, dashboard
@@ -164,8 +164,11 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
         subscription_protocols=(),
         # Reading answers needs a viewer; fields that need more check it in the schema.
         dependencies=guarded(Role.VIEWER),
+        # The router's own prefix, not include_router's: FastAPI keeps an inclusion's prefix out
+        # of the route's path, and the request metrics label /graphql with that path.
+        prefix="/graphql",
     )
-    app.include_router(graphql, prefix="/graphql")
+    app.include_router(graphql)
     app.include_router(api.health)
     app.include_router(api.kpis)
     app.include_router(dashboard.gateway(settings))
@@ -182,9 +185,10 @@ def create_app(settings: QueryApiSettings | None = None) -> FastAPI:
     install_authentication(
         app, Tokens(settings), is_public=dashboard.is_public_path, style=ERROR_STYLE
     )
-    install_error_handlers(app, "query-api", ERROR_STYLE)
+    # Request ids, and (observed) request metrics and spans in the same layer: outside the
+    # response cache, so that the answers it gives are timed and traced too.
+    install_error_handlers(app, "query-api", ERROR_STYLE, observed=settings.observability)
     install_cors(app, settings, ERROR_STYLE)
-    # Outermost, so that answers the response cache gives are timed and traced too.
-    install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
+    install_metrics_route(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
 
     return app

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import polars as pl
+from prometheus_client import REGISTRY
 
 from mauzo_query_api.settings import QueryApiSettings
 
@@ -23,6 +24,12 @@ def rows(amount: float, n: int) -> pl.DataFrame:
     ).with_columns(pl.col("__time").dt.cast_time_unit("ms"))
 
 
+def _graphql_answers_timed() -> float:
+    labels = {"method": "POST", "route": "/graphql", "status": "200"}
+    count = REGISTRY.get_sample_value("mauzo_http_request_duration_seconds_count", labels)
+    return count or 0.0
+
+
 async def test_repeated_question_is_answered_from_the_response_cache(
     serve, olap_lite, unique_name
 ) -> None:
@@ -35,8 +42,10 @@ async def test_repeated_question_is_answered_from_the_response_cache(
         services: Any = app.state.services
         first = await client.post("/graphql", json={"query": query})
         calls = services.runner.olap_calls
+        timed = _graphql_answers_timed()
         second = await client.post("/graphql", json={"query": spaced})
         assert services.responses.hits == 1
+        assert _graphql_answers_timed() == timed + 1, "a cached answer is timed as /graphql's"
         assert services.runner.olap_calls == calls
         assert second.json() == first.json() == {"data": {"salesOverview": {"netSales": 60.0}}}
         assert second.headers["x-request-id"]

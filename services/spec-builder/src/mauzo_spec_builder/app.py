@@ -22,7 +22,7 @@ from mauzo_common.events import Envelope, FileValidated, StreamOpened
 from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
-from mauzo_common.observability.asgi import FASTAPI_TELEMETRY, install_observability
+from mauzo_common.observability.asgi import FASTAPI_TELEMETRY, install_metrics_route
 from mauzo_common.throttle.middleware import install_limits
 from mauzo_spec_builder.api import router
 from mauzo_spec_builder.handlers import PRODUCER, Handlers
@@ -69,14 +69,14 @@ def create_app(settings: SpecBuilderSettings | None = None) -> FastAPI:
                 log.info("stopped")
 
     app = FastAPI(title="Mauzo spec-builder", lifespan=lifespan, telemetry=FASTAPI_TELEMETRY)
-    install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
+    install_metrics_route(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
     app.state.broker = None
     app.include_router(router)
     # ORDER: install_limits before the auth gate's install (the last added runs outermost),
     # so the limiter runs inside the gate and sees the principal.
     install_limits(app, settings, "spec-builder")
     install_authentication(app, Tokens(settings))
-    install_error_handlers(app, "spec-builder")
+    install_error_handlers(app, "spec-builder", observed=settings.observability)
 
     @app.get("/api/health")
     async def health() -> JSONResponse:

@@ -19,7 +19,7 @@ from mauzo_common.druid.client import DruidClient
 from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import Consumer, make_broker
 from mauzo_common.object_store import open_object_store
-from mauzo_common.observability.asgi import FASTAPI_TELEMETRY, install_observability
+from mauzo_common.observability.asgi import FASTAPI_TELEMETRY, install_metrics_route
 from mauzo_common.throttle.middleware import install_limits
 from mauzo_task_tracker.api import router
 from mauzo_task_tracker.changes import TaskChanges
@@ -88,7 +88,7 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
             engine.dispose()
 
     app = FastAPI(title="Mauzo task-tracker", lifespan=lifespan, telemetry=FASTAPI_TELEMETRY)
-    install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
+    install_metrics_route(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
     app.state.settings = settings
     app.state.repository = repository
     app.state.streams = streams
@@ -108,5 +108,5 @@ def create_app(settings: TrackerSettings | None = None) -> FastAPI:
     # so the limiter runs inside the gate and sees the principal.
     install_limits(app, settings, "task-tracker")
     install_authentication(app, tokens)
-    install_error_handlers(app, "task-tracker")
+    install_error_handlers(app, "task-tracker", observed=settings.observability)
     return app

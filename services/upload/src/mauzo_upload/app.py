@@ -17,7 +17,7 @@ from mauzo_common.auth.tokens import Tokens
 from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import make_broker
 from mauzo_common.object_store import open_object_store
-from mauzo_common.observability.asgi import FASTAPI_TELEMETRY, install_observability
+from mauzo_common.observability.asgi import FASTAPI_TELEMETRY, install_metrics_route
 from mauzo_common.throttle.middleware import install_limits
 from mauzo_common.tracker_client import TaskTrackerClient
 from mauzo_upload.api import router
@@ -49,7 +49,7 @@ def create_app(settings: UploadSettings | None = None) -> FastAPI:
             await client.aclose()
 
     app = FastAPI(title="Mauzo upload", lifespan=lifespan, telemetry=FASTAPI_TELEMETRY)
-    install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
+    install_metrics_route(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
     app.state.settings = settings
     app.state.broker = broker
     app.state.uploader = Uploader(store, tracker, broker, settings)
@@ -59,5 +59,5 @@ def create_app(settings: UploadSettings | None = None) -> FastAPI:
     # so the limiter runs inside the gate and sees the principal.
     install_limits(app, settings, "upload")
     install_authentication(app, tokens)
-    install_error_handlers(app, "upload")
+    install_error_handlers(app, "upload", observed=settings.observability)
     return app

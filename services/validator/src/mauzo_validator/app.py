@@ -16,7 +16,7 @@ from mauzo_common.auth.tokens import Tokens
 from mauzo_common.http_errors import install_error_handlers
 from mauzo_common.messaging import make_broker
 from mauzo_common.object_store import open_object_store
-from mauzo_common.observability.asgi import FASTAPI_TELEMETRY, install_observability
+from mauzo_common.observability.asgi import FASTAPI_TELEMETRY, install_metrics_route
 from mauzo_common.throttle.middleware import install_limits
 from mauzo_validator.api import router
 from mauzo_validator.handlers import register
@@ -48,7 +48,7 @@ def create_app(settings: ValidatorSettings | None = None) -> FastAPI:
             await broker.stop()
 
     app = FastAPI(title="Mauzo validator", lifespan=lifespan, telemetry=FASTAPI_TELEMETRY)
-    install_observability(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
+    install_metrics_route(app, settings.observability, metrics_guard=guarded(Role.ADMIN))
     app.state.ready = False
     app.state.broker = broker
     app.state.settings = settings
@@ -57,7 +57,7 @@ def create_app(settings: ValidatorSettings | None = None) -> FastAPI:
     # so the limiter runs inside the gate and sees the principal.
     install_limits(app, settings, "validator")
     install_authentication(app, Tokens(settings))
-    install_error_handlers(app, "validator")
+    install_error_handlers(app, "validator", observed=settings.observability)
 
     @app.get("/api/health")
     async def health() -> JSONResponse:

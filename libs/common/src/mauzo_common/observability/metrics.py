@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
+from mauzo_common.observability.request_durations import RequestDurations
+
 # Latencies from 0.5 ms (a cached answer) to a minute (a long-polling status request).
 LATENCY_BUCKETS = (
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
@@ -16,10 +18,10 @@ LATENCY_BUCKETS = (
 # Task stages last from milliseconds to the better part of an hour for a huge file.
 STAGE_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 1800, 3600)
 
-http_request_duration = Histogram(
+# Labels method, route, status; observed on every request, hence a cheaper histogram of our own.
+http_request_duration = RequestDurations(
     "mauzo_http_request_duration_seconds",
     "Time to answer an HTTP request, by route template and status code",
-    ["method", "route", "status"],
     buckets=LATENCY_BUCKETS,
 )
 events_consumed = Counter(

@@ -23,6 +23,10 @@ from mauzo_query_api.olap.response_cache import (
 class ResponseCaching:
     def __init__(self, app: App) -> None:
         self.app = app
+        # The GraphQL route, as routing found it for the answer that filled the cache: a cached
+        # answer never reaches routing, and without it the request metrics would count it under
+        # `unmatched` instead of /graphql.
+        self.route: object = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if graphql_post_type(scope) != b"application/json":
@@ -52,6 +56,8 @@ class ResponseCaching:
         body = b"".join(chunks)
         key = request_key(body, audience)
         if key is not None and (hit := cache.get(key)) is not None:
+            if self.route is not None:
+                scope["route"] = self.route
             await send_json(send, 200, hit)
             return
         generation = cache.generation
@@ -78,6 +84,7 @@ class ResponseCaching:
             await send(message)
 
         await self.app(scope, replay, capture)
+        self.route = scope.get("route", self.route)
         text = b"".join(answer)
         if key is not None and status == 200 and b'"errors"' not in text:
             cache.put(key, text, tags, generation)
