@@ -3,7 +3,8 @@
 It runs in the validator (the rules it reuses live there) as a second consumer group beside the
 file consumer. One loop: fetch up to `stream_batch_records` records across partitions, validate
 them as one Polars frame (stream.py), drop event ids already loaded (dedupe.py), publish the clean
-rows to `mauzo.sales-clean.<datasource>.v1` keyed as the producer keyed them, and each invalid
+rows to `mauzo.sales-clean.<datasource>.v1` (many to a record, each on the partition its producer
+key picks: produce.py), and each invalid
 record to `mauzo.sales-events-dead-letter.v1` with its reason; only after every send is acknowledged
 are the ids remembered and the offsets committed (docs/architecture.md#delivery-guarantees). A bad
 record is a verdict, never an exception, so it never blocks its partition; a failure to publish
@@ -41,7 +42,7 @@ from mauzo_common.events import (
 from mauzo_common.kafka_security import aiokafka_options
 from mauzo_common.observability import metrics
 from mauzo_validator.dedupe import Outcome, SeenEvents
-from mauzo_validator.produce import Sent, send_many
+from mauzo_validator.produce import Sent, send_lines
 from mauzo_validator.settings import ValidatorSettings
 from mauzo_validator.stream import BatchOutcome, Rejection, clean_values, validate_batch
 
@@ -139,9 +140,10 @@ class StreamStage:
                 fetched = await reader.getmany(*todo, timeout_ms=1000)
                 for tp, records in fetched.items():
                     for record in records:
-                        event_id = json.loads(record.value or b"{}").get(EVENT_ID)
-                        if event_id:
-                            found.append((str(event_id), "loaded"))
+                        for line in (record.value or b"").split(b"\n"):
+                            event_id = json.loads(line).get(EVENT_ID) if line.strip() else None
+                            if event_id:
+                                found.append((str(event_id), "loaded"))
                     if records and records[-1].offset + 1 >= todo[tp]:
                         del todo[tp]
             offsets = {(tp.topic, tp.partition): end for tp, end in ends.items()}
@@ -187,7 +189,7 @@ class StreamStage:
             topic = clean_topic(str(datasource))
             keys = [records[index].key for index in rows["__index"]]
             messages = list(zip(keys, await asyncio.to_thread(clean_values, rows), strict=True))
-            sends += await send_many(self.producer, topic, messages)
+            sends += await send_lines(self.producer, topic, messages)
         for rejection in outcome.rejected:
             sends.append(Sent(await self._dead_letter(records[rejection.index], rejection), 1))
         datasources = clean["datasource"].unique().to_list()
