@@ -1,12 +1,12 @@
-"""Publishing many lines to one topic as a few records in a few produce batches.
+"""Publishing a frame of rows to one topic as a few NDJSON records in a few produce batches.
 
 `AIOKafkaProducer.send` costs more per record than validating it (a future, a metadata check and
 an accumulator append in Python, every time), and every record costs the broker and the consumer
-again. So lines are grouped by the partition the producer's default partitioner picks for their
-key (lines without a key share one partition per call), joined by newlines into records of at
-most `RECORD_BYTES` (Druid's `json` reader reads every object of a record), and the records are
-appended to `BatchBuilder`s that are handed over whole. Order within a partition is the order
-given; a packed record has no key.
+again. So each row goes to the partition the producer's default partitioner picks for its key
+(rows without a key share one partition per call), each partition's rows are written as NDJSON
+in one call and cut at line ends into records of at most `RECORD_BYTES` (Druid's `json` reader
+reads every object of a record), and the records are appended to `BatchBuilder`s that are handed
+over whole. Order within a partition is the order given; a record has no key.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ import asyncio
 import random
 from dataclasses import dataclass
 
+import polars as pl
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
 _BY_KEY = DefaultPartitioner()  # the producer's own choice for a keyed record
 RECORD_BYTES = 64 << 10  # a quarter of a produce batch (stream_stage.py)
+_PARTITION = "__partition"
 
 
 @dataclass(frozen=True)
@@ -30,45 +32,57 @@ class Sent:
     records: int
 
 
-async def send_lines(
-    producer: AIOKafkaProducer, topic: str, lines: list[tuple[bytes | None, bytes]]
-) -> list[Sent]:
-    partitions = sorted(await producer.partitions_for(topic))
+def packed_records(
+    rows: pl.DataFrame, keys: list[bytes | None], partitions: list[int]
+) -> dict[int, list[bytes]]:
+    """Per partition, its rows (one key each, in `keys`) as NDJSON records, in order."""
     unkeyed = random.choice(partitions)  # noqa: S311 - spreading load, not secrecy
     chosen: dict[bytes, int] = {}
-    grouped: dict[int, list[bytes]] = {}
-    for key, value in lines:
+    picked: list[int] = []
+    for key in keys:
         if key is None:
-            partition = unkeyed
-        elif (partition := chosen.get(key, -1)) < 0:
-            partition = chosen[key] = _BY_KEY(key, partitions, partitions)
-        grouped.setdefault(partition, []).append(value)
+            picked.append(unkeyed)
+        elif (partition := chosen.get(key, -1)) >= 0:
+            picked.append(partition)
+        else:
+            picked.append(chosen.setdefault(key, _BY_KEY(key, partitions, partitions)))
+    tagged = rows.with_columns(pl.Series(_PARTITION, picked, pl.Int32))
+    groups = tagged.partition_by(_PARTITION, as_dict=True, maintain_order=True)
+    return {
+        int(p): cut(group.drop(_PARTITION).write_ndjson().encode())
+        for (p,), group in groups.items()
+    }
+
+
+def cut(text: bytes, limit: int = RECORD_BYTES) -> list[bytes]:
+    """Newline-ended lines as values of whole lines joined by newlines, each at most `limit`
+    bytes (a longer line is a value of its own)."""
+    out: list[bytes] = []
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.rfind(b"\n", start, start + limit + 1)
+        if stop < start:
+            stop = text.find(b"\n", start)
+            stop = end if stop < 0 else stop
+        out.append(text[start:stop])
+        start = stop + 1
+    return out
+
+
+async def send_records(
+    producer: AIOKafkaProducer, topic: str, by_partition: dict[int, list[bytes]]
+) -> list[Sent]:
     sent: list[Sent] = []
-    for partition, values in grouped.items():
+    for partition, records in by_partition.items():
         batch, count = producer.create_batch(), 0
-        for record in packed(values):
+        for record in records:
             if batch.append(key=None, value=record, timestamp=None) is None:  # full
                 sent.append(
                     Sent(await producer.send_batch(batch, topic, partition=partition), count)
                 )
                 batch, count = producer.create_batch(), 0
                 if batch.append(key=None, value=record, timestamp=None) is None:
-                    raise ValueError(f"a line of {len(record)} bytes fits no batch of {topic}")
+                    raise ValueError(f"a row of {len(record)} bytes fits no batch of {topic}")
             count += 1
         sent.append(Sent(await producer.send_batch(batch, topic, partition=partition), count))
     return sent
-
-
-def packed(lines: list[bytes], limit: int = RECORD_BYTES) -> list[bytes]:
-    """The lines joined by newlines, in order, into values of at most `limit` bytes (a longer
-    line is a value of its own)."""
-    out: list[bytes] = []
-    start, size = 0, 0
-    for i, line in enumerate(lines):
-        if i > start and size + 1 + len(line) > limit:
-            out.append(b"\n".join(lines[start:i]))
-            start, size = i, 0
-        size += len(line) + (size > 0)
-    if start < len(lines):
-        out.append(b"\n".join(lines[start:]))
-    return out

@@ -19,7 +19,7 @@ import polars as pl
 
 from mauzo_common import json_values
 from mauzo_common.datasources import DATASOURCE_PATTERN
-from mauzo_common.events import CLEAN_COLUMNS, EVENT_ID, stream_upload_id
+from mauzo_common.events import EVENT_ID, stream_upload_id
 from mauzo_validator import event_values
 from mauzo_validator.canonical import build
 from mauzo_validator.dates import FORMATS, DateDetection
@@ -138,11 +138,3 @@ def validate_batch(
         pl.col("__event_id").alias(EVENT_ID),
     )
     return BatchOutcome(clean, rejected, source["datasource"])
-
-
-def clean_values(clean: pl.DataFrame) -> list[bytes]:
-    """One JSON object per clean row, in the clean topic's column order."""
-    if clean.height == 0:
-        return []
-    text = clean.select(CLEAN_COLUMNS).write_ndjson()
-    return [line.encode() for line in text.splitlines()]

@@ -28,6 +28,7 @@ from aiokafka.structs import RecordMetadata
 
 from mauzo_common.datasources import is_datasource_name
 from mauzo_common.events import (
+    CLEAN_COLUMNS,
     EVENT_ID,
     SALES_EVENTS_TOPIC,
     Envelope,
@@ -42,9 +43,9 @@ from mauzo_common.events import (
 from mauzo_common.kafka_security import aiokafka_options
 from mauzo_common.observability import metrics
 from mauzo_validator.dedupe import Outcome, SeenEvents
-from mauzo_validator.produce import Sent, send_lines
+from mauzo_validator.produce import Sent, packed_records, send_records
 from mauzo_validator.settings import ValidatorSettings
-from mauzo_validator.stream import BatchOutcome, Rejection, clean_values, validate_batch
+from mauzo_validator.stream import BatchOutcome, Rejection, validate_batch
 
 log = structlog.get_logger(__name__)
 
@@ -188,8 +189,11 @@ class StreamStage:
         for (datasource,), rows in clean.partition_by("datasource", as_dict=True).items():
             topic = clean_topic(str(datasource))
             keys = [records[index].key for index in rows["__index"]]
-            messages = list(zip(keys, await asyncio.to_thread(clean_values, rows), strict=True))
-            sends += await send_lines(self.producer, topic, messages)
+            partitions = sorted(await self.producer.partitions_for(topic))
+            packed = await asyncio.to_thread(
+                packed_records, rows.select(CLEAN_COLUMNS), keys, partitions
+            )
+            sends += await send_records(self.producer, topic, packed)
         for rejection in outcome.rejected:
             sends.append(Sent(await self._dead_letter(records[rejection.index], rejection), 1))
         datasources = clean["datasource"].unique().to_list()

@@ -6,10 +6,18 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import polars as pl
+
+from mauzo_common.events import CLEAN_COLUMNS
 from mauzo_validator.settings import ValidatorSettings
-from mauzo_validator.stream import clean_values, validate_batch
+from mauzo_validator.stream import validate_batch
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
+
+
+def clean_values(clean: pl.DataFrame) -> list[str]:
+    """Each clean row as the clean topic carries it (one JSON object per line)."""
+    return clean.select(CLEAN_COLUMNS).write_ndjson().splitlines()
 
 
 def line(event_id: str | None = "e1", **fields: Any) -> bytes:
