@@ -54,15 +54,14 @@ class SeenEvents:
 
     def remember(
         self,
-        outcomes: Iterable[tuple[str, Outcome]],
+        loaded: Iterable[str] = (),
+        rejected: Iterable[str] = (),
         offsets: Mapping[tuple[str, int], int] | None = None,
     ) -> None:
-        """The ids of a published batch and, in the same transaction, where each clean
-        partition's end was after it (recovery reads the clean topics from there)."""
+        """The ids of a published batch by outcome and, in the same transaction, where each
+        clean partition's end was after it (recovery reads the clean topics from there)."""
         now = time.time()
-        by_outcome: dict[Outcome, list[str]] = {"loaded": [], "rejected": []}
-        for event_id, outcome in outcomes:
-            by_outcome[outcome].append(event_id)
+        by_outcome: dict[Outcome, Iterable[str]] = {"loaded": loaded, "rejected": rejected}
         with self._db:
             self._db.execute("BEGIN")
             self._db.executemany(

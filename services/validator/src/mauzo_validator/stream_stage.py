@@ -42,7 +42,7 @@ from mauzo_common.events import (
 )
 from mauzo_common.kafka_security import aiokafka_options
 from mauzo_common.observability import metrics
-from mauzo_validator.dedupe import Outcome, SeenEvents
+from mauzo_validator.dedupe import SeenEvents
 from mauzo_validator.produce import Sent, packed_records, send_records
 from mauzo_validator.settings import ValidatorSettings
 from mauzo_validator.stream import BatchOutcome, Rejection, validate_batch
@@ -119,7 +119,7 @@ class StreamStage:
             **aiokafka_options(self.settings),
         )
         await reader.start()
-        found: list[tuple[str, Outcome]] = []
+        found: list[str] = []
         try:
             topics = [t for t in await reader.topics() if t.startswith(CLEAN_PREFIX)]
             parts = [
@@ -144,11 +144,11 @@ class StreamStage:
                         for line in (record.value or b"").split(b"\n"):
                             event_id = json.loads(line).get(EVENT_ID) if line.strip() else None
                             if event_id:
-                                found.append((str(event_id), "loaded"))
+                                found.append(str(event_id))
                     if records and records[-1].offset + 1 >= todo[tp]:
                         del todo[tp]
             offsets = {(tp.topic, tp.partition): end for tp, end in ends.items()}
-            await asyncio.to_thread(self.seen.remember, found, offsets)
+            await asyncio.to_thread(self.seen.remember, found, (), offsets)
         finally:
             await reader.stop()
         log.info("stream_recovered", ids=len(found))
@@ -182,7 +182,7 @@ class StreamStage:
 
     async def handle(self, records: list[ConsumerRecord[bytes, bytes]]) -> BatchCounts:
         started = time.perf_counter()
-        outcome, duplicates, remembered = await asyncio.to_thread(self._decide, records)
+        outcome, duplicates, rejected_ids = await asyncio.to_thread(self._decide, records)
         processed = batch_counts(outcome)
         sends: list[Sent] = []
         clean = outcome.clean
@@ -214,7 +214,8 @@ class StreamStage:
             if topic.startswith(CLEAN_PREFIX):
                 end = first + sent.records
                 ends[(topic, partition)] = max(ends.get((topic, partition), 0), end)
-        await asyncio.to_thread(self.seen.remember, remembered, ends)
+        loaded_ids = clean[EVENT_ID].to_list()
+        await asyncio.to_thread(self.seen.remember, loaded_ids, rejected_ids, ends)
         if opened:
             await asyncio.to_thread(self.seen.remember_datasources, opened)
         counts = BatchCounts(len(records), clean.height, len(outcome.rejected), duplicates)
@@ -224,7 +225,7 @@ class StreamStage:
 
     def _decide(
         self, records: list[ConsumerRecord[bytes, bytes]]
-    ) -> tuple[BatchOutcome, int, list[tuple[str, Outcome]]]:
+    ) -> tuple[BatchOutcome, int, list[str]]:
         """Validate, then leave out what was handled before: a loaded id never loads again, a
         rejected one is not dead-lettered again (within the batch, the first copy wins)."""
         outcome = validate_batch([r.value for r in records], self.settings, now=datetime.now(UTC))
@@ -245,9 +246,8 @@ class StreamStage:
                 taken.add(eid)
             rejected.append(rejection)
         duplicates = len(records) - kept_clean.height - len(rejected)
-        remembered: list[tuple[str, Outcome]] = [(i, "loaded") for i in kept_clean[EVENT_ID]]
-        remembered += [(r.event_id, "rejected") for r in rejected if r.event_id]
-        return BatchOutcome(kept_clean, rejected, outcome.datasources), duplicates, remembered
+        rejected_ids = [r.event_id for r in rejected if r.event_id]
+        return BatchOutcome(kept_clean, rejected, outcome.datasources), duplicates, rejected_ids
 
     async def _dead_letter(
         self, record: ConsumerRecord[bytes, bytes], rejection: Rejection

@@ -67,7 +67,7 @@ def load(
     present = [r for r in records if r.value is not None]
     values: list[bytes] = [r.value for r in present if r.value is not None]
     table = pa.table(
-        {"rec": pa.array(range(len(values)), pa.int32()), "v": pa.array(values, pa.binary())}
+        {"rec": pa.array(range(len(values)), pa.int32()), "text": pa.array(map(_utf8, values))}
     )
     cur.register(_VALUES, table)
     try:
@@ -75,8 +75,7 @@ def load(
             f"CREATE OR REPLACE TEMP TABLE {LINES} AS "
             "SELECT rec, line, json, FALSE AS rewritten FROM ("
             "SELECT rec, unnest(range(len(parts))) AS line, unnest(parts) AS json FROM ("
-            "SELECT rec, string_split(text, chr(10)) AS parts FROM ("
-            f"SELECT rec, TRY(decode(v)) AS text FROM {_VALUES}) "
+            f"SELECT rec, string_split(text, chr(10)) AS parts FROM {_VALUES} "
             "WHERE text IS NOT NULL AND NOT starts_with(text, chr(65279)))) "
             "WHERE json <> ''"  # a line of other whitespace is not an object: the exact path
         )
@@ -151,6 +150,13 @@ def read_objects(value: bytes) -> list[dict[str, Any]]:
     if not found:
         raise ValueError("no JSON object")
     return found
+
+
+def _utf8(value: bytes) -> str | None:
+    try:
+        return value.decode()
+    except UnicodeDecodeError:
+        return None  # another encoding, or not text: the exact path decides
 
 
 def _skip(text: str, at: int) -> int:
