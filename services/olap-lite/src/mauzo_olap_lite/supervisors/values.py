@@ -108,7 +108,15 @@ def load(
                     obj.setdefault(name, value)
                 rewritten.append((rec, line, json.dumps(obj)))
         if rewritten:
-            cur.executemany(f"INSERT INTO {LINES} VALUES (?, ?, ?, TRUE)", rewritten)
+            recs, lines, texts = zip(*rewritten, strict=True)
+            again = pa.table(
+                {"rec": pa.array(recs, pa.int32()), "line": lines, "json": pa.array(texts)}
+            )
+            cur.register(_VALUES, again)  # a statement per row would cost DuckDB far more
+            try:
+                cur.execute(f"INSERT INTO {LINES} SELECT rec, line, json, TRUE FROM {_VALUES}")
+            finally:
+                cur.unregister(_VALUES)
             # What Python read but DuckDB cannot (an unpaired surrogate escape) would fail the
             # whole batch later: it is unparseable here instead.
             refused = cur.execute(
