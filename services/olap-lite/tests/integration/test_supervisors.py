@@ -4,12 +4,14 @@ terminate answer in Druid's shapes."""
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import json
 import time
 from typing import Any
 
 import pytest
+from aiokafka import AIOKafkaProducer
 
 from mauzo_common.testing.components import wait_until
 
@@ -226,6 +228,32 @@ def test_a_record_of_several_objects_loads_each_and_one_bad_object_spoils_its_re
 
     wait_until(lambda: stats()["unparseable"] == 4, 10, "one unparseable row per bad record")
     assert stats()["processed"] == 15
+
+
+def test_the_kafka_input_format_adds_key_and_topic_to_every_object_of_a_record(
+    druid: Any, streams: Any, unique_name: str
+) -> None:
+    topic = streams.topic(f"keyed-{unique_name}")
+
+    async def send() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=streams.bootstrap)
+        await producer.start()
+        try:
+            two = json.dumps(streams.sale(0)) + "\n" + json.dumps(streams.sale(1))
+            await producer.send_and_wait(topic, two.encode(), key=b"till-7")
+            await producer.send_and_wait(topic, json.dumps(streams.sale(2)).encode())
+        finally:
+            await producer.stop()
+
+    asyncio.run(send())
+    spec = streams.supervisor(unique_name, topic)
+    spec["spec"]["ioConfig"]["inputFormat"] = {"type": "kafka", "valueFormat": {"type": "json"}}
+    spec["spec"]["dataSchema"]["dimensionsSpec"]["dimensions"] += ["kafka.key", "kafka.topic"]
+    druid.http.post(API, json=spec)
+    _wait_rows(druid, unique_name, 3)
+    rows = druid.sql(f'SELECT seq, "kafka.key" AS k, "kafka.topic" AS t FROM "{unique_name}"')
+    got = sorted((r["seq"], r["k"], r["t"]) for r in rows)
+    assert got == [(0, "till-7", topic), (1, "till-7", topic), (2, None, topic)]
 
 
 def test_terminate_removes_supervisor_and_unknown_ids_are_404(
