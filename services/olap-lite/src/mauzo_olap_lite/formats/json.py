@@ -52,22 +52,24 @@ class JsonFormat:
 
 def _discovered(cur: duckdb.DuckDBPyConnection, source: str) -> list[tuple[str, str, str]]:
     """Every top-level field of the objects with the type of its values, in two passes: the
-    keys, then the types of all their values from one parse of each object, gathered per field
+    keys, then the distinct lists of their values' types, one list per object from one parse
     (a lookup per key and object would parse each object once per key; a row per value and
-    field cost more than the parse)."""
+    field, or an aggregate per field, cost more than the parse)."""
     found = cur.execute(f"SELECT DISTINCT unnest(json_keys(json)) FROM {source}").fetchall()
     keys = sorted(str(r[0]) for r in found)
     if not keys:
         return []
     paths = [f"$.{_path_key(k)}" for k in keys]
     listed = ", ".join(quote_str(p) for p in paths)
-    per_field = ", ".join(f"list(DISTINCT kinds[{i}])" for i in range(1, len(keys) + 1))
-    row = cur.execute(
-        f"SELECT {per_field} FROM (SELECT json_type(json, [{listed}]) AS kinds FROM {source})"
-    ).fetchone()
-    kinds = list(row) if row else [[] for _ in keys]
+    lists = cur.execute(f"SELECT DISTINCT json_type(json, [{listed}]) FROM {source}").fetchall()
+    kinds: list[set[str]] = [set() for _ in keys]
+    for (types,) in lists:
+        for i, kind in enumerate(types or []):
+            if kind is not None:
+                kinds[i].add(str(kind))
     return [
-        (k, p, _json_type(kinds[i] or [])) for i, (k, p) in enumerate(zip(keys, paths, strict=True))
+        (k, p, _json_type(sorted(kinds[i])))
+        for i, (k, p) in enumerate(zip(keys, paths, strict=True))
     ]
 
 
