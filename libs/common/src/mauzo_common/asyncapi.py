@@ -41,7 +41,9 @@ def document() -> dict[str, Any]:
         "address": clean_topic("{datasource}"),
         "parameters": {"datasource": {"description": "The datasource the lines load into"}},
         "description": "Validated lines of one datasource, flat rows in the sales model's "
-        "columns plus event_id; read by that datasource's Druid Kafka supervisor",
+        "columns plus event_id, one JSON object per line and many lines to a record (Druid's "
+        "json inputFormat reads them all), each on the partition its producer key picks; read "
+        "by that datasource's Druid Kafka supervisor",
     }
     return {
         "asyncapi": "3.0.0",

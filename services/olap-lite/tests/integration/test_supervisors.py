@@ -4,12 +4,14 @@ terminate answer in Druid's shapes."""
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import json
 import time
 from typing import Any
 
 import pytest
+from aiokafka import AIOKafkaProducer
 
 from mauzo_common.testing.components import wait_until
 
@@ -190,6 +192,68 @@ def test_json_objects_in_any_encoding_or_layout_load_and_near_json_is_counted(
     errors = _status(druid, unique_name)["payload"]["recentErrors"]
     assert len(errors) == 1
     assert "Unable to parse row" in errors[0]["message"]
+
+
+def test_a_record_of_several_objects_loads_each_and_one_bad_object_spoils_its_record(
+    druid: Any, streams: Any, unique_name: str
+) -> None:
+    """Druid's json reader reads every object of a record (one per line or side by side); a
+    record that is not wholly objects is one unparseable row, and none of it loads. What is JSON
+    is Python's verdict even where DuckDB reads more (a trailing comma, `nan`)."""
+    topic = streams.topic(f"packed-{unique_name}")
+
+    def line(seq: int) -> bytes:
+        return json.dumps(streams.sale(seq)).encode()
+
+    values: list[Any] = [
+        b"\n".join(line(i) for i in range(0, 10)),  # ten lines
+        line(10) + line(11) + b" \r\n\t" + line(12),  # side by side, any whitespace
+        line(13) + b"\n",
+        b"\n".join([line(14), line(15)[:-1] + b", }"]),  # a trailing comma: the record is bad
+        b"\n".join([line(16), b"[1]"]),  # an array among objects: bad
+        line(17)[:-1] + b', "note": NaN}',  # Python reads NaN: loads
+        line(18)[:-1] + b', "note": nan}',  # ... but not nan
+        b" \n ",  # only whitespace: no object at all
+    ]
+    streams.produce(topic, values)
+    druid.http.post(API, json=streams.supervisor(unique_name, topic))
+    _wait_rows(druid, unique_name, 15)
+    rows = druid.sql(f'SELECT seq FROM "{unique_name}" ORDER BY seq')
+    assert [r["seq"] for r in rows] == [*range(14), 17]
+
+    def stats() -> dict[str, Any]:
+        groups = druid.http.get(f"{API}/{unique_name}/stats").json()
+        task: dict[str, Any] = next(iter(groups["0"].values()))
+        return task["totals"]["buildSegments"]
+
+    wait_until(lambda: stats()["unparseable"] == 4, 10, "one unparseable row per bad record")
+    assert stats()["processed"] == 15
+
+
+def test_the_kafka_input_format_adds_key_and_topic_to_every_object_of_a_record(
+    druid: Any, streams: Any, unique_name: str
+) -> None:
+    topic = streams.topic(f"keyed-{unique_name}")
+
+    async def send() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=streams.bootstrap)
+        await producer.start()
+        try:
+            two = json.dumps(streams.sale(0)) + "\n" + json.dumps(streams.sale(1))
+            await producer.send_and_wait(topic, two.encode(), key=b"till-7")
+            await producer.send_and_wait(topic, json.dumps(streams.sale(2)).encode())
+        finally:
+            await producer.stop()
+
+    asyncio.run(send())
+    spec = streams.supervisor(unique_name, topic)
+    spec["spec"]["ioConfig"]["inputFormat"] = {"type": "kafka", "valueFormat": {"type": "json"}}
+    spec["spec"]["dataSchema"]["dimensionsSpec"]["dimensions"] += ["kafka.key", "kafka.topic"]
+    druid.http.post(API, json=spec)
+    _wait_rows(druid, unique_name, 3)
+    rows = druid.sql(f'SELECT seq, "kafka.key" AS k, "kafka.topic" AS t FROM "{unique_name}"')
+    got = sorted((r["seq"], r["k"], r["t"]) for r in rows)
+    assert got == [(0, "till-7", topic), (1, "till-7", topic), (2, None, topic)]
 
 
 def test_terminate_removes_supervisor_and_unknown_ids_are_404(

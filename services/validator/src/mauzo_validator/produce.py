@@ -1,10 +1,12 @@
-"""Publishing many records to one topic as a few produce batches instead of one `send` each.
+"""Publishing a frame of rows to one topic as a few NDJSON records in a few produce batches.
 
 `AIOKafkaProducer.send` costs more per record than validating it (a future, a metadata check and
-an accumulator append in Python, every time). Here the records are grouped by the partition the
-producer's default partitioner picks (a key lands where `send` would put it; records without a
-key share one partition per call) and appended to `BatchBuilder`s that are handed over whole.
-Order within a partition is the order given.
+an accumulator append in Python, every time), and every record costs the broker and the consumer
+again. So each row goes to the partition the producer's default partitioner picks for its key
+(rows without a key share one partition per call), each partition's rows are written as NDJSON
+in one call and cut at line ends into records of at most `RECORD_BYTES` (Druid's `json` reader
+reads every object of a record), and the records are appended to `BatchBuilder`s that are handed
+over whole. Order within a partition is the order given; a record has no key.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ import asyncio
 import random
 from dataclasses import dataclass
 
+import polars as pl
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
 _BY_KEY = DefaultPartitioner()  # the producer's own choice for a keyed record
+RECORD_BYTES = 64 << 10  # a quarter of a produce batch (stream_stage.py)
+_PARTITION = "__partition"
 
 
 @dataclass(frozen=True)
@@ -27,30 +32,57 @@ class Sent:
     records: int
 
 
-async def send_many(
-    producer: AIOKafkaProducer, topic: str, messages: list[tuple[bytes | None, bytes]]
-) -> list[Sent]:
-    partitions = sorted(await producer.partitions_for(topic))
+def packed_records(
+    rows: pl.DataFrame, keys: list[bytes | None], partitions: list[int]
+) -> dict[int, list[bytes]]:
+    """Per partition, its rows (one key each, in `keys`) as NDJSON records, in order."""
     unkeyed = random.choice(partitions)  # noqa: S311 - spreading load, not secrecy
     chosen: dict[bytes, int] = {}
-    grouped: dict[int, list[tuple[bytes | None, bytes]]] = {}
-    for key, value in messages:
+    picked: list[int] = []
+    for key in keys:
         if key is None:
-            partition = unkeyed
-        elif (partition := chosen.get(key, -1)) < 0:
-            partition = chosen[key] = _BY_KEY(key, partitions, partitions)
-        grouped.setdefault(partition, []).append((key, value))
+            picked.append(unkeyed)
+        elif (partition := chosen.get(key, -1)) >= 0:
+            picked.append(partition)
+        else:
+            picked.append(chosen.setdefault(key, _BY_KEY(key, partitions, partitions)))
+    tagged = rows.with_columns(pl.Series(_PARTITION, picked, pl.Int32))
+    groups = tagged.partition_by(_PARTITION, as_dict=True, maintain_order=True)
+    return {
+        int(p): cut(group.drop(_PARTITION).write_ndjson().encode())
+        for (p,), group in groups.items()
+    }
+
+
+def cut(text: bytes, limit: int = RECORD_BYTES) -> list[bytes]:
+    """Newline-ended lines as values of whole lines joined by newlines, each at most `limit`
+    bytes (a longer line is a value of its own)."""
+    out: list[bytes] = []
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.rfind(b"\n", start, start + limit + 1)
+        if stop < start:
+            stop = text.find(b"\n", start)
+            stop = end if stop < 0 else stop
+        out.append(text[start:stop])
+        start = stop + 1
+    return out
+
+
+async def send_records(
+    producer: AIOKafkaProducer, topic: str, by_partition: dict[int, list[bytes]]
+) -> list[Sent]:
     sent: list[Sent] = []
-    for partition, items in grouped.items():
+    for partition, records in by_partition.items():
         batch, count = producer.create_batch(), 0
-        for key, value in items:
-            if batch.append(key=key, value=value, timestamp=None) is None:  # full
+        for record in records:
+            if batch.append(key=None, value=record, timestamp=None) is None:  # full
                 sent.append(
                     Sent(await producer.send_batch(batch, topic, partition=partition), count)
                 )
                 batch, count = producer.create_batch(), 0
-                if batch.append(key=key, value=value, timestamp=None) is None:
-                    raise ValueError(f"a record of {len(value)} bytes fits no batch of {topic}")
+                if batch.append(key=None, value=record, timestamp=None) is None:
+                    raise ValueError(f"a row of {len(record)} bytes fits no batch of {topic}")
             count += 1
         sent.append(Sent(await producer.send_batch(batch, topic, partition=partition), count))
     return sent

@@ -5,7 +5,8 @@ The records of one fetch become one all-string Polars frame in the producer cont
 the time column is read as ISO-8601 (with an offset, or wall-clock in the business time zone). The
 same checks as a file's rows decide each record, but there is no error budget: every record stands
 alone, valid ones become clean rows of their datasource, invalid ones carry the first failing
-check's code, message and field. No per-record Python beyond decoding the JSON.
+check's code, message and field. The values are read into the frame in one call
+(event_values.py); no per-record Python but for the rejected ones.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import polars as pl
 
 from mauzo_common import json_values
 from mauzo_common.datasources import DATASOURCE_PATTERN
-from mauzo_common.events import CLEAN_COLUMNS, EVENT_ID, stream_upload_id
+from mauzo_common.events import EVENT_ID, stream_upload_id
+from mauzo_validator import event_values
 from mauzo_validator.canonical import build
 from mauzo_validator.dates import FORMATS, DateDetection
 from mauzo_validator.mapping import DIMENSIONS, METRICS, OPTIONAL_METRICS, Mapping
@@ -42,7 +44,11 @@ MAPPING = Mapping(
     fixed=["cost"],
 )
 PLAN = Plan(ISO, "time")
-MALFORMED = ("malformed_record", "The record is not a JSON object.", None)
+MALFORMED = (
+    "malformed_record",
+    "The record is not a JSON object of Unicode text.",
+    None,
+)
 
 
 @dataclass(frozen=True)
@@ -66,32 +72,11 @@ class BatchOutcome:
     """Each record's `datasource` as sent (null when it had none)."""
 
 
-def decode(values: list[bytes | None]) -> list[dict[str, Any] | None]:
-    """Each record's JSON object, or None when it is not one."""
-    out: list[dict[str, Any] | None] = []
-    for value in values:
-        try:
-            obj = json_values.read(value) if value is not None else None
-        except ValueError:
-            obj = None
-        out.append(obj if isinstance(obj, dict) else None)
-    return out
-
-
-def _frame(objects: list[dict[str, Any] | None]) -> pl.DataFrame:
-    present = [o or {} for o in objects]
-    columns = {
-        name: pl.Series(name, [o.get(name) for o in present], dtype=pl.String, strict=False)
-        for name in FIELDS
-    }
-    return pl.DataFrame(columns)
-
-
 def validate_batch(
     values: list[bytes | None], settings: ValidatorSettings, *, now: datetime
 ) -> BatchOutcome:
-    objects = decode(values)
-    source = _frame(objects)
+    source, malformed = event_values.read(values, FIELDS)
+    unread = set(malformed)
     canonical = build(
         source, MAPPING, PLAN, settings, now=now, upload_id="", first_row=0
     )  # `__row` is the record's index in the batch
@@ -130,13 +115,12 @@ def validate_batch(
     bad = verdict.filter(pl.col("__bad"))
     rejected: list[Rejection] = []
     for row, code, message, where in bad.select("__row", "__code", "__message", "__field").rows():
-        obj = objects[row]
-        if obj is None:
+        raw = values[row]
+        if row in unread or raw is None:
             code, message, where = MALFORMED
-            raw = values[row]
             original: dict[str, Any] | str = raw.decode("utf-8", "replace") if raw else ""
         else:
-            original = obj
+            original = json_values.read(raw)
         rejected.append(
             Rejection(
                 row, code, message, where,
@@ -154,11 +138,3 @@ def validate_batch(
         pl.col("__event_id").alias(EVENT_ID),
     )
     return BatchOutcome(clean, rejected, source["datasource"])
-
-
-def clean_values(clean: pl.DataFrame) -> list[bytes]:
-    """One JSON object per clean row, in the clean topic's column order."""
-    if clean.height == 0:
-        return []
-    text = clean.select(CLEAN_COLUMNS).write_ndjson()
-    return [line.encode() for line in text.splitlines()]

@@ -3,7 +3,8 @@
 It runs in the validator (the rules it reuses live there) as a second consumer group beside the
 file consumer. One loop: fetch up to `stream_batch_records` records across partitions, validate
 them as one Polars frame (stream.py), drop event ids already loaded (dedupe.py), publish the clean
-rows to `mauzo.sales-clean.<datasource>.v1` keyed as the producer keyed them, and each invalid
+rows to `mauzo.sales-clean.<datasource>.v1` (many to a record, each on the partition its producer
+key picks: produce.py), and each invalid
 record to `mauzo.sales-events-dead-letter.v1` with its reason; only after every send is acknowledged
 are the ids remembered and the offsets committed (docs/architecture.md#delivery-guarantees). A bad
 record is a verdict, never an exception, so it never blocks its partition; a failure to publish
@@ -27,6 +28,7 @@ from aiokafka.structs import RecordMetadata
 
 from mauzo_common.datasources import is_datasource_name
 from mauzo_common.events import (
+    CLEAN_COLUMNS,
     EVENT_ID,
     SALES_EVENTS_TOPIC,
     Envelope,
@@ -40,10 +42,10 @@ from mauzo_common.events import (
 )
 from mauzo_common.kafka_security import aiokafka_options
 from mauzo_common.observability import metrics
-from mauzo_validator.dedupe import Outcome, SeenEvents
-from mauzo_validator.produce import Sent, send_many
+from mauzo_validator.dedupe import SeenEvents
+from mauzo_validator.produce import Sent, packed_records, send_records
 from mauzo_validator.settings import ValidatorSettings
-from mauzo_validator.stream import BatchOutcome, Rejection, clean_values, validate_batch
+from mauzo_validator.stream import BatchOutcome, Rejection, validate_batch
 
 log = structlog.get_logger(__name__)
 
@@ -117,7 +119,7 @@ class StreamStage:
             **aiokafka_options(self.settings),
         )
         await reader.start()
-        found: list[tuple[str, Outcome]] = []
+        found: list[str] = []
         try:
             topics = [t for t in await reader.topics() if t.startswith(CLEAN_PREFIX)]
             parts = [
@@ -139,13 +141,14 @@ class StreamStage:
                 fetched = await reader.getmany(*todo, timeout_ms=1000)
                 for tp, records in fetched.items():
                     for record in records:
-                        event_id = json.loads(record.value or b"{}").get(EVENT_ID)
-                        if event_id:
-                            found.append((str(event_id), "loaded"))
+                        for line in (record.value or b"").split(b"\n"):
+                            event_id = json.loads(line).get(EVENT_ID) if line.strip() else None
+                            if event_id:
+                                found.append(str(event_id))
                     if records and records[-1].offset + 1 >= todo[tp]:
                         del todo[tp]
             offsets = {(tp.topic, tp.partition): end for tp, end in ends.items()}
-            await asyncio.to_thread(self.seen.remember, found, offsets)
+            await asyncio.to_thread(self.seen.remember, found, (), offsets)
         finally:
             await reader.stop()
         log.info("stream_recovered", ids=len(found))
@@ -179,15 +182,18 @@ class StreamStage:
 
     async def handle(self, records: list[ConsumerRecord[bytes, bytes]]) -> BatchCounts:
         started = time.perf_counter()
-        outcome, duplicates, remembered = await asyncio.to_thread(self._decide, records)
+        outcome, duplicates, rejected_ids = await asyncio.to_thread(self._decide, records)
         processed = batch_counts(outcome)
         sends: list[Sent] = []
         clean = outcome.clean
         for (datasource,), rows in clean.partition_by("datasource", as_dict=True).items():
             topic = clean_topic(str(datasource))
             keys = [records[index].key for index in rows["__index"]]
-            messages = list(zip(keys, await asyncio.to_thread(clean_values, rows), strict=True))
-            sends += await send_many(self.producer, topic, messages)
+            partitions = sorted(await self.producer.partitions_for(topic))
+            packed = await asyncio.to_thread(
+                packed_records, rows.select(CLEAN_COLUMNS), keys, partitions
+            )
+            sends += await send_records(self.producer, topic, packed)
         for rejection in outcome.rejected:
             sends.append(Sent(await self._dead_letter(records[rejection.index], rejection), 1))
         datasources = clean["datasource"].unique().to_list()
@@ -208,7 +214,8 @@ class StreamStage:
             if topic.startswith(CLEAN_PREFIX):
                 end = first + sent.records
                 ends[(topic, partition)] = max(ends.get((topic, partition), 0), end)
-        await asyncio.to_thread(self.seen.remember, remembered, ends)
+        loaded_ids = clean[EVENT_ID].to_list()
+        await asyncio.to_thread(self.seen.remember, loaded_ids, rejected_ids, ends)
         if opened:
             await asyncio.to_thread(self.seen.remember_datasources, opened)
         counts = BatchCounts(len(records), clean.height, len(outcome.rejected), duplicates)
@@ -218,7 +225,7 @@ class StreamStage:
 
     def _decide(
         self, records: list[ConsumerRecord[bytes, bytes]]
-    ) -> tuple[BatchOutcome, int, list[tuple[str, Outcome]]]:
+    ) -> tuple[BatchOutcome, int, list[str]]:
         """Validate, then leave out what was handled before: a loaded id never loads again, a
         rejected one is not dead-lettered again (within the batch, the first copy wins)."""
         outcome = validate_batch([r.value for r in records], self.settings, now=datetime.now(UTC))
@@ -239,9 +246,8 @@ class StreamStage:
                 taken.add(eid)
             rejected.append(rejection)
         duplicates = len(records) - kept_clean.height - len(rejected)
-        remembered: list[tuple[str, Outcome]] = [(i, "loaded") for i in kept_clean[EVENT_ID]]
-        remembered += [(r.event_id, "rejected") for r in rejected if r.event_id]
-        return BatchOutcome(kept_clean, rejected, outcome.datasources), duplicates, remembered
+        rejected_ids = [r.event_id for r in rejected if r.event_id]
+        return BatchOutcome(kept_clean, rejected, outcome.datasources), duplicates, rejected_ids
 
     async def _dead_letter(
         self, record: ConsumerRecord[bytes, bytes], rejection: Rejection

@@ -66,7 +66,8 @@ async def read(bootstrap: str, topic: str, want: int, idle_s: float = 3) -> list
     try:
         while idle < 90 and (len(out) < want or idle < idle_s):
             batch = await consumer.getmany(timeout_ms=500)
-            got = [json.loads(r.value) for rs in batch.values() for r in rs if r.value]
+            got = [json.loads(line) for rs in batch.values() for r in rs
+                   for line in (r.value or b"").splitlines()]  # fmt: skip
             out += got
             idle = 0.0 if got else idle + 0.5
     finally:
@@ -139,8 +140,9 @@ async def test_rows_published_but_not_remembered_before_a_kill_are_not_loaded_ag
 async def test_clean_rows_keep_their_key_partition_and_order_on_a_partitioned_topic(
     kafka_bootstrap: str, tmp_path: Path, unique_name: str
 ) -> None:
-    """Clean rows go out in whole batches: every row of a key still lands on the partition the
-    Kafka client's key hash picks, in the order sent, and the store knows where each ends."""
+    """Clean rows go out many to a record: every row of a key still lands on the partition the
+    Kafka client's hash of its producer key picks, in the order sent, and the store knows where
+    each partition ends."""
     topic = f"mauzo.sales-clean.{unique_name}.v1"
     admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
     await admin.start()
@@ -161,14 +163,17 @@ async def test_clean_rows_keep_their_key_partition_and_order_on_a_partitioned_to
     assert len(placed) == 3000
     partitions = [0, 1, 2]
     by_key: dict[bytes, list[tuple[int, int]]] = {}
-    for partition, key, row in placed:
+    for partition, _, row in placed:
+        key = row["invoice_id"].encode()  # what the producer keyed it by (sales())
         assert partition == DefaultPartitioner()(key, partitions, partitions)
         by_key.setdefault(key, []).append((partition, int(row["event_id"].rsplit("-", 1)[1])))
     assert {p for p, _, _ in placed} == set(partitions)
     for rows in by_key.values():
         numbers = [n for _, n in rows]
         assert numbers == sorted(numbers)
-    ends = {p: sum(1 for q, _, _ in placed if q == p) for p in partitions}
+    records = await read_records(kafka_bootstrap, topic)
+    assert len(records) < 3000 / 10  # rows share records
+    ends = {p: sum(1 for q in records if q == p) for p in partitions}
     assert {p: remembered[(topic, p)] for p in partitions} == ends
 
 
@@ -185,10 +190,26 @@ async def read_placed(
     try:
         while idle < 90 and (len(out) < want or idle < 3):
             batch = await consumer.getmany(timeout_ms=500)
-            got = [(r.partition, r.key or b"", json.loads(r.value or b"{}"))
-                   for rs in batch.values() for r in rs]  # fmt: skip
+            got = [(r.partition, r.key or b"", json.loads(line))
+                   for rs in batch.values() for r in rs
+                   for line in (r.value or b"").splitlines()]  # fmt: skip
             out += got
             idle = 0.0 if got else idle + 0.5
+    finally:
+        await consumer.stop()
+    return out
+
+
+async def read_records(bootstrap: str, topic: str) -> list[int]:
+    """The partition of every record now on the topic."""
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
+    )
+    await consumer.start()
+    out: list[int] = []
+    try:
+        while batch := await consumer.getmany(timeout_ms=2000):
+            out += [r.partition for rs in batch.values() for r in rs]
     finally:
         await consumer.stop()
     return out

@@ -6,10 +6,18 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import polars as pl
+
+from mauzo_common.events import CLEAN_COLUMNS
 from mauzo_validator.settings import ValidatorSettings
-from mauzo_validator.stream import clean_values, validate_batch
+from mauzo_validator.stream import validate_batch
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
+
+
+def clean_values(clean: pl.DataFrame) -> list[str]:
+    """Each clean row as the clean topic carries it (one JSON object per line)."""
+    return clean.select(CLEAN_COLUMNS).write_ndjson().splitlines()
 
 
 def line(event_id: str | None = "e1", **fields: Any) -> bytes:
@@ -63,3 +71,29 @@ def test_each_invalid_line_has_the_first_failing_rule_and_its_field() -> None:
     by_index = {r.index: r for r in outcome.rejected}
     assert by_index[2].original == json.loads(values[2] or b"")
     assert by_index[6].original == "not json"
+
+
+def test_a_line_reads_the_same_whatever_else_is_in_its_batch() -> None:
+    """Values read in one call unless Python must judge some of them (here a malformed one, an
+    object over several lines, NaN): the same line gives the same clean row either way."""
+    sent = line("x", branch=7, product=1.0, invoice_id="I9", quantity="2", cost=1.5e2)
+    alone = validate_batch([sent], ValidatorSettings(), now=NOW)
+    pretty = json.dumps(json.loads(line("p")), indent=2).encode()
+    for company in ([b"{oops"], [pretty], [line("nan", tax=float("nan"))]):
+        mixed = validate_batch([*company, sent], ValidatorSettings(), now=NOW)
+        row = mixed.clean.filter(mixed.clean["event_id"] == "x")
+        assert clean_values(row) == clean_values(alone.clean)
+    assert json.loads(clean_values(alone.clean)[0])["product"] == "1"  # a number's shortest text
+    assert json.loads(clean_values(alone.clean)[0])["cost"] == 150
+
+
+def test_values_polars_would_misread_are_judged_by_python() -> None:
+    """Several objects in one value, a blank value: never read as rows of other values; text
+    that is not Unicode (a lone surrogate escape) is malformed, never a crash of the batch."""
+    values = [line("a") + b"\n" + line("b"), b"   ", line("c", branch="\\ud800"), line("d")]
+    values[2] = values[2].replace(b"\\\\ud800", b"\\ud800")
+    outcome = validate_batch(values, ValidatorSettings(), now=NOW)
+    assert {(r.index, r.code) for r in outcome.rejected} == {
+        (0, "malformed_record"), (1, "malformed_record"), (2, "malformed_record")
+    }  # fmt: skip
+    assert outcome.clean["event_id"].to_list() == ["d"]

@@ -42,14 +42,15 @@ def write_csv(path: Path, rows: int) -> float:
 
 
 async def clean_rows(bootstrap: str, topic: str, want: int) -> list[dict[str, Any]]:
+    """Every JSON object on the topic (a clean topic's record holds many, one per line)."""
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
     await consumer.start()
     out: list[dict[str, Any]] = []
     idle = 0.0
     try:
         while idle < 90 and (len(out) < want or idle < 3):
-            got = [json.loads(r.value) for rs in (await consumer.getmany(timeout_ms=500)).values()
-                   for r in rs if r.value]  # fmt: skip
+            got = [json.loads(line) for rs in (await consumer.getmany(timeout_ms=500)).values()
+                   for r in rs for line in (r.value or b"").splitlines()]  # fmt: skip
             out += got
             idle = 0.0 if got else idle + 0.5
     finally:

@@ -24,7 +24,11 @@ class JsonFormat:
     paths: tuple[tuple[str, str], ...]  # (column name, JSONPath)
 
     def relation(self, files: list[Path], cur: duckdb.DuckDBPyConnection) -> str:
-        source = f"read_ndjson_objects({file_list(files)})"
+        lines = f"read_ndjson_objects({file_list(files)})"
+        return self.over(f"(SELECT json FROM {lines} WHERE json_type(json) = 'OBJECT')", cur)
+
+    def over(self, source: str, cur: duckdb.DuckDBPyConnection) -> str:
+        """The fields of `source`, a relation whose `json` column holds only objects."""
         fields: list[tuple[str, str, str]] = []  # (name, path, DuckDB type)
         if self.discover:
             fields = _discovered(cur, source)
@@ -43,32 +47,28 @@ class JsonFormat:
             for i, (name, _, kind) in enumerate(fields, start=1)
         )
         values = f"json_extract_string(json, [{paths}]) AS __values"
-        return (
-            f"(SELECT {columns} FROM (SELECT {values} FROM {source} "
-            "WHERE json_type(json) = 'OBJECT'))"
-        )
+        return f"(SELECT {columns} FROM (SELECT {values} FROM {source}))"
 
 
 def _discovered(cur: duckdb.DuckDBPyConnection, source: str) -> list[tuple[str, str, str]]:
     """Every top-level field of the objects with the type of its values, in two passes: the
-    keys, then all their values from one parse of each object (a lookup per key and object
-    would parse each object once per key)."""
-    found = cur.execute(
-        f"SELECT DISTINCT unnest(json_keys(json)) FROM {source} WHERE json_type(json) = 'OBJECT'"
-    ).fetchall()
+    keys, then the distinct lists of their values' types, one list per object from one parse
+    (a lookup per key and object would parse each object once per key; a row per value and
+    field, or an aggregate per field, cost more than the parse)."""
+    found = cur.execute(f"SELECT DISTINCT unnest(json_keys(json)) FROM {source}").fetchall()
     keys = sorted(str(r[0]) for r in found)
     if not keys:
         return []
     paths = [f"$.{_path_key(k)}" for k in keys]
     listed = ", ".join(quote_str(p) for p in paths)
-    rows = cur.execute(
-        "SELECT i, list(DISTINCT json_type(v)) FROM (SELECT "
-        f"unnest(range({len(keys)})) AS i, unnest(json_extract(json, [{listed}])) AS v "
-        f"FROM {source} WHERE json_type(json) = 'OBJECT') GROUP BY i"
-    ).fetchall()
-    kinds = {int(r[0]): r[1] for r in rows}
+    lists = cur.execute(f"SELECT DISTINCT json_type(json, [{listed}]) FROM {source}").fetchall()
+    kinds: list[set[str]] = [set() for _ in keys]
+    for (types,) in lists:
+        for i, kind in enumerate(types or []):
+            if kind is not None:
+                kinds[i].add(str(kind))
     return [
-        (k, p, _json_type(kinds.get(i, [])))
+        (k, p, _json_type(sorted(kinds[i])))
         for i, (k, p) in enumerate(zip(keys, paths, strict=True))
     ]
 

@@ -1,19 +1,18 @@
 """One micro-batch of Kafka records -> rows + next offsets, in ONE DuckDB transaction.
 
-The record values are written to a work file and read with the spec's inputFormat once, into a
-temporary table (parsing is most of a batch's cost), then planned, counted and published by the
-batch-ingestion code (append), so a streamed row means exactly what the same row means in a batch
-task. The publish transaction also stores the next offset of every partition in the batch and
-adds the row totals: after a crash either both are there or neither, so each record lands exactly
-once. Records that cannot be read at all (a JSON value that is not an object) are counted as
-unparseable before the format sees them.
+The records are read with the spec's inputFormat once, into a temporary table (parsing is most of
+a batch's cost), then planned, counted and published by the batch-ingestion code (append), so a
+streamed row means exactly what the same row means in a batch task. JSON values go to DuckDB as
+they are (values.py: a record may hold several objects; one that is not wholly objects is one
+unparseable row); other formats' values are lines of a work file. The publish transaction also
+stores the next offset of every partition in the batch and adds the row totals: after a crash
+either both are there or neither, so each record lands exactly once.
 """
 
 from __future__ import annotations
 
-import codecs
-import json
 import tempfile
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -22,14 +21,14 @@ from typing import Any
 
 import duckdb
 
-from mauzo_common import json_values
 from mauzo_olap_lite.database import transaction
 from mauzo_olap_lite.formats.base import rejected_lines
+from mauzo_olap_lite.formats.json import JsonFormat
 from mauzo_olap_lite.formats.registry import input_format
 from mauzo_olap_lite.ingest.plan import TS, Plan, build_plan
 from mauzo_olap_lite.ingest.publish import Segment, publish
 from mauzo_olap_lite.ingest.stats import count_rows, parse_exceptions
-from mauzo_olap_lite.supervisors import store
+from mauzo_olap_lite.supervisors import store, values
 from mauzo_olap_lite.supervisors.spec import SupervisorSpec
 from mauzo_olap_lite.timeutil.periods import format_instant
 
@@ -65,32 +64,45 @@ def ingest_batch(
     for r in records:
         positions[r.partition] = max(positions.get(r.partition, 0), r.offset + 1)
     result = BatchResult()
-    lines, bad = _lines(spec, records, result.errors)
 
     def finish(c: duckdb.DuckDBPyConnection, segments: list[Segment]) -> None:
         store.write_offsets(c, spec.datasource, spec.topic, positions)
         store.add_totals(c, spec.id, result.totals)
 
-    if not lines:
+    fmt = input_format(spec.fmt.value_format)
+    bad, size = 0, 0
+    if isinstance(fmt, JsonFormat):
+        try:
+            read = values.load(cur, records, extra=_kafka_fields(spec), max_errors=MAX_SAVED_ERRORS)
+            result.errors += read.errors
+            bad, size, empty = read.unparseable, read.value_bytes, read.objects == 0
+            if not empty:
+                # Read once into a table: counting, the parse exceptions and the insert then
+                # scan it instead of parsing the records again each time.
+                cur.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS SELECT * FROM "
+                            f"{fmt.over(values.relation(), cur)}")  # fmt: skip
+        finally:
+            values.drop(cur)
+    else:
+        lines = [r.value.replace(b"\n", b" ") for r in records if r.value is not None]
+        size, empty = sum(map(len, lines)), not lines
+        if lines:
+            with tempfile.TemporaryDirectory(prefix="olap-lite-kafka-") as work:
+                path = Path(work) / "records"
+                path.write_bytes(b"\n".join(lines) + b"\n")
+                cur.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS "
+                            f"SELECT * FROM {fmt.relation([path], cur)}")  # fmt: skip
+    if empty:
         result.totals = {"unparseable": bad}
         with write_lock, transaction(cur):
             finish(cur, [])
         return result
-    fmt = input_format(spec.fmt.value_format)
-    with tempfile.TemporaryDirectory(prefix="olap-lite-kafka-") as work:
-        path = Path(work) / "records"
-        path.write_bytes(b"\n".join(lines) + b"\n")
-        # Read once into a table: counting, the parse exceptions and the insert then scan it
-        # instead of parsing the records again each time.
-        cur.execute(
-            f"CREATE OR REPLACE TEMP TABLE {ROWS} AS SELECT * FROM {fmt.relation([path], cur)}"
-        )
     try:
         plan = build_plan(spec.task, ROWS, cur)
         if spec.late_rejection_ms is not None:  # earlier than the period before now: thrownAway
             cutoff = f"now()::TIMESTAMP - INTERVAL {int(spec.late_rejection_ms)} MILLISECOND"
             plan = _with_cutoff(plan, cutoff)
-        stats = count_rows(cur, plan, sum(len(x) for x in lines))
+        stats = count_rows(cur, plan, size)
         rejected = rejected_lines(fmt, cur)
         stats.unparseable += len(rejected)
         result.errors += [f"Unable to parse row [{line}]" for line in rejected[:MAX_SAVED_ERRORS]]
@@ -123,63 +135,27 @@ def ingest_batch(
     return result
 
 
-def _lines(
-    spec: SupervisorSpec, records: list[Record], errors: list[str]
-) -> tuple[list[bytes], int]:
-    """The values as input lines; JSON values are checked (and kafka.* fields added) here."""
-    is_json = spec.fmt.value_format.get("type") == "json"
+def _kafka_fields(spec: SupervisorSpec) -> Callable[[Any], dict[str, Any]] | None:
+    """For the `kafka` inputFormat: the fields it adds to each object of a record."""
     columns = spec.fmt.columns
-    lines: list[bytes] = []
-    bad = 0
-    for r in records:
-        if r.value is None:  # a tombstone carries no row
-            continue
-        if not is_json:
-            lines.append(r.value.replace(b"\n", b" "))
-            continue
-        try:
-            event: Any = json_values.read(r.value)
-        except ValueError as exc:
-            event, reason = None, str(exc)
-        else:
-            reason = "not a JSON object"
-        if not isinstance(event, dict):
-            reason = f"Unable to parse row [{_preview(r.value)}]: {reason}"
-            bad += 1
-            if len(errors) < MAX_SAVED_ERRORS:
-                errors.append(f"{reason} (partition {r.partition}, offset {r.offset})")
-            continue
-        if columns is None and _one_line(r.value):
-            lines.append(r.value)  # nothing to add: no need to write the JSON again
-            continue
-        if columns is not None:
-            event.setdefault(columns["timestampColumnName"], r.timestamp_ms)
-            event.setdefault(columns["topicColumnName"], spec.topic)
-            if r.key is not None:
-                event.setdefault(columns["keyColumnName"], r.key.decode("utf-8", "replace"))
-        lines.append(json.dumps(event).encode())
-    return lines, bad
+    if columns is None:
+        return None
 
+    def fields(r: Record) -> dict[str, Any]:
+        added: dict[str, Any] = {
+            columns["timestampColumnName"]: r.timestamp_ms,
+            columns["topicColumnName"]: spec.topic,
+        }
+        if r.key is not None:
+            added[columns["keyColumnName"]] = r.key.decode("utf-8", "replace")
+        return added
 
-def _one_line(value: bytes) -> bool:
-    """Whether the value read can be a line of the work file as it is: UTF-8 without a byte
-    order mark or a line break (JSON in UTF-16 or spread over lines is written again)."""
-    if b"\n" in value or b"\r" in value or value.startswith(codecs.BOM_UTF8):
-        return False
-    try:
-        value.decode()
-    except UnicodeDecodeError:
-        return False
-    return True
+    return fields
 
 
 def _with_cutoff(plan: Plan, cutoff: str) -> Plan:
     in_range = f"({plan.in_range}) AND {TS} >= {cutoff}"
     return replace(plan, in_range=in_range, keep=f"{TS} IS NOT NULL AND {in_range}")
-
-
-def _preview(value: bytes) -> str:
-    return value[:200].decode("utf-8", "replace")
 
 
 def _now() -> datetime:

@@ -28,6 +28,9 @@ from mauzo_olap_lite.supervisors.spec import SupervisorSpec
 
 log = structlog.get_logger(__name__)
 BATCH_WINDOW_S = 0.5
+# A record may hold many rows (values.py): a micro-batch also ends at this much record data,
+# so catching up on a long lag never gathers millions of rows into one DuckDB transaction.
+MAX_BATCH_BYTES = 32 << 20
 LATEST_REFRESH_S = 1.0
 UNHEALTHY_AFTER = 3  # druid.supervisor.unhealthinessThreshold
 MAX_RECENT_ERRORS = 10
@@ -176,17 +179,20 @@ class SupervisorRunner:
         self.live.current = dict(self.live.starting)
 
     async def _poll(self, consumer: AIOKafkaConsumer) -> list[Record]:
-        """Up to max_batch_rows records, gathered for at most BATCH_WINDOW_S after the first."""
+        """Up to max_batch_rows records (and MAX_BATCH_BYTES of values), gathered for at most
+        BATCH_WINDOW_S after the first."""
         limit = self.spec.max_batch_rows
         records: list[Record] = []
+        size = 0
         deadline = time.monotonic() + BATCH_WINDOW_S
         wait_ms = int(BATCH_WINDOW_S * 1000)
-        while len(records) < limit and not self._stop.is_set():
+        while len(records) < limit and size < MAX_BATCH_BYTES and not self._stop.is_set():
             fetched = await consumer.getmany(timeout_ms=wait_ms, max_records=limit - len(records))
             for tp, messages in fetched.items():
                 records += [
                     Record(tp.partition, m.offset, m.value, m.key, m.timestamp) for m in messages
                 ]
+                size += sum(len(m.value) for m in messages if m.value is not None)
             left = deadline - time.monotonic()
             if left <= 0 or (not records and not fetched):
                 break
