@@ -40,6 +40,13 @@ def kpi_aggregates(
 ) -> list[tuple[str, str]]:
     """(alias, expression) pairs for every raw sum/count a Kpis row needs; without `customers`
     the exact distinct count of customers is left out (the caller shows no customer count)."""
+    return plain_aggregates(schema) + [
+        aggregate for group in distinct_counts(schema, distinct, customers) for aggregate in group
+    ]
+
+
+def plain_aggregates(schema: DatasourceSchema) -> list[tuple[str, str]]:
+    """The sums and counts of a Kpis row: everything but its exact distinct counts."""
     for metric in REQUIRED_METRICS:
         if not schema.has(metric):
             raise InvalidArgument(
@@ -57,13 +64,24 @@ def kpi_aggregates(
     if schema.has(COST):
         out += [(COST.value, scaled_sum(col(COST))), ("cost_lines", f"COUNT({col(COST)})")]
     if schema.has(INVOICE):
-        out += [
-            ("invoices", f"COUNT(DISTINCT {col(INVOICE)})"),
-            ("invoice_lines", f"COUNT({col(INVOICE)})"),
-        ]
+        out.append(("invoice_lines", f"COUNT({col(INVOICE)})"))
     out.append(("sale_lines", f"COUNT(*) FILTER (WHERE {sale_line_condition(schema)})"))
+    return out
+
+
+def distinct_counts(
+    schema: DatasourceSchema, distinct: tuple[str, ...] = (), customers: bool = True
+) -> list[list[tuple[str, str]]]:
+    """The exact distinct counts of a Kpis row, in two groups (either may be empty): invoices,
+    the one with as many values as there are transactions; then customers and the `distinct`
+    columns, which have far fewer (statements.py's kpi_queries runs each group on its own)."""
+    col = schema.column
+    invoices = []
+    if schema.has(INVOICE):
+        invoices.append(("invoices", f"COUNT(DISTINCT {col(INVOICE)})"))
+    others = []
     if customers and schema.has(CUSTOMER):
-        out.append(("customers", f"COUNT(DISTINCT {col(CUSTOMER)})"))
+        others.append(("customers", f"COUNT(DISTINCT {col(CUSTOMER)})"))
     aliases: dict[str, str] = {
         Dimension.PRODUCT: "products",
         Dimension.BRANCH: "branches",
@@ -71,8 +89,8 @@ def kpi_aggregates(
     }
     for column in distinct:
         if schema.has(column):
-            out.append((aliases[column], f"COUNT(DISTINCT {col(column)})"))
-    return out
+            others.append((aliases[column], f"COUNT(DISTINCT {col(column)})"))
+    return [invoices, others]
 
 
 def sale_line_condition(schema: DatasourceSchema) -> str:
