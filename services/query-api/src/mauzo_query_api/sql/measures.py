@@ -40,9 +40,7 @@ def kpi_aggregates(
 ) -> list[tuple[str, str]]:
     """(alias, expression) pairs for every raw sum/count a Kpis row needs; without `customers`
     the exact distinct count of customers is left out (the caller shows no customer count)."""
-    return plain_aggregates(schema) + [
-        aggregate for group in distinct_counts(schema, distinct, customers) for aggregate in group
-    ]
+    return plain_aggregates(schema) + distinct_counts(schema, distinct, customers)
 
 
 def plain_aggregates(schema: DatasourceSchema) -> list[tuple[str, str]]:
@@ -71,17 +69,14 @@ def plain_aggregates(schema: DatasourceSchema) -> list[tuple[str, str]]:
 
 def distinct_counts(
     schema: DatasourceSchema, distinct: tuple[str, ...] = (), customers: bool = True
-) -> list[list[tuple[str, str]]]:
-    """The exact distinct counts of a Kpis row, in two groups (either may be empty): invoices,
-    the one with as many values as there are transactions; then customers and the `distinct`
-    columns, which have far fewer (statements.py's kpi_queries runs each group on its own)."""
+) -> list[tuple[str, str]]:
+    """The exact distinct counts of a Kpis row: invoices, customers and the `distinct` columns."""
     col = schema.column
-    invoices = []
+    out = []
     if schema.has(INVOICE):
-        invoices.append(("invoices", f"COUNT(DISTINCT {col(INVOICE)})"))
-    others = []
+        out.append(("invoices", f"COUNT(DISTINCT {col(INVOICE)})"))
     if customers and schema.has(CUSTOMER):
-        others.append(("customers", f"COUNT(DISTINCT {col(CUSTOMER)})"))
+        out.append(("customers", f"COUNT(DISTINCT {col(CUSTOMER)})"))
     aliases: dict[str, str] = {
         Dimension.PRODUCT: "products",
         Dimension.BRANCH: "branches",
@@ -89,8 +84,8 @@ def distinct_counts(
     }
     for column in distinct:
         if schema.has(column):
-            others.append((aliases[column], f"COUNT(DISTINCT {col(column)})"))
-    return [invoices, others]
+            out.append((aliases[column], f"COUNT(DISTINCT {col(column)})"))
+    return out
 
 
 def sale_line_condition(schema: DatasourceSchema) -> str:

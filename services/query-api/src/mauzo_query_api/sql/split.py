@@ -1,17 +1,17 @@
-"""One KPI question as several statements, and their rows joined back into one row per group.
+"""One KPI question as two statements, and their rows joined back into one row per group.
 
 Exact distinct counts cost most of a KPI statement, and they cost more when one statement mixes
-them with sums or with each other: olap-lite's DuckDB then first gathers the selected rows in a
-shared intermediate result that feeds one hash aggregation per kind. At 50M rows the Overview's
-statement for the last 30 days took 280 ms of CPU as one statement and 185 ms as three: the
-sums, the distinct invoices (the one count with as many values as transactions) and the other
-distinct counts (docs/druid.md#exact-distinct-counts). Druid, too, plans a statement with a
-single exact distinct count as one nested groupBy, without grouping sets.
+them with sums: olap-lite's DuckDB then first gathers the selected rows in a shared intermediate
+result that feeds one hash aggregation for the sums and one per distinct argument. At 50M rows
+the Overview's statement for the last 30 days took 280 ms of CPU as one statement, 41 + 156 ms
+as the sums and the distinct counts, and 41 + 96 + 48 ms with the distinct invoices on their own
+(docs/druid.md#exact-distinct-counts). Two statements it is: each statement costs a round trip
+and DuckDB's fixed cost per query, which at 1M rows outweighs what a third one saves.
 
-A split is only made when the statement ranks groups by nothing but their keys: every part then
-selects the same groups (same filter, same GROUP BY) in the same order under the same LIMIT, so
+A split is only made when the statement ranks groups by nothing but their keys: both parts then
+select the same groups (same filter, same GROUP BY) in the same order under the same LIMIT, so
 joining by key is exact. The parts are separate statements (sent at once), so a load published
-while they run can show in one part and not yet in another, as between any two statements.
+while they run can show in one part and not yet in the other, as between any two statements.
 """
 
 from __future__ import annotations
@@ -34,14 +34,14 @@ def kpi_queries(
     spec: KpiStatement,
     scope: BranchScope = EVERY_BRANCH,
 ) -> list[SqlQuery]:
-    """The statements whose rows `joined_rows` makes into kpi_query's rows; the first part
-    holds the sums (and first / last times), each other part one group of distinct counts."""
-    if spec.order is not None:
+    """The statements whose rows `joined_rows` makes into kpi_query's rows: the sums (and
+    first / last times), then the exact distinct counts when there are any."""
+    counts = distinct_counts(schema, spec.distinct, spec.customers)
+    if spec.order is not None or not counts:
         return [kpi_query(schema, flt, zone, spec, scope)]
-    groups = [g for g in distinct_counts(schema, spec.distinct, spec.customers) if g]
     plain = kpi_query(schema, flt, zone, spec, scope, plain_aggregates(schema))
-    counts = KpiStatement(spec.group_by, spec.bucket, limit=spec.limit)
-    return [plain, *(kpi_query(schema, flt, zone, counts, scope, group) for group in groups)]
+    keys_only = KpiStatement(spec.group_by, spec.bucket, limit=spec.limit)
+    return [plain, kpi_query(schema, flt, zone, keys_only, scope, counts)]
 
 
 def key_aliases(spec: KpiStatement) -> tuple[str, ...]:
