@@ -45,7 +45,8 @@ from mauzo_query_api.graphql.resolvers.overview import OVERVIEW_DISTINCT
 from mauzo_query_api.olap.catalog import DatasourceSchema
 from mauzo_query_api.olap.client import SqlQuery
 from mauzo_query_api.sql.filters import SalesFilter
-from mauzo_query_api.sql.statements import KpiStatement, kpi_query
+from mauzo_query_api.sql.split import kpi_queries
+from mauzo_query_api.sql.statements import KpiStatement
 from mauzo_query_api.sql.timewindow import Granularity, window
 
 DATASOURCE = "bench_sales"
@@ -90,20 +91,17 @@ def summary(name: str, ms: list[float]) -> dict[str, Any]:
 
 
 def overview_statements(schema: DatasourceSchema, first: date, last: date) -> list[SqlQuery]:
-    """What the salesOverview and salesTrend resolvers send for this filter (see resolvers/)."""
+    """What the salesOverview and salesTrend resolvers send for this filter (see resolvers/):
+    each KPI question as split.py's parts."""
     flt = SalesFilter(first, last)
     before = window(first, last, ZONE).previous(ZONE)
-    return [
-        kpi_query(schema, flt, ZONE, KpiStatement(distinct=OVERVIEW_DISTINCT)),
-        kpi_query(schema, flt.with_dates(before.date_from, before.date_to), ZONE, KpiStatement()),
+    specs = [
+        (flt, KpiStatement(distinct=OVERVIEW_DISTINCT)),
+        (flt.with_dates(before.date_from, before.date_to), KpiStatement()),
         # OVERVIEW's salesTrend selects no uniqueCustomers
-        kpi_query(
-            schema,
-            flt,
-            ZONE,
-            KpiStatement(bucket=Granularity.DAY, limit=10_001, customers=False),
-        ),
+        (flt, KpiStatement(bucket=Granularity.DAY, limit=10_001, customers=False)),
     ]
+    return [q for f, spec in specs for q in kpi_queries(schema, f, ZONE, spec)]
 
 
 TIME_FLOOR = re.compile(r"TIME_FLOOR\(__time, 'P1D', NULL, '([A-Za-z_/]+)'\)")

@@ -13,8 +13,8 @@ from typing import Any
 
 from mauzo_olap_lite.native.errors import bad_query
 from mauzo_olap_lite.sql.context import format_timestamp, zone_info, zone_name
-from mauzo_olap_lite.timeutil.granularity import Granularity, floor_period_sql, parse_granularity
-from mauzo_olap_lite.timeutil.zones import local_to_utc_sql, utc_to_local_sql
+from mauzo_olap_lite.timeutil.buckets import zoned_floor_sql
+from mauzo_olap_lite.timeutil.granularity import Granularity, parse_granularity
 
 MAX_FILLED_BUCKETS = 100_000
 
@@ -38,10 +38,7 @@ class QueryGranularity:
             return "CAST(NULL AS TIMESTAMP)"
         if self.spec.period is None:  # none: every millisecond is its own bucket
             return expr
-        local = utc_to_local_sql(expr, self.zone)
-        return local_to_utc_sql(
-            floor_period_sql(local, self.spec.period, self.spec.origin), self.zone
-        )
+        return zoned_floor_sql(expr, self.spec.period, self.spec.origin, self.zone)
 
     def format(self, moment: datetime) -> str:
         local = moment.replace(tzinfo=UTC).astimezone(self.tz).replace(tzinfo=None)

@@ -21,6 +21,7 @@ from mauzo_olap_lite.sql.context import (
     to_utc_sql,
     zone_name,
 )
+from mauzo_olap_lite.timeutil.buckets import zoned_floor_sql
 from mauzo_olap_lite.timeutil.granularity import floor_period_sql
 from mauzo_olap_lite.timeutil.joda import joda_to_strftime, joda_to_strptime
 from mauzo_olap_lite.timeutil.periods import Period, parse_interval, parse_period
@@ -88,6 +89,8 @@ def _zone(args: list[exp.Expr], index: int, tr: Caller, name: str) -> str:
 
 
 def _floor(ts: str, period: Period, origin: str | None, zone: str, tr: Caller) -> str:
+    if tr.ctx.time_zone == "UTC":
+        return zoned_floor_sql(ts, period, origin, zone)
     local = between_zones_sql(ts, tr.ctx.time_zone, zone)
     floored = floor_period_sql(local, period, origin)
     return between_zones_sql(floored, zone, tr.ctx.time_zone)

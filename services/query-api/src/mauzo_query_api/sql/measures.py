@@ -40,6 +40,11 @@ def kpi_aggregates(
 ) -> list[tuple[str, str]]:
     """(alias, expression) pairs for every raw sum/count a Kpis row needs; without `customers`
     the exact distinct count of customers is left out (the caller shows no customer count)."""
+    return plain_aggregates(schema) + distinct_counts(schema, distinct, customers)
+
+
+def plain_aggregates(schema: DatasourceSchema) -> list[tuple[str, str]]:
+    """The sums and counts of a Kpis row: everything but its exact distinct counts."""
     for metric in REQUIRED_METRICS:
         if not schema.has(metric):
             raise InvalidArgument(
@@ -57,11 +62,19 @@ def kpi_aggregates(
     if schema.has(COST):
         out += [(COST.value, scaled_sum(col(COST))), ("cost_lines", f"COUNT({col(COST)})")]
     if schema.has(INVOICE):
-        out += [
-            ("invoices", f"COUNT(DISTINCT {col(INVOICE)})"),
-            ("invoice_lines", f"COUNT({col(INVOICE)})"),
-        ]
+        out.append(("invoice_lines", f"COUNT({col(INVOICE)})"))
     out.append(("sale_lines", f"COUNT(*) FILTER (WHERE {sale_line_condition(schema)})"))
+    return out
+
+
+def distinct_counts(
+    schema: DatasourceSchema, distinct: tuple[str, ...] = (), customers: bool = True
+) -> list[tuple[str, str]]:
+    """The exact distinct counts of a Kpis row: invoices, customers and the `distinct` columns."""
+    col = schema.column
+    out = []
+    if schema.has(INVOICE):
+        out.append(("invoices", f"COUNT(DISTINCT {col(INVOICE)})"))
     if customers and schema.has(CUSTOMER):
         out.append(("customers", f"COUNT(DISTINCT {col(CUSTOMER)})"))
     aliases: dict[str, str] = {

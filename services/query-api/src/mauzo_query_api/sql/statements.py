@@ -133,16 +133,17 @@ def kpi_query(
     zone: ZoneInfo,
     spec: KpiStatement,
     scope: BranchScope = EVERY_BRANCH,
+    aggregates: Sequence[tuple[str, str]] | None = None,
 ) -> SqlQuery:
-    """One KPI row per group (or one row overall): keys k0.., optional bucket, raw aggregates."""
+    """One KPI row per group (or one row overall): keys k0.., optional bucket, raw aggregates
+    (`aggregates`: only these (alias, expression) pairs instead of all of kpi_aggregates)."""
     keys = [(f"k{i}", schema.column(name)) for i, name in enumerate(spec.group_by)]
     if spec.bucket is not None:
         keys.append(("bucket", time_bucket(spec.bucket, zone)))
     select = [f"{expr} AS {alias}" for alias, expr in keys]
-    select += [
-        f"{expr} AS {alias}"
-        for alias, expr in kpi_aggregates(schema, distinct=spec.distinct, customers=spec.customers)
-    ]
+    if aggregates is None:
+        aggregates = kpi_aggregates(schema, distinct=spec.distinct, customers=spec.customers)
+    select += [f"{expr} AS {alias}" for alias, expr in aggregates]
     if spec.first_last:
         select += [f"MIN({TIME_COLUMN}) AS first_time", f"MAX({TIME_COLUMN}) AS last_time"]
     order: list[str] = []

@@ -22,6 +22,7 @@ from mauzo_query_api.graphql.types import (
 from mauzo_query_api.olap.client import Row
 from mauzo_query_api.sql.filters import SalesFilter
 from mauzo_query_api.sql.kpis import Kpis, growth
+from mauzo_query_api.sql.split import joined_rows, key_aliases, kpi_queries
 from mauzo_query_api.sql.statements import KpiStatement, kpi_query
 from mauzo_query_api.sql.timewindow import (
     Granularity,
@@ -35,15 +36,22 @@ from mauzo_query_api.sql.timewindow import (
 OVERVIEW_DISTINCT = (Dimension.PRODUCT, Dimension.BRANCH, Dimension.SALESPERSON)
 
 
+async def kpi_rows(
+    ask: Ask, datasource: str | None, flt: SalesFilter, spec: KpiStatement
+) -> list[Row]:
+    """kpi_query's rows, asked as split.py's parts at once."""
+    schema = await ask.schema(datasource)
+    parts = await ask.all_rows(kpi_queries(schema, flt, ask.zone, spec, ask.scope))
+    return joined_rows(parts, key_aliases(spec))
+
+
 async def totals(
     ask: Ask,
     datasource: str | None,
     flt: SalesFilter,
     distinct: tuple[str, ...] = OVERVIEW_DISTINCT,
 ) -> Kpis:
-    schema = await ask.schema(datasource)
-    spec = KpiStatement(distinct=distinct)
-    rows = await ask.rows(kpi_query(schema, flt, ask.zone, spec, ask.scope))
+    rows = await kpi_rows(ask, datasource, flt, KpiStatement(distinct=distinct))
     currency = ask.currency(datasource)
     return Kpis.from_row(rows[0], currency) if rows else Kpis.empty(currency)
 
@@ -158,11 +166,10 @@ async def sales_trend(
 ) -> list[TrendPoint]:
     """`customers=False` when the caller shows no customer count: the points' uniqueCustomers
     are then 0, and the statement skips an exact distinct count per bucket."""
-    schema = await ask.schema(datasource)
     spec = KpiStatement(
         bucket=granularity, limit=ask.settings.max_row_limit + 1, customers=customers
     )
-    rows = await ask.rows(kpi_query(schema, flt, ask.zone, spec, ask.scope))
+    rows = await kpi_rows(ask, datasource, flt, spec)
     check_size(ask, rows)
     currency = ask.currency(datasource)
     by_bucket: dict[date, Kpis] = {}
