@@ -16,6 +16,7 @@ import yaml
 from prometheus_client.metrics import MetricWrapperBase
 
 from mauzo_common.observability import metrics
+from mauzo_common.observability.request_durations import RequestDurations
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRAPED = ("upload", "validator", "spec-builder", "task-tracker", "query-api", "olap-lite")
@@ -31,8 +32,11 @@ def services() -> dict[str, dict[str, Any]]:
 
 
 def exported_names() -> set[str]:
-    """Every sample name Mauzo's metrics expose (counters' _total, histograms' _bucket...)."""
-    ours = [m for m in vars(metrics).values() if isinstance(m, MetricWrapperBase)]
+    """Every sample name Mauzo's metrics expose (counters' _total, histograms' _bucket...):
+    prometheus_client's metrics and our own collectors (the request-duration histogram)."""
+    ours = [
+        m for m in vars(metrics).values() if isinstance(m, MetricWrapperBase | RequestDurations)
+    ]
     names: set[str] = set()
     for metric in ours:
         for family in metric.describe():
