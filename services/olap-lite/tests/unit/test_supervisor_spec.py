@@ -35,9 +35,40 @@ def test_kafka_input_format_reads_the_value_format() -> None:
     assert spec.fmt.columns["timestampColumnName"] == "kafka.timestamp"
 
 
+def test_fetch_settings_of_the_consumer_properties_reach_the_consumer() -> None:
+    props = {
+        **IO["consumerProperties"],  # type: ignore[dict-item]
+        "fetch.max.wait.ms": "50",
+        "max.partition.fetch.bytes": 8388608,
+        "client.rack": "r1",  # kept in the spec, not a fetch setting
+    }
+    io = {**IO, "consumerProperties": props}
+    spec = parse_supervisor({"type": "kafka", "dataSchema": SCHEMA, "ioConfig": io})
+    assert spec.fetch_options == {"fetch_max_wait_ms": 50, "max_partition_fetch_bytes": 8388608}
+    assert spec.body["ioConfig"]["consumerProperties"]["client.rack"] == "r1"
+    assert (
+        parse_supervisor({"type": "kafka", "dataSchema": SCHEMA, "ioConfig": IO}).fetch_options
+        == {}
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
+        (
+            {
+                "type": "kafka",
+                "dataSchema": SCHEMA,
+                "ioConfig": {
+                    **IO,
+                    "consumerProperties": {
+                        "bootstrap.servers": "k:9092",
+                        "fetch.max.wait.ms": "soon",
+                    },
+                },
+            },
+            r"consumerProperties.fetch.max.wait.ms must be a positive whole number, not \[soon\]",
+        ),
         ({"type": "kinesis", "dataSchema": SCHEMA, "ioConfig": IO}, "Could not resolve type id"),
         ({"type": "kafka", "ioConfig": IO}, "dataSchema must not be null"),
         ({"type": "kafka", "dataSchema": SCHEMA, "ioConfig": {**IO, "topic": None}}, "topic"),

@@ -47,7 +47,11 @@ def create_app(settings: SpecBuilderSettings | None = None) -> FastAPI:
             )
             handlers = Handlers(broker=broker, store=store, overlord=overlord)
             consumer = Consumer(broker, settings, group=GROUP, producer=PRODUCER)
-            streams = Streams(overlord, bootstrap_servers=settings.supervisor_bootstrap())
+            streams = Streams(
+                overlord,
+                bootstrap_servers=settings.supervisor_bootstrap(),
+                fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+            )
 
             async def on_stream_opened(envelope: Envelope[StreamOpened]) -> None:
                 await streams.ensure(envelope.payload.datasource)

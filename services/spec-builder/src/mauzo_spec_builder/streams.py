@@ -54,9 +54,12 @@ class Stream:
 
 
 class Streams:
-    def __init__(self, overlord: DruidClient, *, bootstrap_servers: str) -> None:
+    def __init__(
+        self, overlord: DruidClient, *, bootstrap_servers: str, fetch_max_wait_ms: int = 500
+    ) -> None:
         self._overlord = overlord
         self._bootstrap = bootstrap_servers
+        self._fetch_max_wait_ms = fetch_max_wait_ms
 
     async def ensure(self, datasource: str) -> Stream:
         """The datasource's supervisor, created unless it exists."""
@@ -65,7 +68,11 @@ class Streams:
         sup_id = supervisor_id(datasource)
         created = sup_id not in await self._overlord.supervisors()
         if created:
-            spec = kafka_supervisor_spec(datasource, bootstrap_servers=self._bootstrap)
+            spec = kafka_supervisor_spec(
+                datasource,
+                bootstrap_servers=self._bootstrap,
+                fetch_max_wait_ms=self._fetch_max_wait_ms,
+            )
             await self._overlord.submit_supervisor(spec)
             log.info("supervisor_created", datasource=datasource, supervisor_id=sup_id)
         return Stream(

@@ -157,28 +157,53 @@ class StreamStage:
     async def _run(self) -> None:
         backoff = self.settings.kafka_retry_backoff_seconds
         swept = 0.0
-        while True:
-            fetched = await self.consumer.getmany(
-                timeout_ms=500, max_records=self.settings.stream_batch_records
-            )
-            records = [r for batch in fetched.values() for r in batch]
-            if not records:
-                continue
+        # The next batch is read (aiokafka builds its records in Python) while this one is
+        # validated and sent, so the two overlap; only the handled batch's offsets are committed.
+        ahead = asyncio.create_task(self._fetch())
+        try:
             while True:
-                try:
-                    await self.handle(records)
-                    await self.consumer.commit()
-                    break
-                except Exception as exc:  # a broker or disk failure: the batch comes again
-                    log.warning("stream_batch_failed", error=repr(exc), records=len(records))
-                    await asyncio.sleep(backoff)
-                    # Part of the batch may be in the clean topics already: remember those ids
-                    # first, or the retry would publish them twice.
-                    with contextlib.suppress(Exception):  # the retry fails again and says why
-                        await self.recover()
-            if time.monotonic() - swept > 60:
-                swept = time.monotonic()
-                await asyncio.to_thread(self.seen.forget_old)
+                records = await ahead
+                ahead = asyncio.create_task(self._fetch())
+                if not records:
+                    continue
+                while True:
+                    try:
+                        await self.handle(records)
+                        await self._commit(records)
+                        break
+                    except Exception as exc:  # a broker or disk failure: the batch comes again
+                        log.warning("stream_batch_failed", error=repr(exc), records=len(records))
+                        await asyncio.sleep(backoff)
+                        # Part of the batch may be in the clean topics already: remember those
+                        # ids first, or the retry would publish them twice.
+                        with contextlib.suppress(Exception):  # the retry fails again, says why
+                            await self.recover()
+                if time.monotonic() - swept > 60:
+                    swept = time.monotonic()
+                    await asyncio.to_thread(self.seen.forget_old)
+        finally:
+            ahead.cancel()
+            with contextlib.suppress(BaseException):
+                await ahead
+
+    async def _fetch(self) -> list[ConsumerRecord[bytes, bytes]]:
+        fetched = await self.consumer.getmany(
+            timeout_ms=500, max_records=self.settings.stream_batch_records
+        )
+        return [r for batch in fetched.values() for r in batch]
+
+    async def _commit(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        """The offsets after this batch's records, of the partitions still assigned (after a
+        rebalance a revoked partition's new owner reads them again; the id store keeps them
+        from loading twice)."""
+        ends: dict[TopicPartition, int] = {}
+        for r in records:
+            tp = TopicPartition(r.topic, r.partition)
+            ends[tp] = max(ends.get(tp, 0), r.offset + 1)
+        assigned = self.consumer.assignment()
+        owned = {tp: end for tp, end in ends.items() if tp in assigned}
+        if owned:
+            await self.consumer.commit(owned)
 
     async def handle(self, records: list[ConsumerRecord[bytes, bytes]]) -> BatchCounts:
         started = time.perf_counter()

@@ -22,7 +22,11 @@ def supervisor_id(datasource: str) -> str:
 
 
 def kafka_supervisor_spec(
-    datasource: str, *, bootstrap_servers: str, suspended: bool = False
+    datasource: str,
+    *,
+    bootstrap_servers: str,
+    suspended: bool = False,
+    fetch_max_wait_ms: int = 500,
 ) -> dict[str, Any]:
     schema = {
         "dataSource": datasource,
@@ -43,6 +47,12 @@ def kafka_supervisor_spec(
         "consumerProperties": {
             "bootstrap.servers": bootstrap_servers,
             "isolation.level": "read_committed",
+            # Kafka answers a fetch as soon as records arrive, so this only bounds idle fetches;
+            # the embedded broker answers an idle fetch only when it runs out (a hop's latency).
+            "fetch.max.wait.ms": fetch_max_wait_ms,
+            # A clean record holds up to 64 kB of rows: a fetch of 1 MB (Kafka's default) a
+            # partition would cap a catching-up supervisor at a few thousand rows a round trip.
+            "max.partition.fetch.bytes": 8 << 20,
         },
         "useEarliestOffset": True,
         "taskDuration": "PT1H",

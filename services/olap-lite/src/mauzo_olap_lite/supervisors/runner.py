@@ -132,6 +132,7 @@ class SupervisorRunner:
             auto_offset_reset="none",
             isolation_level=self.spec.isolation_level,
             client_id=f"olap-lite-{self.spec.id}",
+            **self.spec.fetch_options,
         )
         await consumer.start()
         try:
@@ -179,8 +180,11 @@ class SupervisorRunner:
         self.live.current = dict(self.live.starting)
 
     async def _poll(self, consumer: AIOKafkaConsumer) -> list[Record]:
-        """Up to max_batch_rows records (and MAX_BATCH_BYTES of values), gathered for at most
-        BATCH_WINDOW_S after the first."""
+        """A micro-batch: the first records to come (waiting up to BATCH_WINDOW_S for them), then
+        more for as long as each poll (pollTimeout) brings some, up to max_batch_rows records,
+        MAX_BATCH_BYTES of values or BATCH_WINDOW_S after the first. Caught up, a batch ends one
+        empty poll after its last record instead of waiting out the window, so rows are
+        queryable sooner; behind, batches grow to the limits and their fixed cost is rare."""
         limit = self.spec.max_batch_rows
         records: list[Record] = []
         size = 0
@@ -193,10 +197,12 @@ class SupervisorRunner:
                     Record(tp.partition, m.offset, m.value, m.key, m.timestamp) for m in messages
                 ]
                 size += sum(len(m.value) for m in messages if m.value is not None)
-            left = deadline - time.monotonic()
-            if left <= 0 or (not records and not fetched):
+            if not any(fetched.values()):
                 break
-            wait_ms = max(int(left * 1000), 1)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            wait_ms = max(min(int(left * 1000), self.spec.poll_timeout_ms), 1)
         return records
 
     def _ingest(self, records: list[Record]) -> BatchResult:
