@@ -28,12 +28,13 @@ from mauzo_olap_lite.formats.registry import input_format
 from mauzo_olap_lite.ingest.plan import TS, Plan, build_plan
 from mauzo_olap_lite.ingest.publish import Segment, publish
 from mauzo_olap_lite.ingest.stats import count_rows, parse_exceptions
-from mauzo_olap_lite.supervisors import store, values
+from mauzo_olap_lite.supervisors import columns, store, values
 from mauzo_olap_lite.supervisors.spec import SupervisorSpec
 from mauzo_olap_lite.timeutil.periods import format_instant
 
 MAX_SAVED_ERRORS = 5
 ROWS = "__kafka_batch"  # the batch's rows as the input format reads them (a temporary table)
+_COLUMNS = "__kafka_columns"  # pyarrow's table of them, while it is copied into ROWS
 
 
 @dataclass(frozen=True)
@@ -72,17 +73,9 @@ def ingest_batch(
     fmt = input_format(spec.fmt.value_format)
     bad, size = 0, 0
     if isinstance(fmt, JsonFormat):
-        try:
-            read = values.load(cur, records, extra=_kafka_fields(spec), max_errors=MAX_SAVED_ERRORS)
-            result.errors += read.errors
-            bad, size, empty = read.unparseable, read.value_bytes, read.objects == 0
-            if not empty:
-                # Read once into a table: counting, the parse exceptions and the insert then
-                # scan it instead of parsing the records again each time.
-                cur.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS SELECT * FROM "
-                            f"{fmt.over(values.relation(), cur)}")  # fmt: skip
-        finally:
-            values.drop(cur)
+        read = load_json_rows(cur, fmt, records, extra=_kafka_fields(spec))
+        result.errors += read.errors
+        bad, size, empty = read.unparseable, read.value_bytes, read.objects == 0
     else:
         lines = [r.value.replace(b"\n", b" ") for r in records if r.value is not None]
         size, empty = sum(map(len, lines)), not lines
@@ -133,6 +126,38 @@ def ingest_batch(
     finally:
         cur.execute(f"DROP TABLE IF EXISTS {ROWS}")
     return result
+
+
+def load_json_rows(
+    cur: duckdb.DuckDBPyConnection,
+    fmt: JsonFormat,
+    records: list[Record],
+    *,
+    extra: Callable[[Any], dict[str, Any]] | None = None,
+    quick: bool = True,
+) -> values.ReadValues:
+    """Fill ROWS with the objects of the records as the format reads them, once: counting, the
+    parse exceptions and the insert then scan it instead of parsing the records again each time.
+    pyarrow reads the batch when it reads exactly what the exact path would (columns.py);
+    `quick=False` takes the exact path whatever the records hold."""
+    present = [r.value for r in records if r.value is not None]
+    plain = quick and extra is None and fmt.discover and not fmt.paths
+    table = columns.read(present) if plain else None
+    if table is not None:
+        cur.register(_COLUMNS, table)
+        try:
+            cur.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS SELECT * FROM {_COLUMNS}")
+        finally:
+            cur.unregister(_COLUMNS)
+        return values.ReadValues(table.num_rows, 0, [], sum(map(len, present)))
+    try:
+        read = values.load(cur, records, extra=extra, max_errors=MAX_SAVED_ERRORS)
+        if read.objects:
+            cur.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS SELECT * FROM "
+                        f"{fmt.over(values.relation(), cur)}")  # fmt: skip
+        return read
+    finally:
+        values.drop(cur)
 
 
 def _kafka_fields(spec: SupervisorSpec) -> Callable[[Any], dict[str, Any]] | None:
