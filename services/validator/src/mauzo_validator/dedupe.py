@@ -7,13 +7,15 @@ record rejected before may load later under the same id once it is fixed; a load
 
 A batch's ids travel to SQLite as one JSON array (`json_each`), in order: binding them one by
 one cost more in Python than SQLite's own work, and sorted keys walk the index's pages in
-order instead of at random.
+order instead of at random. The stream stage looks ids up for one batch while it remembers the
+batch before, from two threads: a lock keeps the connection's statements apart.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -41,16 +43,18 @@ class SeenEvents:
             "NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (topic, part))"
         )
         self.retention_seconds = retention_seconds
+        self._lock = threading.Lock()
 
     def outcomes(self, event_ids: Iterable[str]) -> dict[str, Outcome]:
         """What became of each id seen before (within the retention)."""
         since = time.time() - self.retention_seconds
-        rows = self._db.execute(
-            "SELECT event_id, outcome FROM seen_events WHERE event_id IN "
-            "(SELECT value FROM json_each(?)) AND seen_at >= ?",
-            (json.dumps(sorted(event_ids)), since),
-        )
-        return dict(rows.fetchall())
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT event_id, outcome FROM seen_events WHERE event_id IN "
+                "(SELECT value FROM json_each(?)) AND seen_at >= ?",
+                (json.dumps(sorted(event_ids)), since),
+            )
+            return dict(rows.fetchall())
 
     def remember(
         self,
@@ -62,7 +66,7 @@ class SeenEvents:
         clean partition's end was after it (recovery reads the clean topics from there)."""
         now = time.time()
         by_outcome: dict[Outcome, Iterable[str]] = {"loaded": loaded, "rejected": rejected}
-        with self._db:
+        with self._lock, self._db:
             self._db.execute("BEGIN")
             self._db.executemany(
                 "INSERT INTO clean_offsets (topic, part, next_offset) VALUES (?, ?, ?) "
@@ -81,25 +85,28 @@ class SeenEvents:
                 )
 
     def clean_offsets(self) -> dict[tuple[str, int], int]:
-        rows = self._db.execute("SELECT topic, part, next_offset FROM clean_offsets")
-        return {(topic, part): offset for topic, part, offset in rows}
+        with self._lock:
+            rows = self._db.execute("SELECT topic, part, next_offset FROM clean_offsets")
+            return {(topic, part): offset for topic, part, offset in rows}
 
     def forget_old(self, limit: int = 10_000) -> int:
         cutoff = time.time() - self.retention_seconds
-        cursor = self._db.execute(
-            "DELETE FROM seen_events WHERE event_id IN (SELECT event_id FROM seen_events "
-            "WHERE seen_at < ? LIMIT ?)",
-            (cutoff, limit),
-        )
-        return cursor.rowcount
+        with self._lock:
+            cursor = self._db.execute(
+                "DELETE FROM seen_events WHERE event_id IN (SELECT event_id FROM seen_events "
+                "WHERE seen_at < ? LIMIT ?)",
+                (cutoff, limit),
+            )
+            return cursor.rowcount
 
     def unknown_datasources(self, names: Iterable[str]) -> list[str]:
         """The names never streamed before (remembered once their StreamOpened is out)."""
-        known = {row[0] for row in self._db.execute("SELECT datasource FROM stream_datasources")}
+        with self._lock:
+            known = {r[0] for r in self._db.execute("SELECT datasource FROM stream_datasources")}
         return sorted(set(names) - known)
 
     def remember_datasources(self, names: Iterable[str]) -> None:
-        with self._db:
+        with self._lock, self._db:
             self._db.execute("BEGIN")
             self._db.executemany(
                 "INSERT OR IGNORE INTO stream_datasources (datasource) VALUES (?)",

@@ -19,8 +19,11 @@ import asyncio
 import contextlib
 import json
 import time
+from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -42,7 +45,7 @@ from mauzo_common.events import (
 )
 from mauzo_common.kafka_security import aiokafka_options
 from mauzo_common.observability import metrics
-from mauzo_validator.dedupe import SeenEvents
+from mauzo_validator.dedupe import Outcome, SeenEvents
 from mauzo_validator.produce import Sent, packed_records, send_records
 from mauzo_validator.settings import ValidatorSettings
 from mauzo_validator.stream import BatchOutcome, Rejection, validate_batch
@@ -53,6 +56,23 @@ GROUP = "mauzo-validator-stream"
 PRODUCER = "validator"
 CLEAN_PREFIX = clean_topic("")[: -len(".v1")]  # mauzo.sales-clean.
 _HINT = "Correct the record and send it again (a new event_id, or the same one: it never loaded)."
+
+
+class Fetched(NamedTuple):
+    records: list[ConsumerRecord[bytes, bytes]]
+    ends: dict[TopicPartition, int]  # per partition, the offset after its last record
+
+
+class Decision(NamedTuple):
+    outcome: BatchOutcome  # what to publish: valid rows not loaded before, new rejections
+    duplicates: int
+    rejected_ids: list[str]
+
+    def handled(self) -> dict[str, Outcome]:
+        """The ids this batch loads or rejects, once it is published."""
+        found: dict[str, Outcome] = dict.fromkeys(self.rejected_ids, "rejected")
+        found.update(dict.fromkeys(self.outcome.clean[EVENT_ID].to_list(), "loaded"))
+        return found
 
 
 @dataclass(frozen=True)
@@ -155,59 +175,94 @@ class StreamStage:
         return len(found)
 
     async def _run(self) -> None:
+        """Batches are published strictly in order, but overlap in two ways: the next batch is
+        fetched (aiokafka builds its records in Python) while one is handled, and it is decided
+        (validated, its ids looked up) while the one before it is published, with that batch's
+        ids counted as handled. Only a handled batch's offsets are committed. A failed batch is
+        retried, after `recover` remembered what of it landed, and the batch decided ahead of it
+        is decided again after it."""
         backoff = self.settings.kafka_retry_backoff_seconds
         swept = 0.0
-        # The next batch is read (aiokafka builds its records in Python) while this one is
-        # validated and sent, so the two overlap; only the handled batch's offsets are committed.
-        ahead = asyncio.create_task(self._fetch())
+        waiting: deque[Fetched] = deque()  # fetched, not yet handled, in order
+        fetch = asyncio.create_task(self._fetch())
+        ahead: asyncio.Task[Decision] | None = None  # waiting[1]'s decision, while [0] publishes
         try:
             while True:
-                records = await ahead
-                ahead = asyncio.create_task(self._fetch())
-                if not records:
-                    continue
-                while True:
-                    try:
-                        await self.handle(records)
-                        await self._commit(records)
-                        break
-                    except Exception as exc:  # a broker or disk failure: the batch comes again
-                        log.warning("stream_batch_failed", error=repr(exc), records=len(records))
-                        await asyncio.sleep(backoff)
-                        # Part of the batch may be in the clean topics already: remember those
-                        # ids first, or the retry would publish them twice.
-                        with contextlib.suppress(Exception):  # the retry fails again, says why
-                            await self.recover()
+                if not waiting:
+                    fetched = await fetch
+                    fetch = asyncio.create_task(self._fetch())
+                    if not fetched.records:
+                        continue
+                    waiting.append(fetched)
+                batch = waiting[0]
+                decision = await ahead if ahead is not None else await self.decide(batch.records)
+                ahead = None
+                if len(waiting) == 1 and fetch.done():
+                    following = fetch.result()
+                    fetch = asyncio.create_task(self._fetch())
+                    if following.records:
+                        waiting.append(following)
+                if len(waiting) > 1:
+                    ahead = asyncio.create_task(
+                        self.decide(waiting[1].records, handled=decision.handled())
+                    )
+                try:
+                    await self.handle(batch.records, decision)
+                    await self._commit(batch.ends)
+                    waiting.popleft()
+                except Exception as exc:  # a broker or disk failure: the batch comes again
+                    log.warning("stream_batch_failed", error=repr(exc), records=len(batch.records))
+                    if ahead is not None:  # decided against ids that may not have landed
+                        with contextlib.suppress(Exception):
+                            await ahead
+                        ahead = None
+                    await asyncio.sleep(backoff)
+                    # Part of the batch may be in the clean topics already: remember those ids
+                    # first, or the retry would publish them twice.
+                    with contextlib.suppress(Exception):  # the retry fails again and says why
+                        await self.recover()
                 if time.monotonic() - swept > 60:
                     swept = time.monotonic()
                     await asyncio.to_thread(self.seen.forget_old)
         finally:
-            ahead.cancel()
-            with contextlib.suppress(BaseException):
-                await ahead
+            for task in (fetch, ahead):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(BaseException):
+                        await task
 
-    async def _fetch(self) -> list[ConsumerRecord[bytes, bytes]]:
+    async def _fetch(self) -> Fetched:
         fetched = await self.consumer.getmany(
             timeout_ms=500, max_records=self.settings.stream_batch_records
         )
-        return [r for batch in fetched.values() for r in batch]
+        return Fetched(
+            [r for batch in fetched.values() for r in batch],
+            {tp: batch[-1].offset + 1 for tp, batch in fetched.items() if batch},
+        )
 
-    async def _commit(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
-        """The offsets after this batch's records, of the partitions still assigned (after a
-        rebalance a revoked partition's new owner reads them again; the id store keeps them
-        from loading twice)."""
-        ends: dict[TopicPartition, int] = {}
-        for r in records:
-            tp = TopicPartition(r.topic, r.partition)
-            ends[tp] = max(ends.get(tp, 0), r.offset + 1)
+    async def _commit(self, ends: dict[TopicPartition, int]) -> None:
+        """Commit a handled batch's ends, of the partitions still assigned (after a rebalance a
+        revoked partition's new owner reads them again; the id store keeps them from loading
+        twice)."""
         assigned = self.consumer.assignment()
         owned = {tp: end for tp, end in ends.items() if tp in assigned}
         if owned:
             await self.consumer.commit(owned)
 
-    async def handle(self, records: list[ConsumerRecord[bytes, bytes]]) -> BatchCounts:
+    async def decide(
+        self, records: list[ConsumerRecord[bytes, bytes]], handled: Mapping[str, Outcome] = {}
+    ) -> Decision:
+        """`handled`: ids of a batch before this one that is being published, by outcome."""
+        return await asyncio.to_thread(self._decide, records, handled)
+
+    async def handle(
+        self, records: list[ConsumerRecord[bytes, bytes]], decision: Decision | None = None
+    ) -> BatchCounts:
+        """Publish a batch as decided (deciding it now if it was not) and remember its ids."""
         started = time.perf_counter()
-        outcome, duplicates, rejected_ids = await asyncio.to_thread(self._decide, records)
+        if decision is None:
+            decision = await self.decide(records)
+        outcome, duplicates, rejected_ids = decision
         processed = batch_counts(outcome)
         sends: list[Sent] = []
         clean = outcome.clean
@@ -249,14 +304,15 @@ class StreamStage:
         return counts
 
     def _decide(
-        self, records: list[ConsumerRecord[bytes, bytes]]
-    ) -> tuple[BatchOutcome, int, list[str]]:
+        self, records: list[ConsumerRecord[bytes, bytes]], handled: Mapping[str, Outcome]
+    ) -> Decision:
         """Validate, then leave out what was handled before: a loaded id never loads again, a
         rejected one is not dead-lettered again (within the batch, the first copy wins)."""
         outcome = validate_batch([r.value for r in records], self.settings, now=datetime.now(UTC))
         clean = outcome.clean
         ids = [*clean[EVENT_ID].to_list(), *(r.event_id for r in outcome.rejected if r.event_id)]
         before = self.seen.outcomes(set(ids))
+        before.update((i, handled[i]) for i in ids if i in handled)
         loaded = {i for i, o in before.items() if o == "loaded"}
         first = clean[EVENT_ID].is_first_distinct()
         keep = first & ~clean[EVENT_ID].is_in(list(loaded))
@@ -272,7 +328,9 @@ class StreamStage:
             rejected.append(rejection)
         duplicates = len(records) - kept_clean.height - len(rejected)
         rejected_ids = [r.event_id for r in rejected if r.event_id]
-        return BatchOutcome(kept_clean, rejected, outcome.datasources), duplicates, rejected_ids
+        return Decision(
+            BatchOutcome(kept_clean, rejected, outcome.datasources), duplicates, rejected_ids
+        )
 
     async def _dead_letter(
         self, record: ConsumerRecord[bytes, bytes], rejection: Rejection

@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.partitioner import DefaultPartitioner
 
@@ -135,6 +135,62 @@ async def test_rows_published_but_not_remembered_before_a_kill_are_not_loaded_ag
         await stage.stop()
     assert len(clean) == 300
     assert len({r["event_id"] for r in clean}) == 300
+
+
+async def test_lines_sent_again_in_the_next_batches_load_and_dead_letter_once(
+    kafka_bootstrap: str, tmp_path: Path, unique_name: str
+) -> None:
+    """Small batches, each line sent twice a batch or two apart: each loads, or is
+    dead-lettered, once."""
+    lines = sales(unique_name, 300, 20)
+    good, bad = lines[:300], lines[300:]
+    await send(
+        kafka_bootstrap, good[:150] + bad[:10] + good[:150] + bad[:10] + good[150:] + bad[10:]
+    )
+    settings = ValidatorSettings(
+        kafka_bootstrap=kafka_bootstrap, data_dir=tmp_path, stream_batch_records=100
+    )
+    stage = StreamStage(settings)
+    await stage.start()
+    try:
+        clean = await read(kafka_bootstrap, f"mauzo.sales-clean.{unique_name}.v1", 300)
+        letters = await read(kafka_bootstrap, DEAD_LETTER, 20)
+    finally:
+        await stage.stop()
+
+    assert sorted(r["event_id"] for r in clean) == sorted(v["event_id"] for _, v in good)
+    mine = [e["payload"]["event_id"] for e in letters if e["payload"]["datasource"] == unique_name]
+    assert sorted(mine) == sorted(v["event_id"] for _, v in bad)
+
+
+async def test_a_batch_decided_while_the_one_before_is_published_leaves_out_its_lines(
+    tmp_path: Path, unique_name: str
+) -> None:
+    """The next batch is decided before the one in flight is remembered: the lines that one
+    loads or rejects count as handled, so none is published twice."""
+    lines = sales(unique_name, 150, 10)
+    good, bad = lines[:150], lines[150:]
+
+    def records(chosen: list[tuple[str, dict[str, Any]]]) -> list[ConsumerRecord[bytes, bytes]]:
+        return [
+            ConsumerRecord(TOPIC, 0, n, 0, 0, k.encode(), json.dumps(v).encode(), None, 0, 0, ())
+            for n, (k, v) in enumerate(chosen)
+        ]
+
+    settings = ValidatorSettings(kafka_bootstrap="127.0.0.1:9", data_dir=tmp_path)
+    stage = StreamStage(settings)
+    try:
+        in_flight = await stage.decide(records(good[:100] + bad[:5]))
+        following = records(good[50:] + bad)
+        decided = await stage.decide(following, handled=in_flight.handled())
+        alone = await stage.decide(following)
+    finally:
+        stage.seen.close()
+
+    ids = sorted(decided.outcome.clean["event_id"].to_list())
+    assert ids == sorted(v["event_id"] for _, v in good[100:])
+    assert sorted(decided.rejected_ids) == sorted(v["event_id"] for _, v in bad[5:])
+    assert alone.outcome.clean.height == 100  # what the store alone does not know yet
 
 
 async def test_clean_rows_keep_their_key_partition_and_order_on_a_partitioned_topic(
