@@ -22,6 +22,7 @@ from typing import Any
 from mauzo_common.druid.supervisors import kafka_supervisor_spec
 from mauzo_common.events import CLEAN_COLUMNS
 from mauzo_olap_lite.database import Database
+from mauzo_olap_lite.settings import OlapLiteSettings
 from mauzo_olap_lite.supervisors import batch, columns, store
 from mauzo_olap_lite.supervisors.spec import parse_supervisor
 
@@ -55,7 +56,8 @@ def timed(rows: int, runs: int, quick: bool) -> list[float]:
         columns.read = lambda values: None  # type: ignore[assignment]
     try:
         with tempfile.TemporaryDirectory(prefix="mauzo-bench-olap-batch-") as tmp:
-            db = Database(Path(tmp) / "olap.duckdb")
+            threshold = OlapLiteSettings().olap_lite_checkpoint_threshold
+            db = Database(Path(tmp) / "olap.duckdb", checkpoint_threshold=threshold)
             cur = db.cursor()
             store.create_schema(cur)
             spent = []

@@ -36,6 +36,7 @@ def open_components(settings: OlapLiteSettings) -> Components:
         settings.db_path,
         threads=settings.olap_lite_threads,
         memory_limit=settings.olap_lite_memory_limit,
+        checkpoint_threshold=settings.olap_lite_checkpoint_threshold,
     )
     create_views(db.thread_cursor())
     engine = SqlEngine(db, settings.olap_lite_query_timeout_ms)

@@ -38,7 +38,9 @@ CREATE TABLE IF NOT EXISTS {META}.columns (
 DuckDBConfig = dict[str, str | bool | int | float | list[str]]
 
 
-def connection_config(threads: int | None, memory_limit: str | None) -> DuckDBConfig:
+def connection_config(
+    threads: int | None, memory_limit: str | None, checkpoint_threshold: str | None = None
+) -> DuckDBConfig:
     """The one configuration every connection to the database file must share (DuckDB refuses
     a second connection to the same file with another)."""
     # Druid keeps no row order but time (queries order only by ORDER BY), and DuckDB loads a
@@ -48,16 +50,24 @@ def connection_config(threads: int | None, memory_limit: str | None) -> DuckDBCo
         config["threads"] = threads
     if memory_limit:
         config["memory_limit"] = memory_limit
+    if checkpoint_threshold:
+        config["checkpoint_threshold"] = checkpoint_threshold
     return config
 
 
 class Database:
     def __init__(
-        self, path: Path, *, threads: int | None = None, memory_limit: str | None = None
+        self,
+        path: Path,
+        *,
+        threads: int | None = None,
+        memory_limit: str | None = None,
+        checkpoint_threshold: str | None = None,
     ) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._conn = duckdb.connect(str(path), config=connection_config(threads, memory_limit))
+        config = connection_config(threads, memory_limit, checkpoint_threshold)
+        self._conn = duckdb.connect(str(path), config=config)
         self._local = threading.local()
         self.write_lock = threading.RLock()
         self._datasource_locks: dict[str, threading.RLock] = {}

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from mauzo_olap_lite.formats.json import json_format
 from mauzo_olap_lite.supervisors import columns
-from mauzo_olap_lite.supervisors.batch import ROWS, Record, load_json_rows
+from mauzo_olap_lite.supervisors.batch import ROWS, Record, forget_rows, load_json_rows
 
 FORMAT = json_format({"type": "json"})
 KEYS = st.sampled_from(["__time", "branch", "amount", "units", "Note", "note", "é k", "a.b"])
@@ -40,7 +40,8 @@ ODD = st.sampled_from(
      b'{"a":"\xff"}', b'{"a": "\\ud800"}', b'{"a": 1, "a": "x"}', b"{} x", b"null",
      b'{"a": 1}\nnull', b" null",
      b'{"a": 1} null', b'{"a": 1}, null', b'{"a": 1}] null', b'[{"a": 1}, null]', b'{"\xff": 1}',
-     b'{"a": 1} 1 null', b'{"a": 1}\n\n  {"b": null}', b"1", b'"x"', b"true"]
+     b'{"a": 1} 1 null', b'{"a": 1}\n\n  {"b": null}', b"1", b'"x"', b"true",
+     b'{"a": 1}\n\xef\xbb\xbf{"b": 2}', b'{"a": 1}\xef\xbb\xbf{"b": 2}', b'{"a": "\xef\xbb\xbf"}']
 )  # fmt: skip
 
 
@@ -94,6 +95,7 @@ def rows(cur: duckdb.DuckDBPyConnection, quick: bool, values: list[bytes]) -> An
         return read.objects, read.unparseable, None, None
     kinds = cur.execute(f"SELECT column_name, column_type FROM (DESCRIBE {ROWS})").fetchall()
     found = cur.execute(f"SELECT * FROM {ROWS}").fetchall()
+    forget_rows(cur)
     shown = sorted(repr(tuple(_same_nan(v) for v in row)) for row in found)
     return read.objects, read.unparseable, sorted(kinds), shown
 

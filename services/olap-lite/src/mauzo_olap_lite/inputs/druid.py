@@ -82,7 +82,11 @@ def druid_source(config: dict[str, Any], settings: OlapLiteSettings) -> DruidInp
     if config.get("filter") is not None:
         raise ValueError("druid input source `filter` is not supported; use transformSpec.filter")
     names = [*(config.get("dimensions") or []), *(config.get("metrics") or [])]
-    db_config = connection_config(settings.olap_lite_threads, settings.olap_lite_memory_limit)
+    db_config = connection_config(
+        settings.olap_lite_threads,
+        settings.olap_lite_memory_limit,
+        settings.olap_lite_checkpoint_threshold,
+    )
     return DruidInputSource(
         datasource=datasource,
         interval=parse_interval(interval),

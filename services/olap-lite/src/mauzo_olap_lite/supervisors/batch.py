@@ -33,8 +33,9 @@ from mauzo_olap_lite.supervisors.spec import SupervisorSpec
 from mauzo_olap_lite.timeutil.periods import format_instant
 
 MAX_SAVED_ERRORS = 5
-ROWS = "__kafka_batch"  # the batch's rows as the input format reads them (a temporary table)
-_COLUMNS = "__kafka_columns"  # pyarrow's table of them, while it is copied into ROWS
+# The batch's rows as the input format reads them: a temporary table, or pyarrow's table of
+# them registered under the name (columns.py; DuckDB scans it where it is, without a copy).
+ROWS = "__kafka_batch"
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def ingest_batch(
             )
         result.published = bool(stats.chunks)
     finally:
-        cur.execute(f"DROP TABLE IF EXISTS {ROWS}")
+        forget_rows(cur)
     return result
 
 
@@ -137,18 +138,15 @@ def load_json_rows(
     quick: bool = True,
 ) -> values.ReadValues:
     """Fill ROWS with the objects of the records as the format reads them, once: counting, the
-    parse exceptions and the insert then scan it instead of parsing the records again each time.
+    parse exceptions and the insert then scan it instead of parsing the records again each time
+    (the caller forgets it with `forget_rows`).
     pyarrow reads the batch when it reads exactly what the exact path would (columns.py);
     `quick=False` takes the exact path whatever the records hold."""
     present = [r.value for r in records if r.value is not None]
     plain = quick and extra is None and fmt.discover and not fmt.paths
     table = columns.read(present) if plain else None
     if table is not None:
-        cur.register(_COLUMNS, table)
-        try:
-            cur.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS SELECT * FROM {_COLUMNS}")
-        finally:
-            cur.unregister(_COLUMNS)
+        cur.register(ROWS, table)
         return values.ReadValues(table.num_rows, 0, [], sum(map(len, present)))
     try:
         read = values.load(cur, records, extra=extra, max_errors=MAX_SAVED_ERRORS)
@@ -158,6 +156,11 @@ def load_json_rows(
         return read
     finally:
         values.drop(cur)
+
+
+def forget_rows(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.unregister(ROWS)  # pyarrow's table, if it was one
+    cur.execute(f"DROP TABLE IF EXISTS {ROWS}")
 
 
 def _kafka_fields(spec: SupervisorSpec) -> Callable[[Any], dict[str, Any]] | None:

@@ -35,12 +35,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
-_BOM = b"\xef\xbb\xbf"
 _BIGGEST_WHOLE = float(2**63)  # whole numbers from here on are not BIGINT in the exact path
 _READ = pj.ReadOptions(block_size=4 << 20)
 # What marks text as not wholly objects at the top level (or as nested lists with nulls, which
 # take the exact path anyway): a line starting with something else, something else after a
-# closing brace, or `null` after a closing brace and commas.
+# closing brace, or `null` after a closing brace and commas. A byte order mark, which pyarrow
+# skips where Python's reader refuses it, is "something else" at a record's or a line's start.
 _NOT_OBJECTS = (r"\n\s*[^\s{]", r"\}\s*[^\s,}\]{]", r"\}[\s,]*null")
 
 
@@ -49,12 +49,13 @@ def read(values: Sequence[bytes]) -> pa.Table | None:
     tell what they hold."""
     if not values:
         return None
-    if any(not value.lstrip().startswith(b"{") for value in values):
+    if not all(_starts_an_object(value) for value in values):
         return None
     blob = b"\n".join(values)
-    if _BOM in blob:
-        return None
-    whole = pa.array([blob], pa.large_binary())
+    offsets = pa.array([0, len(blob)], pa.int64()).buffers()[1]
+    whole = pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(), 1, [None, offsets, pa.py_buffer(blob)]
+    )  # the batch's text as one value, not copied
     if any(pc.match_substring_regex(whole, pattern)[0].as_py() for pattern in _NOT_OBJECTS):
         return None
     try:
@@ -67,6 +68,12 @@ def read(values: Sequence[bytes]) -> pa.Table | None:
         return _as_exact_path_reads(table)
     except (pa.ArrowException, UnicodeError):
         return None
+
+
+def _starts_an_object(value: bytes) -> bool:
+    """Whether the first character that is not whitespace is `{` (a byte order mark is not
+    whitespace, so a record starting with one is not)."""
+    return value[:1] == b"{" or value.lstrip()[:1] == b"{"
 
 
 def _as_exact_path_reads(table: pa.Table) -> pa.Table | None:
