@@ -20,7 +20,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
 _BY_KEY = DefaultPartitioner()  # the producer's own choice for a keyed record
-RECORD_BYTES = 64 << 10  # a quarter of a produce batch (stream_stage.py)
+RECORD_BYTES = 64 << 10  # an eighth of a produce batch (stream_stage.py)
 _PARTITION = "__partition"
 
 
