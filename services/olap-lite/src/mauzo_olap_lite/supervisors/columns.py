@@ -39,8 +39,8 @@ _BIGGEST_WHOLE = float(2**63)  # whole numbers from here on are not BIGINT in th
 _READ = pj.ReadOptions(block_size=4 << 20)
 # What marks text as not wholly objects at the top level (or as nested lists with nulls, which
 # take the exact path anyway): a line starting with something else, something else after a
-# closing brace, or `null` after a closing brace and commas. A byte order mark, which pyarrow
-# skips where Python's reader refuses it, is "something else" at a record's or a line's start.
+# closing brace, or `null` after a closing brace and commas. A byte order mark at a record's or
+# a line's start (pyarrow may skip it; the exact path decides what it means) is "something else".
 _NOT_OBJECTS = (r"\n\s*[^\s{]", r"\}\s*[^\s,}\]{]", r"\}[\s,]*null")
 
 
