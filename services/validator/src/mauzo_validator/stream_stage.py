@@ -4,13 +4,12 @@ It runs in the validator (the rules it reuses live there) as a second consumer g
 file consumer. One loop: fetch up to `stream_batch_records` records across partitions, validate
 them as one Polars frame (stream.py), drop event ids already loaded (dedupe.py), publish the clean
 rows to `mauzo.sales-clean.<datasource>.v1` (many to a record, each on the partition its producer
-key picks: produce.py), and each invalid
-record to `mauzo.sales-events-dead-letter.v1` with its reason; only after every send is acknowledged
-are the ids remembered and the offsets committed (docs/architecture.md#delivery-guarantees). A bad
-record is a verdict, never an exception, so it never blocks its partition; a failure to publish
-retries the whole batch, after `recover` has remembered the rows of it that landed. The first
-clean row of a datasource also announces `StreamOpened`, on which spec-builder creates the
-datasource's supervisor.
+key picks: produce.py), and each invalid record to `mauzo.sales-events-dead-letter.v1` with its
+reason; only after every send is acknowledged are the ids remembered and the offsets committed
+(docs/architecture.md#delivery-guarantees). A bad record is a verdict, never an exception, so it
+never blocks its partition; a failure to publish retries the whole batch, after `recover` has
+remembered the rows of it that landed. The first clean row of a datasource also announces
+`StreamOpened`, on which spec-builder creates the datasource's supervisor.
 """
 
 from __future__ import annotations
@@ -253,18 +252,18 @@ class StreamStage:
             await self.consumer.commit(owned)
 
     async def decide(
-        self, records: list[ConsumerRecord[bytes, bytes]], handled: Mapping[str, Outcome] = {}
+        self,
+        records: list[ConsumerRecord[bytes, bytes]],
+        handled: Mapping[str, Outcome] | None = None,
     ) -> Decision:
         """`handled`: ids of a batch before this one that is being published, by outcome."""
-        return await asyncio.to_thread(self._decide, records, handled)
+        return await asyncio.to_thread(self._decide, records, handled or {})
 
     async def handle(
-        self, records: list[ConsumerRecord[bytes, bytes]], decision: Decision | None = None
+        self, records: list[ConsumerRecord[bytes, bytes]], decision: Decision
     ) -> BatchCounts:
-        """Publish a batch as decided (deciding it now if it was not) and remember its ids."""
+        """Publish a batch as decided and remember its ids."""
         started = time.perf_counter()
-        if decision is None:
-            decision = await self.decide(records)
         outcome, duplicates, rejected_ids = decision
         processed = batch_counts(outcome)
         sends: list[Sent] = []

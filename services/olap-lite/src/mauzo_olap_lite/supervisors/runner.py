@@ -188,7 +188,7 @@ class SupervisorRunner:
         limit = self.spec.max_batch_rows
         records: list[Record] = []
         size = 0
-        deadline = time.monotonic() + BATCH_WINDOW_S
+        deadline = 0.0  # set when the first records come
         wait_ms = int(BATCH_WINDOW_S * 1000)
         while len(records) < limit and size < MAX_BATCH_BYTES and not self._stop.is_set():
             fetched = await consumer.getmany(timeout_ms=wait_ms, max_records=limit - len(records))
@@ -199,6 +199,7 @@ class SupervisorRunner:
                 size += sum(len(m.value) for m in messages if m.value is not None)
             if not any(fetched.values()):
                 break
+            deadline = deadline or time.monotonic() + BATCH_WINDOW_S
             left = deadline - time.monotonic()
             if left <= 0:
                 break
