@@ -12,6 +12,7 @@ over whole. Order within a partition is the order given; a record has no key.
 from __future__ import annotations
 
 import asyncio
+import io
 import random
 from dataclasses import dataclass
 
@@ -35,8 +36,13 @@ class Sent:
 def packed_records(
     rows: pl.DataFrame, keys: list[bytes | None], partitions: list[int]
 ) -> dict[int, list[bytes]]:
-    """Per partition, its rows (one key each, in `keys`) as NDJSON records, in order."""
+    """Per partition, its rows (one key each, in `keys`) as NDJSON records, in order. A column
+    null in every row is left out of the lines: a missing field reads as null (in Druid's
+    `json` reader as in olap-lite's), and the nulls were a sixth of a clean line."""
+    rows = rows.select(c for c in rows.columns if rows[c].null_count() < rows.height)
     unkeyed = random.choice(partitions)  # noqa: S311 - spreading load, not secrecy
+    if all(key is None for key in keys):
+        return {unkeyed: cut(_ndjson(rows))}
     chosen: dict[bytes, int] = {}
     picked: list[int] = []
     for key in keys:
@@ -48,10 +54,13 @@ def packed_records(
             picked.append(chosen.setdefault(key, _BY_KEY(key, partitions, partitions)))
     tagged = rows.with_columns(pl.Series(_PARTITION, picked, pl.Int32))
     groups = tagged.partition_by(_PARTITION, as_dict=True, maintain_order=True)
-    return {
-        int(p): cut(group.drop(_PARTITION).write_ndjson().encode())
-        for (p,), group in groups.items()
-    }
+    return {int(p): cut(_ndjson(group.drop(_PARTITION))) for (p,), group in groups.items()}
+
+
+def _ndjson(rows: pl.DataFrame) -> bytes:
+    out = io.BytesIO()  # written as bytes: a str would be encoded again, a copy of it all
+    rows.write_ndjson(out)
+    return out.getvalue()
 
 
 def cut(text: bytes, limit: int = RECORD_BYTES) -> list[bytes]:

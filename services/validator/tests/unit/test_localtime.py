@@ -60,3 +60,40 @@ def test_parse_times_reads_messy_cells_like_the_full_preparation(zone: str) -> N
     assert detection is not None
     expected = pl.DataFrame({"t": values}).select(to_utc(pl.col("t"), detection, zone))
     assert parse_times(series, detection, zone).to_list() == expected.to_series().to_list()
+
+
+ISO_SHAPES = [
+    "%Y-%m-%dT%H:%M:%S{z}",
+    "%Y-%m-%d %H:%M:%S{z}",
+    "%Y-%m-%dT%H:%M{z}",
+    "%Y-%m-%d %H:%M{z}",
+    "%Y-%m-%d",
+    " %Y-%m-%dT%H:%M:%S.%f{z} ",  # spaces and a fraction: only the full preparation reads them
+    "%d/%m/%Y %H:%M",  # no ISO format reads it
+]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    zone=st.sampled_from(ZONES),
+    values=st.lists(
+        st.tuples(
+            st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2030, 1, 1)),
+            st.sampled_from(ISO_SHAPES),
+            st.sampled_from(["", "+03:00", "-05:30", "Z", "+00:00"]),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+)
+def test_formats_read_in_turn_give_what_coalescing_them_all_gives(
+    zone: str, values: list[tuple[datetime, str, str]]
+) -> None:
+    """A stream's batch is read with the nine ISO formats one after another, each over what the
+    ones before left unread; it must equal reading every value with all of them."""
+    from mauzo_validator.stream import ISO
+
+    texts = [when.strftime(shape.format(z=offset)) for when, shape, offset in values]
+    series = pl.Series(texts)
+    expected = pl.DataFrame({"t": texts}).select(to_utc(pl.col("t"), ISO, zone)).to_series()
+    assert parse_times(series, ISO, zone).to_list() == expected.to_list()

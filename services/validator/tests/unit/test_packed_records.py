@@ -44,3 +44,18 @@ def test_each_key_keeps_its_partition_and_order() -> None:
     for records in packed.values():
         numbers = [json.loads(line)["n"] for r in records for line in r.split(b"\n")]
         assert numbers == sorted(numbers)
+
+
+def test_a_column_null_in_every_row_is_left_out_and_the_others_kept_whole() -> None:
+    rows = pl.DataFrame(
+        {"n": [1, 2, 3], "tax": [None, None, None], "discount": [None, 0.5, None]},
+        schema={"n": pl.Int64, "tax": pl.Float64, "discount": pl.Float64},
+    )
+    for keys in ([None, None, None], [b"a", b"b", None]):
+        packed = packed_records(rows, keys, [0, 1])
+        lines = [json.loads(line) for rs in packed.values() for r in rs for line in r.split(b"\n")]
+        assert sorted(lines, key=lambda line: line["n"]) == [
+            {"n": 1, "discount": None},
+            {"n": 2, "discount": 0.5},
+            {"n": 3, "discount": None},
+        ]
