@@ -55,7 +55,7 @@ def create_app(settings: OlapLiteSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         components = open_components(settings)
         app.state.components = components
-        manager = SupervisorManager(components.db, on_published=components.sql.invalidate)
+        manager = SupervisorManager(components.db, on_published=components.sql.appended)
         app.state.supervisors = manager
         components.sql.refresh_before(
             "sys_supervisors",

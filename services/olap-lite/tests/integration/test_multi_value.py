@@ -3,9 +3,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from mauzo_common.testing.components import wait_until
+from mauzo_olap_lite.app import open_components
+from mauzo_olap_lite.catalog import Column, ensure_table
+from mauzo_olap_lite.database import transaction
+from mauzo_olap_lite.settings import OlapLiteSettings
 
 ROWS = (
     "ts,id,tags\n"
@@ -178,3 +187,48 @@ def test_native_group_by_and_filter_on_a_multi_value_dimension_equal_sql(
         }
     )
     assert row["result"]["distinct"] == 3
+
+
+def test_a_micro_batch_that_makes_a_column_multi_value_leaves_no_stale_sql(
+    make_spec: Any, tmp_path: Path
+) -> None:
+    """A stream's micro-batches (every fraction of a second) keep the SQL already translated for
+    their datasource, unless one made a column multi-value: the same query text must then
+    match any of a row's values."""
+    components = open_components(OlapLiteSettings(data_dir=tmp_path))
+    try:
+        single = "ts,id,tags\n2024-01-01T00:00:00Z,r1,a\n"
+        body = make_spec(
+            "sales",
+            {"type": "inline", "data": single},
+            input_format={"type": "csv", "findColumnsFromHeader": True},
+            timestamp={"column": "ts", "format": "iso"},
+            dimensions=["id", "tags"],
+        )
+        components.tasks.submit(body)
+        query = {"query": "SELECT COUNT(*) AS n FROM \"sales\" WHERE tags = 'a'"}
+
+        def matching() -> list[Any]:
+            ctx = components.sql.context(query)
+            return [list(r) for r in components.sql.execute(query, ctx, uuid.uuid4().hex).rows]
+
+        def loaded() -> bool:
+            with contextlib.suppress(Exception):
+                return matching() == [[1]]
+            return False
+
+        wait_until(loaded, 30, "the task's row")
+        # What a micro-batch bringing ["a", "b"] does: the column widens, the row goes in.
+        cur = components.db.cursor()
+        with components.db.write_lock, transaction(cur):
+            ensure_table(cur, "sales", [Column("tags", "dimension", "VARCHAR[]")])
+            cur.execute(
+                "INSERT INTO sales (__time, id, tags) "
+                "VALUES (TIMESTAMP '2024-01-01 01:00:00', 'r2', ['b', 'a'])"
+            )
+        cur.close()
+        components.sql.appended("sales")
+        assert matching() == [[2]]
+    finally:
+        components.tasks.close()
+        components.db.close()

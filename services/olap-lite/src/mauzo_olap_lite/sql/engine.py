@@ -74,6 +74,20 @@ class SqlEngine:
             self._cache.clear()
             self._inline_positions.clear()
 
+    def appended(self, datasource: str) -> None:
+        """Rows were appended to `datasource` (a stream's micro-batch, every fraction of a
+        second): translations depend only on the datasources and their multi-value columns, so
+        they stay good unless the datasource is new or one of its columns became multi-value.
+        Dropping them after every micro-batch made each query of a streamed datasource parse
+        and plan its SQL again."""
+        with self._lock:
+            known = self._datasources
+        if known is None:
+            return
+        multi = multi_value_columns(self._db.thread_cursor()).get(datasource, frozenset())
+        if known.get(datasource) != multi:
+            self.invalidate()
+
     def datasources(self) -> dict[str, frozenset[str]]:
         """Datasource -> its multi-value string columns."""
         with self._lock:

@@ -26,7 +26,7 @@ T = TypeVar("T")
 
 
 class SupervisorManager:
-    def __init__(self, db: Database, on_published: Callable[[], None]) -> None:
+    def __init__(self, db: Database, on_published: Callable[[str], None]) -> None:
         self._db = db
         self._on_published = on_published
         self._runners: dict[str, SupervisorRunner] = {}

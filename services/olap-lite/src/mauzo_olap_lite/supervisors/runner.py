@@ -68,7 +68,7 @@ class SupervisorRunner:
         self,
         spec: SupervisorSpec,
         db: Database,
-        on_published: Callable[[], None],
+        on_published: Callable[[str], None],  # the datasource a batch was appended to
         totals: dict[str, int],
     ) -> None:
         self.spec = spec
@@ -231,7 +231,7 @@ class SupervisorRunner:
                 "org.apache.druid.java.util.common.parsers.ParseException", message, False
             )
         if result.published:
-            self._on_published()
+            self._on_published(self.spec.datasource)
 
     def _apply_latest(self) -> None:
         """The log end is at least what was read (some brokers answer a stale end offset)."""
