@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import io
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -34,7 +35,7 @@ class Sent:
 
 
 def packed_records(
-    rows: pl.DataFrame, keys: list[bytes | None], partitions: list[int]
+    rows: pl.DataFrame, keys: Sequence[bytes | None], partitions: list[int]
 ) -> dict[int, list[bytes]]:
     """Per partition, its rows (one key each, in `keys`) as NDJSON records, in order. A column
     null in every row is left out of the lines: a missing field reads as null (in Druid's
