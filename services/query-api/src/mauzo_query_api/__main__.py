@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uvicorn
 
+from mauzo_common import heap
 from mauzo_common.logging import configure_logging
 from mauzo_common.observability.setup import configure_observability
 from mauzo_query_api.app import create_app
@@ -14,8 +15,10 @@ def main() -> None:
     settings = QueryApiSettings()
     configure_logging("query-api", settings.log_level)
     configure_observability("query-api", settings)
+    app = create_app(settings)
+    heap.settle()
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.query_api_port,
         log_config=None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uvicorn
 
+from mauzo_common import heap
 from mauzo_common.logging import configure_logging
 from mauzo_common.observability.setup import configure_observability
 from mauzo_upload.app import create_app
@@ -14,8 +15,10 @@ def main() -> None:
     settings = UploadSettings()
     configure_logging("upload", settings.log_level)
     configure_observability("upload", settings)
+    app = create_app(settings)
+    heap.settle()
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.upload_port,
         log_level=settings.log_level.lower(),

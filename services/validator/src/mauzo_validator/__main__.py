@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uvicorn
 
+from mauzo_common import heap
 from mauzo_common.logging import configure_logging
 from mauzo_common.observability.setup import configure_observability
 from mauzo_validator.app import create_app
@@ -14,9 +15,9 @@ def main() -> None:
     settings = ValidatorSettings()
     configure_logging("validator", settings.log_level)
     configure_observability("validator", settings)
-    uvicorn.run(
-        create_app(settings), host=settings.host, port=settings.validator_port, log_config=None
-    )
+    app = create_app(settings)
+    heap.settle()
+    uvicorn.run(app, host=settings.host, port=settings.validator_port, log_config=None)
 
 
 if __name__ == "__main__":
