@@ -58,7 +58,7 @@ def _polars(lines: list[bytes], fields: tuple[str, ...], rows: int) -> pl.DataFr
     text = b"\n".join(lines)
     if len(lines) != rows or text.count(b"\n") != rows - 1 or b"\r" in text:
         return None  # a value over several lines would read as several rows
-    if _SURROGATE.search(text):
+    if b"\\" in text and _SURROGATE.search(text):  # no escape at all is common, and seen fast
         return None
     try:
         frame = pl.read_ndjson(text, schema=dict.fromkeys(fields, pl.String))
