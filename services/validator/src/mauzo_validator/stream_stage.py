@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+import polars as pl
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.structs import RecordMetadata
@@ -296,8 +297,7 @@ class StreamStage:
             if topic.startswith(CLEAN_PREFIX):
                 end = first + sent.records
                 ends[(topic, partition)] = max(ends.get((topic, partition), 0), end)
-        loaded_ids = clean[EVENT_ID].to_list()
-        await asyncio.to_thread(self.seen.remember, loaded_ids, rejected_ids, ends)
+        await asyncio.to_thread(self.seen.remember, clean[EVENT_ID], rejected_ids, ends)
         if opened:
             await asyncio.to_thread(self.seen.remember_datasources, opened)
         counts = BatchCounts(len(records), clean.height, len(outcome.rejected), duplicates)
@@ -312,8 +312,9 @@ class StreamStage:
         rejected one is not dead-lettered again (within the batch, the first copy wins)."""
         outcome = validate_batch([r.value for r in records], self.settings, now=datetime.now(UTC))
         clean = outcome.clean
-        ids = [*clean[EVENT_ID].to_list(), *(r.event_id for r in outcome.rejected if r.event_id)]
-        before = self.seen.outcomes(set(ids))
+        sent = [r.event_id for r in outcome.rejected if r.event_id]
+        ids = [*clean[EVENT_ID].to_list(), *sent]
+        before = self.seen.outcomes(pl.concat([clean[EVENT_ID], pl.Series(sent, dtype=pl.String)]))
         before.update((i, handled[i]) for i in ids if i in handled)
         loaded = {i for i, o in before.items() if o == "loaded"}
         first = clean[EVENT_ID].is_first_distinct()
