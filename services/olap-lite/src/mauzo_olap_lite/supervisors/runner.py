@@ -207,9 +207,11 @@ class SupervisorRunner:
         return records
 
     def _ingest(self, records: list[Record]) -> BatchResult:
+        """Runs on a worker thread, and so does `on_published`: it may read the catalog, which
+        the event loop must not wait for."""
         cur = self._db.cursor()
         try:
-            return ingest_batch(
+            result = ingest_batch(
                 cur,
                 self.spec,
                 records,
@@ -218,6 +220,9 @@ class SupervisorRunner:
             )
         finally:
             cur.close()
+        if result.published:
+            self._on_published(self.spec.datasource)
+        return result
 
     def _apply(self, result: BatchResult, records: list[Record]) -> None:
         for r in records:
@@ -230,8 +235,6 @@ class SupervisorRunner:
             self.live.error(
                 "org.apache.druid.java.util.common.parsers.ParseException", message, False
             )
-        if result.published:
-            self._on_published(self.spec.datasource)
 
     def _apply_latest(self) -> None:
         """The log end is at least what was read (some brokers answer a stale end offset)."""
